@@ -1,0 +1,12 @@
+"""The `parkledger` console script: Django's manage.py plus the project's own commands."""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv if argv is not None else sys.argv)

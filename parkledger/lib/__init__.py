@@ -1,0 +1,1 @@
+"""Pure helpers with no models: codes, periods, numbers and wording."""
