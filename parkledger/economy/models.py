@@ -182,3 +182,5 @@ class SupportPackage(LedgerModel):
 
     def __str__(self) -> str:
         return f"{self.project_name} {self.as_of}"
+
+from parkledger.economy.permu_models import *  # noqa: E402, F403  (亩均 scheme, overrides and rounds)
