@@ -1,0 +1,204 @@
+"""Headline and (二) 经济运行 figures from `enterprise_month` and `park_month` (`econ.*`).
+
+Enterprise-month growth is on the comparable basis (可比口径): the contributors are the enterprises
+(of the park, by their current park) with a row in W — for 规上 figures an above-scale row in W —
+and last year's value is the sum of ALL their rows in W′, whatever their `above_scale` flag was then.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from parkledger.indicators.context import Context
+from parkledger.indicators.helpers import ZERO, growth, sums_of, wan_to_yi
+from parkledger.indicators.registry import indicator
+from parkledger.indicators.types import Result
+
+CHAPTER = "economy"
+PARK_MONTH_FIELDS = (
+    "fiscal_revenue_total", "general_budget_revenue", "fiscal_expenditure_total",
+    "general_budget_expenditure", "fixed_asset_investment", "industrial_investment", "fdi_actual",
+    "domestic_capital_outside_prefecture", "domestic_capital_outside_county", "zhejiang_merchant_capital",
+)
+
+
+def _sum(field: str, condition: Q | None = None):
+    return Coalesce(
+        Sum(field, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=28, decimal_places=4)
+    )
+
+
+# -- enterprise_month ------------------------------------------------------------------------------
+
+def _em_cur_qs(ctx: Context):
+    return ctx.records("enterprise_month").filter(ctx.in_months_w())
+
+
+def _em_last_qs(ctx: Context, above: bool):
+    """W′ rows of the contributors (all their rows, whatever their flag then)."""
+    cur = _em_cur_qs(ctx)
+    if above:
+        cur = cur.filter(above_scale=True)
+    return ctx.records("enterprise_month").filter(ctx.in_months_w_prev(), uscc__in=cur.values("uscc"))
+
+
+def enterprise_month_totals(ctx: Context) -> dict[str, Decimal | int]:
+    """cur and comparable-basis last sums (万元) for all the enterprise-month keys: two queries."""
+
+    def compute() -> dict[str, Decimal | int]:
+        cur_qs = _em_cur_qs(ctx)
+        above = Q(above_scale=True)
+        cur = cur_qs.aggregate(
+            output=_sum("output_value"), above_output=_sum("output_value", above),
+            above_value_added=_sum("value_added", above),
+        )
+        contrib_all = Q(uscc__in=cur_qs.values("uscc"))
+        contrib_above = Q(uscc__in=cur_qs.filter(above_scale=True).values("uscc"))
+        last = ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).aggregate(
+            last_output=_sum("output_value", contrib_all),
+            last_output_rows=Count("pk", filter=contrib_all),
+            last_above_output=_sum("output_value", contrib_above),
+            last_above_value_added=_sum("value_added", contrib_above),
+            last_above_rows=Count("pk", filter=contrib_above),
+        )
+        return {**cur, **last}
+
+    return ctx.memo("econ.enterprise_month", compute)
+
+
+@indicator("econ.output", name="工业总产值", unit="亿元", chapter=CHAPTER, sources=("enterprise_month",),
+           definition="Σ `enterprise_month.output_value`，月份在W内（万元÷10000）")
+def econ_output(ctx: Context) -> Result:
+    t = enterprise_month_totals(ctx)
+    return Result(value=wan_to_yi(t["output"]), records=_em_cur_qs(ctx))
+
+
+@indicator("econ.output.yoy", name="工业总产值同比", unit="%", chapter=CHAPTER, sources=("enterprise_month",),
+           definition="可比口径增速：W内有月报的企业，上年同期取其W′内全部月报")
+def econ_output_yoy(ctx: Context) -> Result:
+    """Contributors: enterprises with any row in W (a reported month counts even when its amount is
+    empty, which the data-quality check lists)."""
+    t = enterprise_month_totals(ctx)
+    return growth(t["output"], t["last_output"], has_last=t["last_output_rows"] > 0,
+                  records=[_em_cur_qs(ctx), _em_last_qs(ctx, False)])
+
+
+@indicator("econ.above_scale_output", name="规上工业总产值", unit="亿元", chapter=CHAPTER,
+           sources=("enterprise_month",), definition="Σ `output_value`，W内 `above_scale` 为是的月报")
+def econ_above_scale_output(ctx: Context) -> Result:
+    t = enterprise_month_totals(ctx)
+    return Result(value=wan_to_yi(t["above_output"]), records=_em_cur_qs(ctx).filter(above_scale=True))
+
+
+@indicator("econ.above_scale_output.yoy", name="规上工业总产值同比", unit="%", chapter=CHAPTER,
+           sources=("enterprise_month",),
+           definition="可比口径增速：W内有规上月报的企业，上年同期取其W′内全部月报（不论当时是否规上）")
+def econ_above_scale_output_yoy(ctx: Context) -> Result:
+    t = enterprise_month_totals(ctx)
+    return growth(t["above_output"], t["last_above_output"], has_last=t["last_above_rows"] > 0,
+                  records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
+
+
+@indicator("econ.above_scale_value_added", name="规上工业增加值", unit="亿元", chapter=CHAPTER,
+           sources=("enterprise_month",), definition="Σ `value_added`，W内规上月报")
+def econ_above_scale_value_added(ctx: Context) -> Result:
+    t = enterprise_month_totals(ctx)
+    return Result(value=wan_to_yi(t["above_value_added"]), records=_em_cur_qs(ctx).filter(above_scale=True))
+
+
+@indicator("econ.above_scale_value_added.yoy", name="规上工业增加值增速", unit="%", chapter=CHAPTER,
+           sources=("enterprise_month", "manual_figure"),
+           definition="有当月手工填报的官方增速（manual_figure，月份P）时取之；否则按现价可比口径计算")
+def econ_above_scale_value_added_yoy(ctx: Context) -> Result:
+    """The official rate when a manual figure for month P exists (it is in %, as published);
+    otherwise the comparable-basis growth at current prices."""
+    row = ctx.manual_record("econ.above_scale_value_added.yoy")
+    if row is not None:
+        return Result(value=row.value, records=[("manual_figure", row.pk)], extra={"source": "manual"})
+    t = enterprise_month_totals(ctx)
+    return growth(t["above_value_added"], t["last_above_value_added"], has_last=t["last_above_rows"] > 0,
+                  records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
+
+
+# -- park_month ------------------------------------------------------------------------------------
+
+def park_month_totals(ctx: Context, prev: bool = False) -> dict[str, Decimal]:
+    """Σ of every park_month amount over W (or W′) for the park and its descendants, one query;
+    `rows` counts the rows."""
+
+    def compute() -> dict[str, Decimal]:
+        qs = _pm_qs(ctx, prev)
+        sums = sums_of(qs, *PARK_MONTH_FIELDS)
+        sums["rows"] = Decimal(qs.count()) if prev else Decimal(-1)
+        return sums
+
+    return ctx.memo(f"econ.park_month.{'prev' if prev else 'cur'}", compute)
+
+
+def _pm_qs(ctx: Context, prev: bool = False):
+    window = ctx.in_months_w_prev() if prev else ctx.in_months_w()
+    return ctx.records("park_month").filter(window)
+
+
+def park_month_sum(ctx: Context, field: str, *, to_yi: bool = True) -> Result:
+    """Σ `park_month.<field>` over W, converted to 亿元 unless the field is already in its display unit."""
+    value = park_month_totals(ctx)[field]
+    return Result(value=wan_to_yi(value) if to_yi else value, records=_pm_qs(ctx))
+
+
+def park_month_growth(ctx: Context, field: str) -> Result:
+    """Growth of a park_month sum, W against W′ (undefined without any W′ row or when W′ sums to 0)."""
+    cur = park_month_totals(ctx)[field]
+    prev = park_month_totals(ctx, prev=True)
+    return growth(cur, prev[field], has_last=prev["rows"] > 0, records=[_pm_qs(ctx), _pm_qs(ctx, True)])
+
+
+def _park_month_key(key: str, name: str, field: str) -> None:
+    @indicator(key, name=name, unit="亿元", chapter=CHAPTER, sources=("park_month",),
+               definition=f"Σ `park_month.{field}`，月份在W内（本园区及下级园区，万元÷10000）")
+    def _figure(ctx: Context) -> Result:
+        return park_month_sum(ctx, field)
+
+
+_park_month_key("econ.fiscal_revenue_total", "财政总收入", "fiscal_revenue_total")
+_park_month_key("econ.general_budget_revenue", "一般公共预算收入", "general_budget_revenue")
+_park_month_key("econ.fiscal_expenditure_total", "财政总支出", "fiscal_expenditure_total")
+_park_month_key("econ.general_budget_expenditure", "一般公共预算支出", "general_budget_expenditure")
+
+
+@indicator("econ.fai", name="固定资产投资", unit="亿元", chapter=CHAPTER, sources=("park_month",),
+           definition="Σ `park_month.fixed_asset_investment`，月份在W内")
+def econ_fai(ctx: Context) -> Result:
+    return park_month_sum(ctx, "fixed_asset_investment")
+
+
+@indicator("econ.fai.yoy", name="固定资产投资同比", unit="%", chapter=CHAPTER, sources=("park_month",),
+           definition="固定资产投资W对W′的增速")
+def econ_fai_yoy(ctx: Context) -> Result:
+    return park_month_growth(ctx, "fixed_asset_investment")
+
+
+@indicator("econ.industrial_investment", name="工业投资", unit="亿元", chapter=CHAPTER, sources=("park_month",),
+           definition="Σ `park_month.industrial_investment`，月份在W内")
+def econ_industrial_investment(ctx: Context) -> Result:
+    return park_month_sum(ctx, "industrial_investment")
+
+
+@indicator("econ.industrial_investment.yoy", name="工业投资同比", unit="%", chapter=CHAPTER,
+           sources=("park_month",), definition="工业投资W对W′的增速")
+def econ_industrial_investment_yoy(ctx: Context) -> Result:
+    return park_month_growth(ctx, "industrial_investment")
+
+
+# -- projects registered for fixed-asset investment -------------------------------------------------
+
+@indicator("econ.fai_projects", name="入库项目", unit="个", chapter=CHAPTER,
+           sources=("investment_project", "gov_project"),
+           definition="`fai_registered_on` 在W内的招商项目数 + 政府投资项目数（两账不去重；含其后终止的项目）")
+def econ_fai_projects(ctx: Context) -> Result:
+    """A flow count: projects terminated after registering still count (fine print 12)."""
+    inv = ctx.records("investment_project").filter(ctx.in_w("fai_registered_on"))
+    gov = ctx.records("gov_project").filter(ctx.in_w("fai_registered_on"))
+    return Result(value=Decimal(inv.count() + gov.count()), records=[inv, gov])

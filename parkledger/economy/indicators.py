@@ -1,0 +1,132 @@
+"""(二) 企业创新与助企纾困 figures: qualifications and patents (`innov.*`), support to enterprises (`support.*`).
+
+Counts in 家 are distinct enterprises (fine print 13): a disbursement without `uscc` adds to sums but
+not to counts, and zero-amount rows count.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from parkledger.economy.choices import DisbursementKind, Grade, PatentKind, QualificationKind
+from parkledger.indicators.context import Context
+from parkledger.indicators.helpers import count_distinct, sum_of
+from parkledger.indicators.registry import indicator
+from parkledger.indicators.types import Result
+from parkledger.lib.numbers import approx_floor
+
+CHAPTER = "economy"
+
+
+# -- qualifications and patents --------------------------------------------------------------------
+
+def _qualifications(ctx: Context, kind: str, date_field: str) -> QuerySet:
+    return ctx.records("qualification").filter(ctx.in_w(date_field), kind=kind)
+
+
+def _qualification_key(key: str, name: str, kind: str, date_field: str, what: str) -> None:
+    @indicator(key, name=name, unit="家", chapter=CHAPTER, sources=("qualification",),
+               definition=f"资质类型 {kind}、`{date_field}` 在W内的不同企业数（{what}）")
+    def _figure(ctx: Context) -> Result:
+        qs = _qualifications(ctx, kind, date_field)
+        return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+
+
+_qualification_key("innov.engineering_centers", "新增市企业工程(技术)中心",
+                   QualificationKind.ENGINEERING_CENTER, "granted_on", "认定")
+_qualification_key("innov.hte_pool_added", "充实高新技术企业培育库", QualificationKind.HTE_POOL, "granted_on", "入库")
+_qualification_key("innov.applied.hte", "新申报高企", QualificationKind.HTE, "applied_on", "申报")
+_qualification_key("innov.applied.provincial_tech_sme", "新申报省科小",
+                   QualificationKind.PROVINCIAL_TECH_SME, "applied_on", "申报")
+_qualification_key("innov.applied.national_tech_sme", "新申报国科小",
+                   QualificationKind.NATIONAL_TECH_SME, "applied_on", "申报")
+
+
+def _patents(ctx: Context) -> QuerySet:
+    return ctx.records("patent").filter(ctx.in_w("granted_on"))
+
+
+@indicator("innov.patents", name="授权入库专利", unit="项", chapter=CHAPTER, sources=("patent",),
+           definition="`granted_on` 在W内的专利")
+def innov_patents(ctx: Context) -> Result:
+    qs = _patents(ctx)
+    return Result(value=Decimal(qs.count()), records=qs)
+
+
+@indicator("innov.patents.invention", name="其中发明专利", unit="项", chapter=CHAPTER, sources=("patent",),
+           definition="`granted_on` 在W内、类型为发明的专利")
+def innov_patents_invention(ctx: Context) -> Result:
+    qs = _patents(ctx).filter(kind=PatentKind.INVENTION)
+    return Result(value=Decimal(qs.count()), records=qs)
+
+
+# -- support to enterprises ------------------------------------------------------------------------
+
+@indicator("support.permu_grade_a", name="亩均评价A级企业", unit="家", chapter=CHAPTER,
+           sources=("permu_evaluation",), definition="`permu_evaluation` 中评价年度为Y、等级为A的企业")
+def support_permu_grade_a(ctx: Context) -> Result:
+    """Rows of evaluation year Y graded A, for the park's enterprises (one row per enterprise and
+    year, so rows = distinct enterprises). The round of year Y is whatever rows are stored."""
+    qs = ctx.records("permu_evaluation").filter(year=ctx.period.year, grade=Grade.A)
+    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+
+
+def _acceptances(ctx: Context) -> QuerySet:
+    return ctx.records("tech_upgrade_acceptance").filter(ctx.in_w("accepted_on"))
+
+
+@indicator("support.tech_upgrade", name="技改竣工验收", unit="家", chapter=CHAPTER,
+           sources=("tech_upgrade_acceptance",), definition="`accepted_on` 在W内的不同企业数")
+def support_tech_upgrade(ctx: Context) -> Result:
+    qs = _acceptances(ctx)
+    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+
+
+@indicator("support.tech_upgrade.subsidy", name="技改补贴资金", unit="万元", chapter=CHAPTER,
+           sources=("tech_upgrade_acceptance",), definition="W内验收项目 Σ `subsidy`（万元）")
+def support_tech_upgrade_subsidy(ctx: Context) -> Result:
+    qs = _acceptances(ctx)
+    return Result(value=sum_of(qs, "subsidy"), records=qs)
+
+
+def disbursements(ctx: Context, *kinds: str) -> QuerySet:
+    """Disbursements of the park (by their own `park`) of the given kinds, paid in W."""
+    return ctx.records("disbursement").filter(ctx.in_w("paid_on"), kind__in=[str(k) for k in kinds])
+
+
+@indicator("support.loan_interest", name="贷款贴息企业", unit="家", chapter=CHAPTER, sources=("disbursement",),
+           definition="类型贷款贴息、`paid_on` 在W内的不同企业数（无信用代码的不计）")
+def support_loan_interest(ctx: Context) -> Result:
+    qs = disbursements(ctx, DisbursementKind.LOAN_INTEREST)
+    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+
+
+@indicator("support.quality_award", name="高质量发展奖励企业", unit="家", chapter=CHAPTER,
+           sources=("disbursement",), definition="类型高质量发展奖励、`paid_on` 在W内的不同企业数")
+def support_quality_award(ctx: Context) -> Result:
+    qs = disbursements(ctx, DisbursementKind.QUALITY_AWARD)
+    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+
+
+@indicator("support.quality_award.amount", name="高质量发展奖励金额", unit="万元", chapter=CHAPTER,
+           sources=("disbursement",), definition="类型高质量发展奖励、W内 Σ `amount`（万元）")
+def support_quality_award_amount(ctx: Context) -> Result:
+    qs = disbursements(ctx, DisbursementKind.QUALITY_AWARD)
+    return Result(value=sum_of(qs, "amount"), records=qs)
+
+
+@indicator("support.relief_total", name="留工红包、交通、工业扶持等补助", unit="万元", chapter=CHAPTER,
+           sources=("disbursement",), definition="类型留工红包、交通补助、工业经济扶持，W内 Σ `amount`（报告用“超”）")
+def support_relief_total(ctx: Context) -> Result:
+    qs = disbursements(ctx, DisbursementKind.STAFF_RETENTION, DisbursementKind.TRAVEL,
+                       DisbursementKind.INDUSTRY_SUPPORT)
+    value = sum_of(qs, "amount")
+    return Result(value=value, records=qs, extra={"floor": approx_floor(value)})
+
+
+@indicator("support.service_requests", name="受理各类业务", unit="件", chapter=CHAPTER,
+           sources=("service_request",), definition="`received_on` 在W内的企业服务事项")
+def support_service_requests(ctx: Context) -> Result:
+    qs = ctx.records("service_request").filter(ctx.in_w("received_on"))
+    return Result(value=Decimal(qs.count()), records=qs)
