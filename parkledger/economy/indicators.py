@@ -68,6 +68,8 @@ def innov_patents_invention(ctx: Context) -> Result:
 def support_permu_grade_a(ctx: Context) -> Result:
     """Rows of evaluation year Y graded A, for the park's enterprises (one row per enterprise and
     year, so rows = distinct enterprises). The round of year Y is whatever rows are stored."""
+    from parkledger.economy.permu import ensure_permu_round  # the round is computed when first needed
+    ensure_permu_round(ctx.park, ctx.period.year)
     qs = ctx.records("permu_evaluation").filter(year=ctx.period.year, grade=Grade.A)
     return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
 

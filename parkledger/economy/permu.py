@@ -446,6 +446,8 @@ def ensure_permu_round(park_code: str, year: int) -> None:
         return
     if PermuRound.objects.filter(park_id=root, year=year).exists():
         return
+    if PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).exists():
+        return  # rows stored by other means (e.g. an earlier version): they are the round
     try:
         permu_round_compute(root, year)
     except IntegrityError:  # computed concurrently by another request
