@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI files served locally (no CDN) at /api/docs/
     # the park and its enterprises, then one app per report chapter
     "parkledger.core",
     "parkledger.investment",
@@ -132,6 +133,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ParkLedger API",
     "DESCRIPTION": "园区台账 REST API: ledgers, figures and reports",
     "VERSION": "1.0.0",
+    # the API: request and response schemas apart (ids and decimals differ), docs without a CDN
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
