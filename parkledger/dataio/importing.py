@@ -1,0 +1,374 @@
+"""Importing ledgers from a workbook, CSV files or API rows: validate everything, then write all or nothing.
+
+Public API (used by the `parkledger import` command, the web import page and the API):
+
+- `import_path(path, *, park=None, dry_run=False, user=None, progress=False) -> ImportResult`:
+  an `.xlsx` workbook (one sheet per kind), a directory of `<kind>.csv` files or one
+  `<kind>.csv` file (see `parkledger.dataio.sources` for what is accepted).
+- `import_upload(fileobj, filename, ...)`: an uploaded file (size and type checked first).
+- `import_rows(kind, rows, ...)`: a list of dicts keyed by field key (the API's bulk upsert).
+
+Rules (the same for all three):
+- Sheets are named by kind key or Chinese name, headers by field key or Chinese label; the
+  template's second header row of field keys is skipped.
+- Every cell is read by its field's type and every row validated as the web forms do (field
+  validators, required fields, choices, the model's `clean()`), references are resolved to the
+  database or the same import in any sheet order, natural keys must be unique in the import,
+  and an enterprise's `above_scale` flag must not differ within a year (file and database).
+- `park`: rows without a park take this park; rows of other parks (other than its sub-parks),
+  directly or through what they refer to, are rejected.
+- Rows are upserted on the kind's natural key (`model.natural_key_fields`); a kind with a
+  generated code gets `instance.content_code()` when the code cell is empty, so importing the
+  same file twice updates instead of duplicating. Columns a file leaves out keep their stored
+  values on update and take their defaults on create.
+- One transaction: any issue, and nothing is written. Issues are `ImportIssue(sheet, row,
+  column, reason)` (row = the spreadsheet's row number, column = the header as written),
+  collected for every row, the first `MAX_REPORTED_ISSUES` listed and the rest counted.
+
+Extension points: `parkledger.dataio.hooks` (row checks other apps add, e.g. closed periods;
+after-import actions, e.g. the audit log) and `parkledger.dataio.checks` (cross-row checks).
+"""
+from __future__ import annotations
+
+__all__ = [
+    "ImportIssue", "ImportResult", "import_path", "import_upload", "import_rows",
+    "ImportContext", "MAX_UPLOAD_BYTES", "UPLOAD_SUFFIXES",
+]
+
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext as _
+
+from parkledger.core.kinds import kind_models
+from parkledger.core.models import LedgerModel, Park
+from parkledger.dataio import hooks
+from parkledger.dataio.checks import CROSS_ROW_CHECKS
+from parkledger.dataio.issues import MAX_REPORTED_ISSUES, ImportIssue, ImportResult, IssueLog
+from parkledger.dataio.kind_import import KindImport, Row
+from parkledger.dataio.labels import IGNORED_SHEETS, kind_for_name, kind_label, normalise_name
+from parkledger.dataio.sources import RawSheet, SourceError, read_path
+
+MAX_UPLOAD_BYTES = 50 << 20
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+WRITE_BATCH = 5000
+
+
+class ImportContext:
+    """What the kinds of one import share: issues, the park scope, lookups across kinds."""
+
+    def __init__(self, *, park: str | None, progress: Any = None) -> None:
+        self.issues = IssueLog()
+        self.park = park or None
+        self.allowed_parks: set[str] = set()
+        self.plans: dict[str, KindImport] = {}
+        self._known: dict[tuple[type, str], dict[Any, bool]] = {}
+        self._parks: dict[tuple[type, str], dict[Any, Any]] = {}
+        self._progress = progress
+        self.write_failed = False
+        self.chunk_size = 900 if connection.vendor == "sqlite" else 10_000
+
+    # -- small services ---------------------------------------------------
+    def tick(self, n: int) -> None:
+        if self._progress is not None and n:
+            self._progress.update(n)
+
+    def chunks(self, values: Iterable[Any]) -> Iterable[list[Any]]:
+        batch: list[Any] = []
+        for value in values:
+            batch.append(value)
+            if len(batch) >= self.chunk_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    @staticmethod
+    def kind_label(kind: str) -> str:
+        return kind_label(kind)
+
+    def cross_row_checks(self, kind: str) -> list:
+        return CROSS_ROW_CHECKS.get(kind, [])
+
+    # -- references ---------------------------------------------------------
+    def _stored(self, model: type[LedgerModel], attname: str, values: set) -> set:
+        """Which of `values` the database holds in `model.attname` (cached per model and field)."""
+        cache = self._known.setdefault((model, attname), {})
+        missing = [v for v in values if v not in cache]
+        for chunk in self.chunks(sorted(missing, key=str)):
+            found = set(model._default_manager.filter(**{f"{attname}__in": chunk}).values_list(attname, flat=True))
+            for value in chunk:
+                cache[value] = value in found
+        return {v for v in values if cache.get(v)}
+
+    def known_values(self, model: type[LedgerModel], attname: str, values: set) -> set:
+        """Which of `values` exist: in a good row of the import or in the database."""
+        plan = self.plans.get(model.kind_key)
+        in_file = plan.keys_by(attname, good=True) & values if plan else set()
+        return in_file | self._stored(model, attname, values - in_file)
+
+    def bad_values(self, model: type[LedgerModel], attname: str) -> set:
+        """Values only rows with errors of the import hold (references to them are not reported again)."""
+        plan = self.plans.get(model.kind_key)
+        if not plan:
+            return set()
+        return plan.keys_by(attname, good=False) - plan.keys_by(attname, good=True)
+
+    def preload_parks(self, model: type[LedgerModel], attname: str, values: set) -> None:
+        """Load the stored park of many records at once (see `park_of`)."""
+        cache = self._parks.setdefault((model, attname), {})
+        missing = [v for v in values if v not in cache and v not in (None, "")]
+        path = model.park_path
+        if not path or not missing:
+            return
+        for chunk in self.chunks(sorted(missing, key=str)):
+            for value, park in model._default_manager.filter(**{f"{attname}__in": chunk}).values_list(attname, path):
+                cache[value] = park
+            for value in chunk:
+                cache.setdefault(value, None)
+
+    def park_of(self, model: type[LedgerModel], attname: str, value: Any) -> str | None:
+        """The park of the record whose `attname` is `value`: from the import's row, else the database."""
+        if value in (None, ""):
+            return None
+        plan = self.plans.get(model.kind_key)
+        if plan is not None:
+            row = plan.row_by(attname, value)
+            if row is not None:
+                return plan.park_of_row(row)
+        cache = self._parks.setdefault((model, attname), {})
+        if value not in cache:
+            self.preload_parks(model, attname, {value})
+        return cache.get(value)
+
+    def scope_parks(self) -> bool:
+        """The park and its sub-parks (stored or in the import); False when the park does not exist."""
+        if not self.park:
+            return True
+        parent_of: dict[str, str | None] = dict(Park.objects.values_list("code", "parent_id"))
+        plan = self.plans.get("park")
+        if plan is not None:
+            pos_code, pos_parent = plan.position["code"], plan.position["parent"]
+            for row in plan.rows:
+                if not row.bad and row.values[pos_code]:
+                    parent_of[row.values[pos_code]] = row.values[pos_parent]
+        if self.park not in parent_of:
+            return False
+        for code in parent_of:
+            seen, current = set(), code
+            while current and current not in seen:
+                if current == self.park:
+                    self.allowed_parks.add(code)
+                    break
+                seen.add(current)
+                current = parent_of.get(current)
+        return True
+
+    def prepare_park_lookups(self, plan: KindImport) -> None:
+        """Before `check_parks`: the stored parks of every record the plan's rows refer to, in bulk."""
+        path = plan.model.park_path
+        if not self.park or path in ("code", "park"):
+            return
+        if not path:
+            by_model: dict[type, set] = {}
+            for row in plan.rows:
+                ref = plan.subject_reference(row) if row.ok else None
+                if ref:
+                    by_model.setdefault(ref[0], set()).add(ref[1])
+            for model, codes in by_model.items():
+                self.preload_parks(model, "code", codes)
+            return
+        first = path.split("__", 1)[0]
+        fld = plan.model._meta.get_field(first)
+        pos = plan.position[first]
+        values = {row.values[pos] for row in plan.rows if row.ok}
+        target_plan = self.plans.get(fld.related_model.kind_key)
+        if target_plan is not None:
+            values = {v for v in values if target_plan.row_by(fld.target_field.attname, v) is None}
+        self.preload_parks(fld.related_model, fld.target_field.attname, values)
+
+    # -- writing ------------------------------------------------------------
+    def upsert(self, plan: KindImport, rows: list[Row]) -> None:
+        if self.write_failed:
+            return
+        sql, attnames = plan.upsert_sql()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                batch: list[list[Any]] = []
+                for params in plan.params(rows, attnames):
+                    batch.append(params)
+                    if len(batch) >= WRITE_BATCH:
+                        cursor.executemany(sql, batch)
+                        self.tick(len(batch))
+                        batch = []
+                if batch:
+                    cursor.executemany(sql, batch)
+                    self.tick(len(batch))
+        except DatabaseError as exc:
+            self.write_failed = True
+            self.issues.add(plan.name, None, "", _("写入数据库失败：%(e)s") % {"e": exc})
+
+
+# ---------------------------------------------------------------------------
+# The import itself
+# ---------------------------------------------------------------------------
+
+def _plans_for(ctx: ImportContext, sheets: list[RawSheet]) -> None:
+    """Which sheet holds which kind; unknown and doubled sheets are issues."""
+    models = kind_models()
+    found: dict[str, RawSheet] = {}
+    for sheet in sheets:
+        kind = kind_for_name(sheet.name)
+        if kind is None:
+            if not sheet.rows or normalise_name(sheet.name) in IGNORED_SHEETS:
+                continue
+            ctx.issues.add(sheet.name, None, "", _("未知的台账类型“%(name)s”：工作表（或CSV文件）应以台账类型命名，"
+                                                   "如 enterprise_month 或 企业月报") % {"name": sheet.name})
+            continue
+        if kind in found:
+            ctx.issues.add(sheet.name, None, "", _("与“%(other)s”是同一种台账，一种台账只能有一张表") % {
+                "other": found[kind].name})
+            continue
+        found[kind] = sheet
+    for kind, model in models.items():
+        if kind in found:
+            ctx.plans[kind] = KindImport(ctx, kind, model, found[kind])
+
+
+def _run(
+    sheets: list[RawSheet], errors: list[SourceError], *, park: str | None, dry_run: bool, user: Any,
+    progress: bool, source: str,
+) -> ImportResult:
+    started = time.monotonic()
+    bar = None
+    total = sum(max(len(sheet.rows) - 1, 0) for sheet in sheets)
+    if progress and total:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total * 2, unit=_("行"), file=sys.stderr, leave=False, mininterval=0.5)
+    ctx = ImportContext(park=park, progress=bar)
+    for error in errors:
+        ctx.issues.add(error.sheet, error.row, error.column, error.reason)
+    try:
+        _plans_for(ctx, sheets)
+        plans = list(ctx.plans.values())
+        if not ctx.issues and not any(plan.sheet.rows for plan in plans):
+            ctx.issues.add(source, None, "", _("文件中没有数据（没有一张以台账类型命名且有数据行的表）"))
+        result = ImportResult(dry_run=dry_run, rows=total, source=source)
+        try:
+            with transaction.atomic():
+                _validate_and_write(ctx, plans)
+                if ctx.issues or dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as exc:
+            ctx.issues.add(source, None, "", _("写入数据库失败：%(e)s") % {"e": exc})
+    finally:
+        if bar is not None:
+            bar.close()
+    result.issues, result.more_issues = ctx.issues.reported(MAX_REPORTED_ISSUES)
+    result.counts = {
+        plan.kind: {"created": plan.created, "updated": plan.updated}
+        for plan in plans if plan.created or plan.updated
+    } if not ctx.issues else {}
+    result.rows = sum(len(plan.rows) for plan in plans)
+    result.seconds = time.monotonic() - started
+    if result.ok and not dry_run:
+        for hook in hooks.after_import_hooks():
+            hook(result, user)
+    return result
+
+
+def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
+    for plan in plans:
+        plan.read_header()
+    plans = [plan for plan in plans if plan.header_ok]
+    for plan in plans:
+        plan.parse()
+    for plan in plans:
+        plan.complete()
+    if ctx.park and not ctx.scope_parks():
+        ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
+        return
+    for plan in plans:
+        plan.check_unique()
+        plan.check_references()
+        ctx.prepare_park_lookups(plan)
+        plan.check_parks()
+        plan.validate()
+    needs_db_clean = any(
+        plan.model.clean is not LedgerModel.clean and any(row.ok for row in plan.rows) for plan in plans
+    )
+    if ctx.issues and not needs_db_clean:
+        return
+    for plan in plans:
+        plan.write()
+
+
+def import_path(
+    path: str | Path, *, park: str | None = None, dry_run: bool = False, user: Any = None, progress: bool = False,
+) -> ImportResult:
+    """Import a workbook, a CSV file or a directory of CSV files (see the module docstring)."""
+    target = Path(path)
+    sheets, errors = read_path(target)
+    return _run(sheets, errors, park=park, dry_run=dry_run, user=user, progress=progress, source=target.name)
+
+
+def _safe_filename(filename: str) -> str:
+    name = Path(str(filename).replace("\\", "/")).name
+    name = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", name).lstrip(".")
+    return name[:120] or "upload"
+
+
+def import_upload(
+    fileobj: IO[bytes], filename: str, *, park: str | None = None, dry_run: bool = False, user: Any = None,
+    max_bytes: int | None = None,
+) -> ImportResult:
+    """Import an uploaded `.xlsx` or `<kind>.csv` (the web page): size and type are checked first."""
+    limit = max_bytes or int(getattr(settings, "DATAIO_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+    name = _safe_filename(filename)
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        return ImportResult(issues=[ImportIssue(name, None, "", _("只能上传.xlsx工作簿或.csv文件"))], source=name)
+    with tempfile.TemporaryDirectory(prefix="parkledger-import-") as tmp:
+        target = Path(tmp) / name
+        size = 0
+        with open(target, "wb") as out:
+            while True:
+                chunk = fileobj.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    return ImportResult(issues=[ImportIssue(name, None, "", _(
+                        "文件超过%(mb)dMB，请拆分后分批导入") % {"mb": limit >> 20})], source=name)
+                out.write(chunk)
+        return import_path(target, park=park, dry_run=dry_run, user=user)
+
+
+def import_rows(
+    kind: str, rows: list[dict[str, Any]], *, park: str | None = None, dry_run: bool = False, user: Any = None,
+) -> ImportResult:
+    """Upsert API rows (dicts keyed by field key) of one kind; issues name the row by its position (1 = first)."""
+    if kind_for_name(kind) is None:
+        return ImportResult(issues=[ImportIssue(kind, None, "", _("未知的台账类型“%(name)s”") % {"name": kind})],
+                            source=kind)
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return ImportResult(issues=[ImportIssue(kind, None, "", _("数据应为对象的列表"))], source=kind)
+    header: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        for key in row:
+            if key not in seen:
+                seen.add(str(key))
+                header.append(str(key))
+    sheet = RawSheet(name=kind, source=kind)
+    sheet.rows.append((0, list(header)))
+    for number, row in enumerate(rows, start=1):
+        sheet.rows.append((number, [row.get(key) for key in header]))
+    return _run([sheet], [], park=park, dry_run=dry_run, user=user, progress=False, source=kind)

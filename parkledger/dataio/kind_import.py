@@ -1,0 +1,626 @@
+"""One kind's rows in an import: header, cells, defaults, validation, references and the upsert.
+
+The steps run for every kind of an import in dependency order (`parkledger.core.kinds`), each
+over all rows at once, so the database sees one query per kind and step, never one per row:
+
+1. `read_header`: columns by field key or Chinese label; unknown, doubled and missing columns.
+2. `parse`: every cell by its field's type (`parkledger.dataio.cells`), choices by key or label,
+   the import's park for rows without one.
+3. `complete`: generated codes, the natural keys, the stored records with those keys (one
+   query), stored values for columns the file leaves out, defaults for new rows.
+4. `check_references`, `check_parks`, `check_unique`, `validate`: references to the database
+   or the same import, the park scope, duplicate keys, field validators and the model's
+   `clean()` (date order), then the hooks of other apps (`parkledger.dataio.hooks`).
+5. `write`: the model's own `clean()` where it reads the database (it then sees the rows of
+   earlier kinds), then one `INSERT … ON CONFLICT (natural key) DO UPDATE` per row, batched
+   with `executemany`.
+
+A row with an error is left out of the later steps; rows referring to it are left out
+silently (their only fault is the other row's), so each problem is reported once.
+"""
+from __future__ import annotations
+
+__all__ = ["KindImport", "Row"]
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import DecimalValidator, MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkledger.core.kinds import data_fields
+from parkledger.core.models import LedgerModel
+from parkledger.dataio import hooks
+from parkledger.dataio.cells import CellError, parse_cell
+from parkledger.dataio.labels import choice_labels, choice_map, column_map, field_label, normalise_name
+from parkledger.dataio.sources import RawSheet, column_letter
+
+if TYPE_CHECKING:
+    from parkledger.dataio.importing import ImportContext
+
+REQUIRED = "必填项，不能为空"
+
+
+class Row:
+    """A data row: its spreadsheet row number, its values (model field order) and its state."""
+
+    __slots__ = ("number", "values", "bad", "blocked", "instance", "existing", "key", "cells")
+
+    def __init__(self, number: int, values: list[Any]) -> None:
+        self.number = number
+        self.values = values
+        self.bad = False  # has an error of its own
+        self.blocked = False  # refers to a row of the import that has an error
+        self.instance: LedgerModel | None = None
+        self.existing: tuple | None = None  # (pk, stored values…) when the record exists
+        self.key: tuple | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad and not self.blocked
+
+
+class Column:
+    """A header cell mapped to a field."""
+
+    __slots__ = ("index", "header", "field", "position", "convert")
+
+    def __init__(self, index: int, header: str, field: models.Field, position: int, convert: Callable) -> None:
+        self.index = index  # cell index in the row
+        self.header = header  # as the user wrote it
+        self.field = field
+        self.position = position  # index in the model's concrete fields
+        self.convert = convert
+
+
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def _canonical_decimal(value: Decimal, places: int) -> Decimal:
+    """Trailing zeros beyond the field's places dropped, then the field's places (1.5 → 1.5000)."""
+    if value == 0:
+        value = Decimal(0)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        normal = value.normalize()
+        if normal.as_tuple().exponent < -places:
+            return value  # genuinely too precise: the field's validator says so
+        value = normal
+    try:
+        return value.quantize(_quantum(places))
+    except InvalidOperation:
+        return value
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any]:
+    """cell → value for one field (raises CellError)."""
+    choices = choice_map(field) if field.choices else None
+    default = field.get_default() if field.has_default() and not field.null else None
+    places = field.decimal_places if isinstance(field, models.DecimalField) else None
+
+    def convert(cell: Any) -> Any:
+        if isinstance(cell, dict | list | tuple | set):
+            raise CellError(_("不是有效的值"))
+        value = parse_cell(field, cell)
+        if value is None or value == "":
+            return default if default is not None else value
+        if choices is not None:
+            key = choices.get(normalise_name(value))
+            if key is None:
+                options = "、".join(f"{label}（{key}）" for key, label in choice_labels(field))
+                raise CellError(_("“%(v)s”不是可选的值，可选：%(options)s") % {"v": value, "options": options})
+            return key
+        if places is not None:
+            return _canonical_decimal(value, places)
+        return value
+
+    return convert
+
+
+def _validator_runner(field: models.Field) -> Callable[[Any], list[str]]:
+    """value → error messages of the field's validators; cheap pre-checks, the validator itself on doubt."""
+    checks: list[tuple[Callable[[Any], bool], Callable]] = []
+    for validator in field.validators:
+        limit = getattr(validator, "limit_value", None)
+        if isinstance(validator, MinValueValidator) and not callable(limit):
+            checks.append((lambda v, lim=limit: v >= lim, validator))
+        elif isinstance(validator, MaxValueValidator) and not callable(limit):
+            checks.append((lambda v, lim=limit: v <= lim, validator))
+        elif isinstance(validator, MaxLengthValidator) and not callable(limit):
+            checks.append((lambda v, lim=limit: len(v) <= lim, validator))
+        elif isinstance(validator, DecimalValidator):
+            places, whole = validator.decimal_places, validator.max_digits - validator.decimal_places
+
+            def decimal_ok(v: Decimal, places: int = places, whole: int = whole) -> bool:
+                exponent = v.as_tuple().exponent
+                return isinstance(exponent, int) and exponent >= -places and (v == 0 or v.adjusted() < whole)
+
+            checks.append((decimal_ok, validator))
+        else:
+            passed: set = set()
+
+            def remembered(v: Any, passed: set = passed, validator: Callable = validator) -> bool:
+                if v in passed:
+                    return True
+                try:
+                    validator(v)
+                except ValidationError:
+                    return False
+                if len(passed) < 100_000:
+                    passed.add(v)
+                return True
+
+            checks.append((remembered, validator))
+
+    def run(value: Any) -> list[str]:
+        errors: list[str] = []
+        for ok, validator in checks:
+            try:
+                if ok(value):
+                    continue
+            except TypeError:
+                pass
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(str(m) for m in exc.messages)
+        return errors
+
+    return run
+
+
+class KindImport:
+    """The rows of one kind in one import (see the module docstring for the steps)."""
+
+    def __init__(self, ctx: ImportContext, kind: str, model: type[LedgerModel], sheet: RawSheet) -> None:
+        self.ctx = ctx
+        self.kind = kind
+        self.model = model
+        self.sheet = sheet
+        self.name = sheet.name
+        self.rows: list[Row] = []
+        self.columns: list[Column] = []
+        self.header_ok = False
+        self.concrete = list(model._meta.concrete_fields)
+        self.attnames = [fld.attname for fld in self.concrete]
+        self.position = {fld.name: i for i, fld in enumerate(self.concrete)}
+        self.data_fields = data_fields(model)
+        self.nk_fields = [model._meta.get_field(name) for name in model.natural_key_fields]
+        self.nk_positions = [self.position[fld.name] for fld in self.nk_fields]
+        self.generated_code = model.has_generated_code()
+        self.present: set[str] = set()  # field names with a column
+        self.header_width = 0
+        self.stored_parks: dict[tuple, Any] = {}
+        self._rows_by: dict[str, dict[Any, Row]] = {}
+        self.created = 0
+        self.updated = 0
+
+    # -- helpers -----------------------------------------------------------
+    def issue(self, row: int | None, column: str, reason: str, *, order: int = 0) -> None:
+        self.ctx.issues.add(self.name, row, column, reason, column_order=order)
+
+    def column_of(self, field_name: str) -> tuple[str, int]:
+        """The header text of a field as written (or its Chinese label when it has no column)."""
+        for col in self.columns:
+            if col.field.name == field_name:
+                return col.header, col.index
+        try:
+            return field_label(self.model._meta.get_field(field_name)), 10_000
+        except Exception:
+            return "", 10_000
+
+    def row_error(self, row: Row, field_name: str | None, reason: str) -> None:
+        header, order = self.column_of(field_name) if field_name else ("", -1)
+        row.bad = True
+        self.issue(row.number, header, reason, order=order)
+
+    def validation_error(self, row: Row, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                for error in errors:
+                    self.row_error(row, None if name == NON_FIELD_ERRORS else name, "；".join(error.messages))
+        else:
+            self.row_error(row, None, "；".join(exc.messages))
+
+    def good_rows(self) -> Iterable[Row]:
+        return (row for row in self.rows if row.ok)
+
+    def value(self, row: Row, name: str) -> Any:
+        return row.values[self.position[name]]
+
+    # -- 1. header ---------------------------------------------------------
+    def read_header(self) -> bool:
+        if not self.sheet.rows:
+            self.header_ok = True
+            return True
+        number, cells = self.sheet.rows[0]
+        mapping = column_map(self.model)
+        seen: dict[str, str] = {}
+        ok = True
+        width = 0
+        for index, cell in enumerate(cells):
+            text = "" if cell is None else str(cell).strip()
+            if not text:
+                continue
+            width = index + 1
+            field = mapping.get(normalise_name(text))
+            if field is None:
+                self.issue(number, text, _("未知的列：%(kind)s没有“%(col)s”这一项") % {
+                    "kind": self.ctx.kind_label(self.kind), "col": text}, order=index)
+                ok = False
+                continue
+            if field.name in seen:
+                self.issue(number, text, _("列重复：与“%(other)s”是同一项") % {"other": seen[field.name]}, order=index)
+                ok = False
+                continue
+            seen[field.name] = text
+            self.columns.append(Column(index, text, field, self.position[field.name], _converter(field)))
+        self.present = set(seen)
+        for field in data_fields(self.model):
+            if field.name in seen or field.blank or field.has_default() or field.null:
+                continue
+            self.issue(number, field_label(field), _("缺少必填列“%(label)s”（%(key)s）") % {
+                "label": field_label(field), "key": field.name})
+            ok = False
+        self.header_width = width
+        self.header_ok = ok
+        if ok:
+            self.sheet.rows.pop(0)
+            self._skip_key_row()
+        return ok
+
+    def _skip_key_row(self) -> None:
+        """The template's second header row (field keys under the Chinese labels) is not data."""
+        if not self.sheet.rows:
+            return
+        _number, cells = self.sheet.rows[0]
+        filled = 0
+        for col in self.columns:
+            cell = cells[col.index] if col.index < len(cells) else None
+            text = "" if cell is None else str(cell).strip()
+            if text and text != col.field.name:
+                return
+            filled += bool(text)
+        if filled:
+            self.sheet.rows.pop(0)
+
+    # -- 2. cells ----------------------------------------------------------
+    def parse(self) -> None:
+        template = [None] * len(self.concrete)
+        for i, fld in enumerate(self.concrete):
+            if fld.name in ("id", "created", "last_updated"):
+                continue
+            template[i] = fld.get_default()
+        columns = self.columns
+        width = self.header_width
+        issue = self.issue
+        progress = self.ctx.tick
+        for count, (number, cells) in enumerate(self.sheet.rows, start=1):
+            values = template.copy()
+            row = Row(number, values)
+            ncells = len(cells)
+            for col in columns:
+                cell = cells[col.index] if col.index < ncells else None
+                try:
+                    values[col.position] = col.convert(cell)
+                except CellError as exc:
+                    row.bad = True
+                    issue(number, col.header, str(exc), order=col.index)
+            if ncells > width:
+                for index in range(width, ncells):
+                    cell = cells[index]
+                    if cell is not None and str(cell).strip():
+                        row.bad = True
+                        issue(number, column_letter(index), _("这一列没有表头，不知道是哪一项"), order=index)
+                        break
+            self.rows.append(row)
+            if count % 5000 == 0:
+                progress(5000)
+        progress(len(self.sheet.rows) % 5000)
+        self.sheet.rows = []  # the cells are no longer needed
+
+    # -- 3. keys, stored records, defaults -----------------------------------
+    def complete(self) -> None:
+        """Generated codes, natural keys, the stored records and their values for absent columns."""
+        ctx = self.ctx
+        if "park" in self.position and ctx.park and isinstance(self.model._meta.get_field("park"), models.ForeignKey):
+            pos = self.position["park"]
+            for row in self.rows:
+                if not row.values[pos]:
+                    row.values[pos] = ctx.park
+        if self.kind == "park" and ctx.park:
+            pos_parent, pos_code = self.position["parent"], self.position["code"]
+            for row in self.rows:
+                if not row.values[pos_parent] and row.values[pos_code] != ctx.park:
+                    row.values[pos_parent] = ctx.park
+        if self.generated_code:
+            pos = self.position["code"]
+            for row in self.rows:
+                if not row.values[pos] and not row.bad:
+                    row.values[pos] = self.model(*row.values).content_code()
+        nk = self.nk_positions
+        for row in self.rows:
+            row.key = tuple(row.values[i] for i in nk)
+        self._load_existing()
+
+    def _load_existing(self) -> None:
+        rows = [row for row in self.rows if not row.bad and all(v not in (None, "") for v in row.key)]
+        if not rows:
+            return
+        absent = [
+            fld for fld in self.data_fields
+            if fld.name not in self.present and fld.name not in self.model.natural_key_fields
+        ]
+        nk_names = [fld.attname for fld in self.nk_fields]
+        fetch = [*nk_names, "pk", *(fld.attname for fld in absent)]
+        park_path = self.model.park_path
+        if park_path:
+            fetch.append(park_path)
+        # Query on the key field with the most distinct values, then match whole keys here.
+        distinct = [{row.key[i] for row in rows} for i in range(len(nk_names))]
+        lead = max(range(len(nk_names)), key=lambda i: len(distinct[i]))
+        stored: dict[tuple, tuple] = {}
+        for chunk in self.ctx.chunks(sorted(distinct[lead], key=str)):
+            query = self.model._default_manager.filter(**{f"{nk_names[lead]}__in": chunk}).values_list(*fetch)
+            for record in query:
+                stored[tuple(record[: len(nk_names)])] = record[len(nk_names):]
+        absent_positions = [self.position[fld.name] for fld in absent]
+        for row in rows:
+            record = stored.get(row.key)
+            if record is None:
+                continue
+            row.existing = record
+            for pos, value in zip(absent_positions, record[1: 1 + len(absent)], strict=True):
+                row.values[pos] = value
+        self.stored_parks = {key: record[-1] for key, record in stored.items()} if park_path else {}
+
+    def row_by(self, attname: str, value: Any) -> Row | None:
+        """The good row whose field `attname` holds `value` (an index built on first use)."""
+        index = self._rows_by.get(attname)
+        if index is None:
+            pos = self.attnames.index(attname)
+            index = {row.values[pos]: row for row in self.rows if row.ok}
+            self._rows_by[attname] = index
+        return index.get(value)
+
+    def keys_by(self, attname: str, *, good: bool | None = None) -> set:
+        """Values of a field over the rows (all rows, or only good/bad ones)."""
+        pos = self.attnames.index(attname)
+        return {
+            row.values[pos] for row in self.rows
+            if row.values[pos] not in (None, "") and (good is None or row.ok == good)
+        }
+
+    # -- 4. checks -----------------------------------------------------------
+    def references(self) -> list[tuple[str, type[LedgerModel], str, Callable[[Row], Any]]]:
+        """(field name, target model, target attname, row → referenced value) for each reference."""
+        refs = []
+        for fld in self.data_fields:
+            if isinstance(fld, models.ForeignKey):
+                pos = self.position[fld.name]
+                refs.append((fld.name, fld.related_model, fld.target_field.attname,
+                             lambda row, pos=pos: row.values[pos]))
+        return refs
+
+    def subject_reference(self, row: Row) -> tuple[type[LedgerModel], str] | None:
+        """(model, code) of a milestone-like row's subject, when the kind has one."""
+        if not hasattr(self.model, "subject_model") or "subject" not in self.position:
+            return None
+        kind = row.values[self.position["subject_kind"]]
+        code = row.values[self.position["subject"]]
+        if not kind or not code:
+            return None
+        try:
+            return self.model(subject_kind=kind).subject_model(), code
+        except KeyError:
+            return None
+
+    def check_references(self) -> None:
+        ctx = self.ctx
+        for name, target, target_attname, get in self.references():
+            wanted = {get(row) for row in self.rows if not row.bad} - {None, ""}
+            if not wanted:
+                continue
+            known = ctx.known_values(target, target_attname, wanted)
+            bad = ctx.bad_values(target, target_attname)
+            label = ctx.kind_label(target.kind_key)
+            for row in self.rows:
+                if row.bad:
+                    continue
+                value = get(row)
+                if value in (None, ""):
+                    continue
+                if value in bad:
+                    row.blocked = True
+                elif value not in known:
+                    self.row_error(row, name, _("%(kind)s“%(v)s”不存在（数据库和本次导入中都没有）") % {
+                        "kind": label, "v": value})
+        if hasattr(self.model, "subject_model"):
+            by_model: dict[type, set] = {}
+            subjects = {}
+            for row in self.rows:
+                if row.bad:
+                    continue
+                ref = self.subject_reference(row)
+                if ref:
+                    subjects[id(row)] = ref
+                    by_model.setdefault(ref[0], set()).add(ref[1])
+            known_by = {m: ctx.known_values(m, "code", codes) for m, codes in by_model.items()}
+            for row in self.rows:
+                ref = subjects.get(id(row))
+                if not ref:
+                    continue
+                target, code = ref
+                if code in ctx.bad_values(target, "code"):
+                    row.blocked = True
+                elif code not in known_by[target]:
+                    self.row_error(row, "subject", _("%(kind)s“%(v)s”不存在（数据库和本次导入中都没有）") % {
+                        "kind": ctx.kind_label(target.kind_key), "v": code})
+
+    def park_of_row(self, row: Row) -> str | None:
+        """The park a row belongs to (through its references), None when unknown."""
+        path = self.model.park_path
+        if path == "code":
+            return row.values[self.position["code"]]
+        if path == "park":
+            return row.values[self.position["park"]]
+        if not path:
+            ref = self.subject_reference(row)
+            return self.ctx.park_of(ref[0], "code", ref[1]) if ref else None
+        first = path.split("__", 1)[0]
+        fld = self.model._meta.get_field(first)
+        return self.ctx.park_of(fld.related_model, fld.target_field.attname, row.values[self.position[first]])
+
+    def check_parks(self) -> None:
+        """With `--park`: every row (and every record it would change) belongs to the park or a sub-park."""
+        ctx = self.ctx
+        if not ctx.park:
+            return
+        path = self.model.park_path
+        column = "code" if path == "code" else "park" if path == "park" else (
+            "subject" if not path else path.split("__", 1)[0])
+        for row in self.rows:
+            if not row.ok:
+                continue
+            park = self.park_of_row(row)
+            if park is not None and park not in ctx.allowed_parks:
+                self.row_error(row, column, _("属于园区“%(p)s”，不在本次导入的园区“%(scope)s”范围内") % {
+                    "p": park, "scope": ctx.park})
+                continue
+            stored_park = self.stored_parks.get(row.key) if row.existing and path else None
+            if stored_park is not None and stored_park not in ctx.allowed_parks:
+                self.row_error(row, column, _("已有记录属于园区“%(p)s”，不能在园区“%(scope)s”的导入中修改") % {
+                    "p": stored_park, "scope": ctx.park})
+
+    def check_unique(self) -> None:
+        """No two rows of the import with the same natural key (or other unique fields)."""
+        sets = [tuple(self.model.natural_key_fields)]
+        for fld in self.data_fields:
+            if fld.unique and (fld.name,) not in sets:
+                sets.append((fld.name,))
+        for constraint in self.model._meta.constraints:
+            fields = tuple(getattr(constraint, "fields", ()) or ())
+            if fields and fields not in sets:
+                sets.append(fields)
+        for names in sets:
+            positions = [self.position[n] for n in names]
+            first_seen: dict[tuple, int] = {}
+            labels = "+".join(field_label(self.model._meta.get_field(n)) for n in names)
+            for row in self.rows:
+                if row.bad:
+                    continue
+                key = tuple(row.values[p] for p in positions)
+                if any(v in (None, "") for v in key):
+                    continue
+                earlier = first_seen.setdefault(key, row.number)
+                if earlier != row.number:
+                    if self.generated_code and names == ("code",) and "code" not in self.present_codes():
+                        reason = _("与第%(n)d行内容完全相同（重复的行）") % {"n": earlier}
+                    else:
+                        reason = _("与第%(n)d行重复（%(labels)s相同）") % {"n": earlier, "labels": labels}
+                    self.row_error(row, names[0], reason)
+
+    def present_codes(self) -> set[str]:
+        return {"code"} if "code" in self.present else set()
+
+    def validate(self) -> None:
+        """Required fields, field validators, the model's date order; then the registered row checks."""
+        checks = []
+        for fld in self.data_fields:
+            pos = self.position[fld.name]
+            required = not fld.blank
+            runner = _validator_runner(fld) if fld.validators else None
+            if required or runner:
+                checks.append((fld.name, pos, required, runner))
+        plain_clean = self.model.clean is LedgerModel.clean
+        date_order = bool(self.model.date_order)
+        row_checks = hooks.row_checks()
+        model = self.model
+        for row in self.rows:
+            if row.bad:
+                continue
+            values = row.values
+            for name, pos, required, runner in checks:
+                value = values[pos]
+                if value is None or value == "":
+                    if required:
+                        self.row_error(row, name, REQUIRED)
+                    continue
+                if runner is not None:
+                    errors = runner(value)
+                    if errors:
+                        self.row_error(row, name, "；".join(errors))
+            if row.bad:
+                continue
+            if row.existing:
+                values[self.position["id"]] = row.existing[0]
+            instance = model(*values)
+            instance._state.adding = row.existing is None
+            row.instance = instance
+            if plain_clean and date_order:
+                try:
+                    instance.clean()
+                except ValidationError as exc:
+                    self.validation_error(row, exc)
+        for check in self.ctx.cross_row_checks(self.kind):
+            check(self)
+        if row_checks:
+            for row in self.rows:
+                if not row.ok or row.instance is None:
+                    continue
+                for check in row_checks:
+                    try:
+                        check(model, row.instance, row.existing is None)
+                    except ValidationError as exc:
+                        self.validation_error(row, exc)
+                        break
+
+    # -- 5. write --------------------------------------------------------------
+    def write(self) -> None:
+        """The model's own clean() where it reads the database, then the upsert of the good rows."""
+        if self.model.clean is not LedgerModel.clean:
+            for row in self.rows:
+                if row.ok and row.instance is not None:
+                    try:
+                        row.instance.clean()
+                    except ValidationError as exc:
+                        self.validation_error(row, exc)
+        rows = [row for row in self.rows if row.ok and row.instance is not None]
+        self.created = sum(1 for row in rows if row.existing is None)
+        self.updated = len(rows) - self.created
+        if not rows:
+            return
+        self.ctx.upsert(self, rows)
+
+    def upsert_sql(self) -> tuple[str, list[str]]:
+        """The INSERT … ON CONFLICT statement of the kind and the attnames of its parameters."""
+        qn = connection.ops.quote_name
+        fields = [fld for fld in self.concrete if not fld.primary_key]
+        conflict = ", ".join(qn(fld.column) for fld in self.nk_fields)
+        keep = {"created", *self.model.natural_key_fields}
+        update = [
+            fld for fld in fields
+            if fld.name not in keep and (fld.name in self.present or fld.name == "last_updated")
+        ]
+        sets = ", ".join(f"{qn(fld.column)} = EXCLUDED.{qn(fld.column)}" for fld in update)
+        sql = (
+            f"INSERT INTO {qn(self.model._meta.db_table)} ({', '.join(qn(fld.column) for fld in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+        )
+        return sql, [fld.attname for fld in fields]
+
+    def params(self, rows: list[Row], attnames: list[str]) -> Iterable[list[Any]]:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        stamp = {attnames.index("created"), attnames.index("last_updated")}
+        getter = attrgetter(*attnames)
+        for row in rows:
+            params = list(getter(row.instance))
+            for i in stamp:
+                params[i] = now
+            yield params
