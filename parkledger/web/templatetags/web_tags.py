@@ -1,0 +1,61 @@
+"""Template helpers of the web pages."""
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# (nav key, label, URL name) of the main menu after 首页 and 台账.
+NAV_ITEMS = (
+    ("enterprises", _("一企一档"), "web:enterprise_index"),
+    ("figures", _("指标"), "web:figures"),
+    ("reports", _("工作报告"), "web:report"),
+    ("import", _("数据导入"), "web:import"),
+)
+
+
+@register.simple_tag
+def nav_links(active: str) -> str:
+    """The main menu's links to the pages that are installed."""
+    items = []
+    for key, label, name in NAV_ITEMS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append((url, "active" if key == active else "", label))
+    return format_html_join("", '<a href="{}" class="{}">{}</a>', items)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ mydict|get_item:key }}`."""
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.simple_tag
+def sort_link(request, field_name: str, label) -> str:
+    """A column header that sorts by the field (click again to reverse)."""
+    params = request.GET.copy()
+    current = params.get("ordering", "")
+    if current == field_name:
+        new, mark = f"-{field_name}", " ▲"
+    elif current == f"-{field_name}":
+        new, mark = field_name, " ▼"
+    else:
+        new, mark = field_name, ""
+    params["ordering"] = new
+    params.pop("page", None)
+    return format_html('<a href="?{}" class="sort-link">{}{}</a>', params.urlencode(), label, mark)
+
+
+@register.filter
+def verbose_name_plural(model) -> str:
+    """A model's plural name (templates cannot read `_meta`)."""
+    return model._meta.verbose_name_plural

@@ -1,0 +1,71 @@
+"""首页/驾驶舱: headline figures, monthly trends, the investment pipeline and alarms."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parkledger.core.models import EnterpriseMonth, ParkMonth
+from parkledger.investment.models import InvestmentProject
+from parkledger.lib.periods import month_key
+from parkledger.web import access
+from parkledger.web.selectors import (
+    alarms,
+    headline_figures,
+    monthly_series,
+    park_codes,
+    pipeline_funnel,
+    time_progress,
+)
+from parkledger.web.views.base import render_page, selection_of
+
+
+def _month_links(kind: str, park: str, year: int) -> list[str]:
+    base = reverse("web:ledger_list", args=[kind])
+    return [
+        f"{base}?park={park}&month_after={month_key(year, m)}&month_before={month_key(year, m)}"
+        for m in range(1, 13)
+    ]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    sel = selection_of(request)
+    if sel.park is None:
+        return render_page(request, "web/dashboard.html", {"empty": True}, nav="dashboard")
+    user = request.user
+    codes = park_codes(sel.park_code)
+    year = sel.period.year
+    series = monthly_series(
+        codes, sel.period,
+        enterprise_qs=access.scope(user, "enterprise_month", EnterpriseMonth.objects.all()),
+        park_month_qs=access.scope(user, "park_month", ParkMonth.objects.all()),
+    )
+    months = [_("%(m)s月") % {"m": m} for m in range(1, 13)]
+    charts = [
+        {
+            "id": f"chart-{name}", "name": name, "title": title, "months": months, "unit": _("亿元"), "this_year": str(year), "last_year": str(year - 1),
+            "this": series[name]["this"], "last": series[name]["last"],
+            "links_this": _month_links(kind, sel.park_code, year),
+            "links_last": _month_links(kind, sel.park_code, year - 1),
+        }
+        for name, title, kind in (
+            ("output", _("工业总产值（当月）"), "enterprise_month"),
+            ("fai", _("固定资产投资（当月）"), "park_month"),
+            ("fiscal", _("财政总收入（当月）"), "park_month"),
+        )
+    ]
+    funnel = pipeline_funnel(codes, sel.as_of, qs=access.scope(user, "investment_project",
+                                                                 InvestmentProject.objects.all()))
+    list_url = reverse("web:ledger_list", args=["investment_project"])
+    for stage in funnel:
+        stage["url"] = f"{list_url}?park={sel.park_code}&preset=reached_{stage['key']}"
+    context = {
+        "headlines": headline_figures(sel.park_code, sel.period),
+        "time_progress": time_progress(sel.period),
+        "charts": charts,
+        "funnel": funnel,
+        "alarms": alarms(codes, sel.period, sel.as_of, lambda kind, qs: access.scope(user, kind, qs)),
+    }
+    return render_page(request, "web/dashboard.html", context, nav="dashboard")

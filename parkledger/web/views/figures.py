@@ -1,0 +1,80 @@
+"""The indicators page (every figure of the park and period by chapter) and a figure's provenance."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parkledger.core.kinds import kind_models
+from parkledger.indicators.engine import compute_figures, explain_figure
+from parkledger.web import access
+from parkledger.web.exports import querysets_xlsx, xlsx_response
+from parkledger.web.tables import KIND_GROUPS
+from parkledger.web.views.base import render_page, selection_of
+
+EXPORT_CAP = 100_000
+CHAPTER_TITLES = dict(KIND_GROUPS)
+
+
+def figure_groups(figures) -> list[dict]:
+    """Figures grouped by chapter, each with its growth figure (`K.yoy`) beside it."""
+    groups: dict[str, list] = {}
+    for key, fig in figures.items():
+        if key.endswith(".yoy") and key[: -len(".yoy")] in figures:
+            continue
+        groups.setdefault(fig.chapter, []).append({"fig": fig, "yoy": figures.get(f"{key}.yoy")})
+    order = [label for label, _title in KIND_GROUPS]
+    return [
+        {"chapter": chapter, "title": CHAPTER_TITLES.get(chapter, chapter), "rows": rows}
+        for chapter, rows in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    ]
+
+
+@login_required
+def figures_page(request: HttpRequest) -> HttpResponse:
+    sel = selection_of(request)
+    groups, error = [], ""
+    if sel.park is None:
+        error = _("您的账号还没有可查看的园区。")
+    else:
+        try:
+            groups = figure_groups(compute_figures(sel.park_code, sel.period.key))
+        except ValueError as exc:
+            error = str(exc)
+    return render_page(request, "web/figures.html", {"groups": groups, "error": error}, nav="figures")
+
+
+@login_required
+def figure_explain(request: HttpRequest) -> HttpResponse:
+    """`/figures/explain/?park=&period=&key=`: definition, window, value and the records behind it."""
+    sel = selection_of(request)
+    key = request.GET.get("key", "").strip()[:200]
+    if sel.park is None or not key:
+        return render_page(request, "web/explain.html", {"error": _("请指定园区和指标。"), "key": key},
+                           status=400, nav="figures")
+    export = request.GET.get("export") == "xlsx"
+    try:
+        explanation = explain_figure(sel.park_code, sel.period.key, key, cap=EXPORT_CAP if export else 500)
+    except ValueError as exc:
+        return render_page(request, "web/explain.html", {"error": str(exc), "key": key}, status=404, nav="figures")
+    by_kind: dict[str, list[int]] = {}
+    for ref in explanation.records:
+        by_kind.setdefault(ref.kind, []).append(ref.pk)
+    if export:
+        sheets = {}
+        for kind, pks in by_kind.items():
+            if not access.can(request.user, kind, "export", sel.park_code):
+                continue
+            model = kind_models()[kind]
+            sheets[kind] = (model, access.scope(request.user, kind, model.objects.filter(pk__in=pks)).order_by("pk"))
+        return xlsx_response(querysets_xlsx(sheets), f"figure-{key.replace('[', '-').replace(']', '')}")
+    records = [
+        {"ref": ref, "kind_name": kind_models()[ref.kind]._meta.verbose_name,
+         "url": reverse("web:ledger_detail", args=[ref.kind, ref.pk])}
+        for ref in explanation.records
+    ]
+    kinds = [{"kind": k, "name": kind_models()[k]._meta.verbose_name_plural, "count": len(v)} for k, v in by_kind.items()]
+    context = {"e": explanation, "records": records, "kinds": kinds, "key": key,
+               "shown": len(records), "more": explanation.records_total > len(records)}
+    return render_page(request, "web/explain.html", context, nav="figures")

@@ -1,0 +1,230 @@
+"""Ledger pages for every record kind: list (filters, search, sort, pages, Excel), detail, forms."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parkledger.core.filtersets import filterset_for
+from parkledger.core.kinds import data_fields, kind_models
+from parkledger.core.models import Enterprise, LedgerModel
+from parkledger.web import access
+from parkledger.web.exports import queryset_xlsx, xlsx_response
+from parkledger.web.forms import ledger_form_class
+from parkledger.web.selectors import apply_preset, presets_for
+from parkledger.web.tables import case_info, cell_text, is_case_kind, list_fields, related_for_list
+from parkledger.web.views.base import htmx_partial, render_page, selection_of
+
+PAGE_SIZE = 50
+
+
+def _model(kind: str) -> type[LedgerModel]:
+    model = kind_models().get(kind)
+    if model is None:
+        raise Http404(_("没有这种台账：%(kind)s") % {"kind": kind[:40]})
+    return model
+
+
+def _require(request: HttpRequest, kind: str, action: str, park_code: str | None = None) -> None:
+    if not access.can(request.user, kind, action, park_code):
+        raise PermissionDenied(_("无权执行此操作"))
+
+
+def filtered_queryset(request: HttpRequest, kind: str):
+    """The kind's records the user may see, filtered as the querystring asks; (filterset, qs, preset)."""
+    model = _model(kind)
+    sel = selection_of(request)
+    data = request.GET.copy()
+    if "park" not in data and sel.park is not None:
+        data["park"] = sel.park_code
+    base = access.scope(request.user, kind, model.objects.all())
+    filterset = filterset_for(kind)(data, queryset=base)
+    qs = filterset.qs
+    qs, preset = apply_preset(qs, request.GET.get("preset", ""), sel.as_of, sel.period)
+    return filterset, qs, preset
+
+
+def _link_for(fld: models.Field, obj: models.Model) -> str:
+    """The page a reference cell links to (an enterprise's 360 page, or the referenced record)."""
+    if not isinstance(fld, models.ForeignKey):
+        return ""
+    code = getattr(obj, fld.attname)
+    if code in (None, ""):
+        return ""
+    if fld.related_model is Enterprise:
+        return reverse("web:enterprise", args=[code])
+    kind = getattr(fld.related_model, "kind_key", "")
+    if kind:
+        return reverse("web:ledger_by_code", args=[kind, code])
+    return ""
+
+
+def _rows(objects, fields, as_of, kind):
+    rows = []
+    for obj in objects:
+        cells = [{"text": cell_text(obj, fld), "link": _link_for(fld, obj)} for fld in fields]
+        rows.append({"obj": obj, "cells": cells, "case": case_info(obj, as_of),
+                     "url": reverse("web:ledger_detail", args=[kind, obj.pk])})
+    return rows
+
+
+@login_required
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "web/ledgers/index.html", {}, nav="ledgers")
+
+
+@login_required
+def ledger_list(request: HttpRequest, kind: str) -> HttpResponse:
+    model = _model(kind)
+    sel = selection_of(request)
+    _require(request, kind, "view", sel.park_code or None)
+    filterset, qs, preset = filtered_queryset(request, kind)
+    if request.GET.get("export") == "xlsx":
+        _require(request, kind, "export", sel.park_code or None)
+        return xlsx_response(queryset_xlsx(model, qs), kind)
+    qs = qs.select_related(*related_for_list(kind))
+    if not qs.query.order_by and not model._meta.ordering:
+        qs = qs.order_by("pk")
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    fields = list_fields(kind)
+    ordering = request.GET.get("ordering", "")
+    context = {
+        "kind": kind, "model": model, "meta": model._meta, "filterset": filterset, "page": page,
+        "fields": fields, "rows": _rows(page.object_list, fields, sel.as_of, kind),
+        "is_case": is_case_kind(model), "preset": preset, "presets": presets_for(model),
+        "ordering": ordering, "can_add": access.can(request.user, kind, "add", sel.park_code or None),
+        "can_export": access.can(request.user, kind, "export", sel.park_code or None),
+        "advanced_open": any(
+            request.GET.get(name) for name in filterset.form.fields if name not in ("q", "park", "ordering")
+        ),
+    }
+    template = "web/ledgers/_table.html" if htmx_partial(request) else "web/ledgers/list.html"
+    return render_page(request, template, context, nav="ledgers")
+
+
+def _get_record(request: HttpRequest, kind: str, pk: int) -> LedgerModel:
+    model = _model(kind)
+    qs = access.scope(request.user, kind, model.objects.all()).select_related(*related_for_list(kind))
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def ledger_by_code(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """Open a record by its code (references link here)."""
+    model = _model(kind)
+    key = "uscc" if model is Enterprise else "code"
+    obj = get_object_or_404(access.scope(request.user, kind, model.objects.all()), **{key: code})
+    return redirect("web:ledger_detail", kind, obj.pk)
+
+
+@login_required
+def ledger_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = _model(kind)
+    obj = _get_record(request, kind, pk)
+    if not access.can_record(request.user, obj, "view"):
+        raise PermissionDenied(_("无权执行此操作"))
+    sel = selection_of(request)
+    fields = [
+        {"label": fld.verbose_name, "text": cell_text(obj, fld), "link": _link_for(fld, obj),
+         "unit": fld.help_text if isinstance(fld, models.DecimalField) else ""}
+        for fld in data_fields(model)
+    ]
+    context = {
+        "kind": kind, "model": model, "meta": model._meta, "obj": obj, "fields": fields,
+        "case": case_info(obj, sel.as_of), "history": access.history(model, obj.pk),
+        "can_change": access.can_record(request.user, obj, "change"),
+        "can_delete": access.can_record(request.user, obj, "delete"),
+    }
+    return render_page(request, "web/ledgers/detail.html", context, nav="ledgers")
+
+
+def _save(form, request: HttpRequest, kind: str) -> LedgerModel | None:
+    """Save a valid form if the user may write to the record's park; None (with errors) otherwise."""
+    obj = form.instance
+    action = "change" if obj.pk else "add"
+    if not access.can_record(request.user, obj, action):
+        form.add_error(None, _("无权在该园区%(action)s此类记录") % {"action": _("修改") if obj.pk else _("新增")})
+        return None
+    try:
+        with transaction.atomic():
+            obj = form.save()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+    except IntegrityError:
+        form.add_error(None, _("与已有记录重复，未保存"))
+        return None
+    return obj
+
+
+@login_required
+def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
+    model = _model(kind)
+    sel = selection_of(request)
+    _require(request, kind, "add", sel.park_code or None)
+    form_class = ledger_form_class(kind)
+    if request.method == "POST":
+        form = form_class(request.POST, parks=sel.parks)
+        if form.is_valid():
+            obj = _save(form, request, kind)
+            if obj is not None:
+                messages.success(request, _("已新增：%(obj)s") % {"obj": obj})
+                return redirect("web:ledger_detail", kind, obj.pk)
+    else:
+        initial = {"park": sel.park_code} if "park" in form_class.base_fields else {}
+        form = form_class(initial=initial, parks=sel.parks)
+    return render_page(request, "web/ledgers/form.html", {"kind": kind, "meta": model._meta, "form": form,
+                                                            "obj": None}, nav="ledgers")
+
+
+@login_required
+def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = _model(kind)
+    obj = _get_record(request, kind, pk)
+    if not access.can_record(request.user, obj, "change"):
+        raise PermissionDenied(_("无权执行此操作"))
+    sel = selection_of(request)
+    form_class = ledger_form_class(kind)
+    if request.method == "POST":
+        form = form_class(request.POST, instance=obj, parks=sel.parks)
+        if form.is_valid():
+            saved = _save(form, request, kind)
+            if saved is not None:
+                messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
+                return redirect("web:ledger_detail", kind, saved.pk)
+    else:
+        form = form_class(instance=obj, parks=sel.parks)
+    return render_page(request, "web/ledgers/form.html", {"kind": kind, "meta": model._meta, "form": form,
+                                                            "obj": obj}, nav="ledgers")
+
+
+@login_required
+def ledger_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = _model(kind)
+    obj = _get_record(request, kind, pk)
+    if not access.can_record(request.user, obj, "delete"):
+        raise PermissionDenied(_("无权执行此操作"))
+    if request.method == "POST":
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(request, _("“%(obj)s”仍被其他记录引用，不能删除") % {"obj": label})
+            return redirect("web:ledger_detail", kind, pk)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("web:ledger_detail", kind, pk)
+        messages.success(request, _("已删除：%(obj)s") % {"obj": label})
+        return redirect("web:ledger_list", kind)
+    return render_page(request, "web/ledgers/delete.html", {"kind": kind, "meta": model._meta, "obj": obj},
+                       nav="ledgers")
