@@ -5,6 +5,7 @@ import json
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from parkledger.indicators.engine import compute_figures, explain_figure
 from parkledger.indicators.types import Explanation, FigureSet, plain_decimal
@@ -28,7 +29,8 @@ def _row_name(key: str, name: str, base_key: str) -> str:
 
 
 def render_table(figures: FigureSet) -> str:
-    """Chinese name, display text and unit in aligned columns (undefined figures show their reason)."""
+    """Chinese name, display text and unit in aligned columns (numbers right-aligned; names, which
+    can be long, left-aligned and not counted in the column width; undefined figures show their reason)."""
     header = ("指标", "数值", "单位", "说明")
     rows = [
         (
@@ -36,13 +38,19 @@ def render_table(figures: FigureSet) -> str:
             fig.text if fig.text is not None else "—",
             fig.unit,
             "" if fig.value is not None else f"无法计算：{fig.reason}",
+            fig.is_name,
         )
         for key, fig in figures.items()
     ]
-    widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(3)]
+    name_w = max(text_width(r[0]) for r in [header, *rows])
+    value_w = max([text_width(header[1])] + [text_width(r[1]) for r in rows if not r[4]])
+    unit_w = max(text_width(r[2]) for r in [header, *rows])
     lines = []
-    for r in [header, *rows]:
-        cells = [pad(r[0], widths[0]), " " * (widths[1] - text_width(r[1])) + r[1], pad(r[2], widths[2]), r[3]]
+    for name, value, unit, note, is_name in [(*header, False), *rows]:
+        if is_name:
+            lines.append(f"{pad(name, name_w)}  {value}")
+            continue
+        cells = [pad(name, name_w), " " * (value_w - text_width(value)) + value, pad(unit, unit_w), note]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
@@ -89,6 +97,8 @@ class Command(BaseCommand):
             figures = compute_figures(park, period, wanted)
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"数据库不可用或尚未迁移（parkledger migrate）：{exc}") from exc
         if format == "json":
             self.stdout.write(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
         else:
