@@ -151,22 +151,29 @@ def explain_figure(park: str, period: str, key: str, *, cap: int = EXPLAIN_CAP) 
 
 
 def record_refs(records: object, *, cap: int = EXPLAIN_CAP) -> tuple[list[RecordRef], int]:
-    """Records given as a queryset, `(kind, pk)` pairs or a list of both → (refs up to `cap`, total)."""
+    """Records given as a queryset, `(kind, pk)` pairs or a list of both → (refs up to `cap`, total).
+
+    When the records come in several querysets (e.g. this year's rows and last year's), the cap is
+    shared among them so that each part is shown.
+    """
     if records is None:
         return [], 0
     parts = [records] if isinstance(records, QuerySet) else list(records)
-    refs: list[RecordRef] = []
-    total = 0
+    querysets = [p for p in parts if isinstance(p, QuerySet)]
     pairs: dict[str, list[int]] = {}
     for part in parts:
-        if isinstance(part, QuerySet):
-            total += part.count()
-            if len(refs) < cap:
-                refs.extend(_ref(part.model.kind_key, obj) for obj in part[: cap - len(refs)])
-        else:
+        if not isinstance(part, QuerySet):
             kind, pk = part
             pairs.setdefault(kind, []).append(pk)
-            total += 1
+    n_parts = len(querysets) + (1 if pairs else 0)
+    share = -(-cap // n_parts) if n_parts else cap
+    refs: list[RecordRef] = []
+    total = sum(len(pks) for pks in pairs.values())
+    for qs in querysets:
+        total += qs.count()
+        room = min(share, cap - len(refs))
+        if room > 0:
+            refs.extend(_ref(qs.model.kind_key, obj) for obj in qs[:room])
     for kind, pks in pairs.items():
         room = cap - len(refs)
         if room <= 0:

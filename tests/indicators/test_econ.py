@@ -221,3 +221,13 @@ def test_fai_projects_count_both_ledgers_in_w():
     # I1, I2 + G1, G2 = 4
     assert text("ECO", P, "econ.fai_projects") == "4"
     assert text("ECO-CEE", P, "econ.fai_projects") == "2"
+
+
+def test_explain_growth_lists_rows_of_both_years(months):
+    from parkledger.indicators.engine import explain_figure
+
+    ex = explain_figure("ECO", P, "econ.output.yoy", cap=4)
+    # cur rows: A 2022-01, 2022-09, B 2022-05, C 2022-03 = 4; last rows: A 2021-01, 2021-09, B 2021-05 = 3
+    assert ex.records_total == 7
+    months_shown = {r.natural_key.split("/")[1][:4] for r in ex.records}
+    assert months_shown == {"2021", "2022"} and len(ex.records) == 4
