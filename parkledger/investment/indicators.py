@@ -200,12 +200,20 @@ def talent_applications(ctx: Context) -> Result:
     return Result(value=Decimal(qs.count()), records=qs)
 
 
+def _application_counts(ctx: Context) -> dict[str, int]:
+    """Applications in W per programme, one grouped query."""
+    return ctx.memo("talent.applications", lambda: {
+        row["program"]: row["n"]
+        for row in _applications(ctx).values("program").annotate(n=Count("pk")).order_by()
+    })
+
+
 @indicator("talent.applications[PROGRAM]", name="人才工程申报（分工程）", unit="项次", chapter=CHAPTER,
            sources=("talent_application",), definition="该人才工程 `applied_on` 在W内的申报",
            params=_programs)
 def talent_applications_program(ctx: Context, program: str) -> Result:
-    qs = _applications(ctx).filter(program=program)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return Result(value=Decimal(_application_counts(ctx).get(program, 0)),
+                  records=_applications(ctx).filter(program=program))
 
 
 def _honours(ctx: Context) -> QuerySet:
@@ -224,11 +232,18 @@ def talent_honours(ctx: Context) -> Result:
     return Result(value=Decimal(qs.aggregate(n=Count("talent", distinct=True))["n"]), records=qs)
 
 
+def _honour_counts(ctx: Context) -> dict[str, int]:
+    """Distinct talents honoured in W per title, one grouped query."""
+    return ctx.memo("talent.honours", lambda: {
+        row["title"]: row["n"]
+        for row in _honours(ctx).values("title").annotate(n=Count("talent", distinct=True)).order_by()
+    })
+
+
 @indicator("talent.honours[TITLE]", name="获评人才荣誉（分称号）", unit="人", chapter=CHAPTER,
            sources=("talent_honour",), definition="W内获评该称号的不同人才数", params=_titles)
 def talent_honours_title(ctx: Context, title: str) -> Result:
-    qs = _honours(ctx).filter(title=title)
-    return Result(value=Decimal(qs.aggregate(n=Count("talent", distinct=True))["n"]), records=qs)
+    return Result(value=Decimal(_honour_counts(ctx).get(title, 0)), records=_honours(ctx).filter(title=title))
 
 
 # -- platforms -------------------------------------------------------------------------------------

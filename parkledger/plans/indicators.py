@@ -5,6 +5,8 @@ target is never the sum of its sub-parks' targets (fine print 1).
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from parkledger.indicators.context import Context
@@ -16,13 +18,20 @@ from parkledger.lib.numbers import round_half_up, unit_format
 CHAPTER = "plans"
 
 
-def _targets(ctx: Context, year: int) -> QuerySet:
-    return ctx.records("target").filter(year=year)
+def _targets(ctx: Context) -> dict[tuple[int, str], tuple[int, Decimal]]:
+    """This park's targets of years Y and Y+1: (year, indicator) → (pk, value), one query."""
+    year = ctx.period.year
+    return ctx.memo("plan.targets", lambda: {
+        (y, key): (pk, value)
+        for pk, y, key, value in ctx.records("target").filter(year__in=(year, year + 1))
+        .values_list("pk", "year", "indicator", "value")
+    })
 
 
 def _target_keys(year_offset: int):
     def params(ctx: Context) -> list[str]:
-        return list(_targets(ctx, ctx.period.year + year_offset).values_list("indicator", flat=True))
+        year = ctx.period.year + year_offset
+        return [key for (y, key) in _targets(ctx) if y == year]
 
     return params
 
@@ -35,12 +44,12 @@ def _unit_of(key: str) -> str:
 
 
 def _target_result(ctx: Context, key: str, year: int) -> Result:
-    qs = _targets(ctx, year).filter(indicator=key)
-    row = qs.first()
     unit = _unit_of(key)
-    if row is None:
+    found = _targets(ctx).get((year, key))
+    if found is None:
         return Result(reason=f"{year}年无“{key}”的目标", unit=unit)
-    return Result(value=row.value, records=[("target", row.pk)], unit=unit)
+    pk, value = found
+    return Result(value=value, records=[("target", pk)], unit=unit)
 
 
 @indicator("plan.target[KEY]", name="目标", unit="", chapter=CHAPTER, sources=("target",),
