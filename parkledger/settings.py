@@ -70,11 +70,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "parkledger.accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parkledger.accounts.middleware.AuditContextMiddleware",
+    "parkledger.accounts.middleware.IdleTimeoutMiddleware",
+    "parkledger.accounts.middleware.SecurityGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,7 +111,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "parkledger.accounts.passwords.ComplexityValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["parkledger.accounts.backends.LockoutBackend"]
+
+# Security parameters (等保2.0 level 3); defaults in parkledger/accounts/conf.py, e.g.
+# {"PASSWORD_MAX_AGE_DAYS": 90, "LOCKOUT_THRESHOLD": 5, "LOCKOUT_MINUTES": 15, "IDLE_TIMEOUT_MINUTES": 30}
+PARKLEDGER_SECURITY: dict = {"TRUST_X_FORWARDED_FOR": env_bool("PARKLEDGER_TRUST_X_FORWARDED_FOR", False)}
+
+# Sessions and cookies; DJANGO_SECURE_SSL=1 (production behind HTTPS) turns on HSTS, HTTPS-only
+# cookies and the redirect to HTTPS; DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts X-Forwarded-Proto
+# from a TLS-terminating reverse proxy.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("DJANGO_SECURE_SSL", False):
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

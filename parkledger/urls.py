@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("parkledger.accounts.urls")),
     path("", include("parkledger.web.urls")),
 ]

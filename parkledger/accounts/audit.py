@@ -1,0 +1,312 @@
+"""Writing, verifying, exporting and purging the hash-chained audit log.
+
+- `audit_log(action, *, obj=None, user=None, result="success", detail=None)` appends one entry
+  (the actor and address come from `parkledger.accounts.context`).
+- `verify_chain()` recomputes every hash and reports edited, inserted or deleted entries.
+- `export_csv(stream, entries)` writes entries as CSV; `purge_before(cutoff)` removes entries
+  older than the retention period and re-anchors the chain with a checkpoint entry.
+- `record_history(model, pk)` is one record's entries, newest first; `entry_changes(entry)` the
+  fields an entry changed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkledger.accounts.conf import security_setting
+from parkledger.accounts.context import current_actor
+from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
+
+__all__ = [
+    "GENESIS_HASH", "audit_log", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
+    "entry_payload", "entry_hash", "verify_chain", "VerifyReport", "export_csv", "purge_before",
+    "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
+]
+
+GENESIS_HASH = "0" * 64
+_PG_LOCK_KEY = 0x504C4155  # "PLAU": serialises appends to the chain on PostgreSQL
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON value that survives a database round trip unchanged (no floats, no Decimals, no dates)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(jsonable(v) for v in value)
+    return str(value)
+
+
+def object_kind(model: type[models.Model]) -> str:
+    """A ledger's kind key, else `app_label.model_name`."""
+    return getattr(model, "kind_key", "") or model._meta.label_lower
+
+
+def object_natural_key(obj: models.Model) -> str:
+    natural_key = getattr(obj, "natural_key", None)
+    if callable(natural_key):
+        try:
+            return "/".join("" if v is None else str(v) for v in natural_key())[:255]
+        except Exception:  # a natural key over a missing relation
+            return ""
+    return str(obj)[:255]
+
+
+def record_snapshot(obj: models.Model) -> dict[str, Any]:
+    """The user-entered values of a record (references as codes), JSON-ready."""
+    from parkledger.core.kinds import data_fields
+
+    return {f.name: jsonable(f.value_from_object(obj)) for f in data_fields(type(obj))}
+
+
+def entry_payload(entry: AuditEntry) -> dict[str, Any]:
+    """The entry's canonical content: every stored field except `hash` (the time in UTC)."""
+    time = entry.time.astimezone(UTC).isoformat(timespec="microseconds")
+    return {
+        "seq": entry.seq, "time": time, "user_id": entry.user_id, "username": entry.username,
+        "ip": entry.ip, "action": entry.action, "object_kind": entry.object_kind,
+        "object_pk": entry.object_pk, "natural_key": entry.natural_key, "result": entry.result,
+        "before": entry.before, "after": entry.after, "detail": entry.detail, "prev_hash": entry.prev_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """sha256 over the canonical JSON (sorted keys, no spaces, UTF-8) of the entry's payload."""
+    canonical = json.dumps(entry_payload(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialise appends so two writers never chain onto the same entry."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+def _append(**fields: Any) -> AuditEntry:
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                _lock_chain()
+                last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+                seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+                entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=timezone.now(), **fields)
+                entry.hash = entry_hash(entry)
+                entry.save(force_insert=True)
+                return entry
+        except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def audit_log(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    user: Any = None,
+    result: str = AuditResult.SUCCESS,
+    detail: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    kind: str = "",
+) -> AuditEntry:
+    """Append one audit entry and return it.
+
+    `user` overrides the current actor's user (a login names the user before the session
+    knows him); it may be a user object or a user name (a failed login of an unknown name).
+    `obj` names the object (kind key or model label, pk, natural key); `kind` names a kind
+    without an object (an export of a whole ledger).
+    """
+    actor = current_actor()
+    user_id, username = actor.user_id, actor.username
+    if isinstance(user, str):
+        user_id, username = None, user
+    elif user is not None:
+        user_id, username = user.pk, user.get_username()
+    object_fields: dict[str, Any] = {"object_kind": kind, "object_pk": "", "natural_key": ""}
+    if obj is not None:
+        object_fields = {
+            "object_kind": kind or object_kind(type(obj)),
+            "object_pk": "" if obj.pk is None else str(obj.pk),
+            "natural_key": object_natural_key(obj),
+        }
+    return _append(
+        user_id=user_id, username=username[:150], ip=actor.ip, action=str(action), result=str(result),
+        before=jsonable(before), after=jsonable(after), detail=jsonable(detail), **object_fields,
+    )
+
+
+# -- verification -----------------------------------------------------------------------------
+
+@dataclass
+class VerifyReport:
+    """The outcome of `verify_chain`: entries checked, problems found (each naming an entry)."""
+
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_seq: int | None = None
+    last_seq: int | None = None
+    head_hash: str = GENESIS_HASH
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _anchors() -> dict[int, str]:
+    """seq of the first kept entry → its expected prev_hash, from the purge checkpoints."""
+    anchors: dict[int, str] = {}
+    for detail in AuditEntry.objects.filter(action=AuditAction.AUDIT_PURGE).values_list("detail", flat=True):
+        if isinstance(detail, dict) and "anchor_seq" in detail:
+            anchors[int(detail["anchor_seq"])] = str(detail.get("anchor_prev_hash", ""))
+    return anchors
+
+
+def verify_chain(entries: Iterable[AuditEntry] | None = None) -> VerifyReport:
+    """Recompute the chain; a problem names the entry that was edited, or the gap where entries went."""
+    report = VerifyReport()
+    rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
+    previous: AuditEntry | None = None
+    for entry in rows:
+        report.checked += 1
+        if previous is None:
+            report.first_seq = entry.seq
+            if entry.seq == 1:
+                if entry.prev_hash != GENESIS_HASH:
+                    report.problems.append(_("条目 #%(seq)s：首条的前一条哈希不是初始值") % {"seq": entry.seq})
+            elif _anchors().get(entry.seq) != entry.prev_hash:
+                report.problems.append(
+                    _("条目 #1 至 #%(last)s 缺失：没有清理检查点记录这些条目的删除") % {"last": entry.seq - 1}
+                )
+        else:
+            if entry.seq != previous.seq + 1:
+                report.problems.append(
+                    _("条目 #%(a)s 至 #%(b)s 缺失（在 #%(prev)s 与 #%(seq)s 之间被删除）")
+                    % {"a": previous.seq + 1, "b": entry.seq - 1, "prev": previous.seq, "seq": entry.seq}
+                )
+            elif entry.prev_hash != previous.hash:
+                report.problems.append(
+                    _("条目 #%(seq)s：前一条哈希与条目 #%(prev)s 不符（链被改写）")
+                    % {"seq": entry.seq, "prev": previous.seq}
+                )
+        if entry_hash(entry) != entry.hash:
+            report.problems.append(_("条目 #%(seq)s：内容与哈希不符（被修改）") % {"seq": entry.seq})
+        previous = entry
+    if previous is not None:
+        report.last_seq = previous.seq
+        report.head_hash = previous.hash
+    return report
+
+
+# -- export, purge, history ---------------------------------------------------------------------
+
+AUDIT_CSV_COLUMNS = (
+    "seq", "time", "username", "user_id", "ip", "action", "result", "object_kind", "object_pk",
+    "natural_key", "before", "after", "detail", "prev_hash", "hash",
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    # a cell starting with = + - @ is a formula to Excel: quote it (CSV injection)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def export_csv(stream: IO[str], entries: Iterable[AuditEntry]) -> int:
+    """Write entries as CSV (times in the local time zone); returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    count = 0
+    for entry in entries:
+        row = []
+        for column in AUDIT_CSV_COLUMNS:
+            value = getattr(entry, column)
+            if column == "time":
+                value = timezone.localtime(value).isoformat(timespec="seconds")
+            row.append(_cell(value))
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+class RetentionError(ValueError):
+    """A purge that would remove entries younger than the retention period."""
+
+
+def purge_before(cutoff: datetime) -> int:
+    """Delete the entries older than `cutoff` (a prefix of the chain) and append a checkpoint.
+
+    Refuses a cutoff inside the retention period (`AUDIT_RETENTION_DAYS`, ≥ 180 days).
+    """
+    days = int(security_setting("AUDIT_RETENTION_DAYS"))
+    limit = timezone.now() - timedelta(days=max(days, 180))
+    if cutoff > limit:
+        raise RetentionError(
+            _("审计日志须保留至少 %(days)s 天：只能清理 %(limit)s 之前的条目") % {"days": max(days, 180), "limit": limit.date()}
+        )
+    with transaction.atomic():
+        _lock_chain()
+        first_kept = AuditEntry.objects.filter(time__gte=cutoff).order_by("seq").values_list("seq", "prev_hash").first()
+        if first_kept is None:
+            # never purge the whole log: keep the last entry as the anchor
+            first_kept = AuditEntry.objects.order_by("-seq").values_list("seq", "prev_hash").first()
+        if first_kept is None:
+            return 0
+        doomed = AuditEntry.objects.filter(seq__lt=first_kept[0])
+        count = doomed.count()
+        if not count:
+            return 0
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL parkledger.audit_purge = 'on'")
+        doomed._raw_delete(doomed.db)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL parkledger.audit_purge = 'off'")
+        audit_log(
+            AuditAction.AUDIT_PURGE,
+            detail={
+                "purged_before": cutoff.isoformat(), "purged_count": count,
+                "anchor_seq": first_kept[0], "anchor_prev_hash": first_kept[1],
+            },
+        )
+    return count
+
+
+def record_history(model: type[models.Model], pk: Any) -> models.QuerySet[AuditEntry]:
+    """The audit entries of one record, newest first."""
+    return AuditEntry.objects.filter(object_kind=object_kind(model), object_pk=str(pk)).order_by("-seq")
+
+
+def entry_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field whose value differs between the entry's snapshots."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

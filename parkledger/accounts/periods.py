@@ -1,0 +1,277 @@
+"""Closed periods (封账): which month dates a record, and whether a write touches a closed month.
+
+A park's month is closed by a `ClosedPeriod` row on the park or on any park above it (a
+sub-park's figures roll up into its parent). While a month is closed, records dated in it
+cannot be created, changed or deleted, unless the security administrator opened a correction
+(`PeriodUnlock`) on that closed row, with a reason and an expiry; writes made through a
+correction carry it in their audit entries.
+
+The month that dates a record comes from the fields listed below for its kind. Month fields
+give the month; dates give their month; a `year` gives December of that year (the annual
+figure is reported with December). Paths through a reference (`inspection__inspected_on`)
+date a record by its parent's date.
+
+| kind | dating fields |
+|---|---|
+| park, wetland | (none: master data without a date) |
+| enterprise | registered_on, closed_on |
+| enterprise_month, park_month, gov_project_month, estimate, manual_figure | month |
+| target, permu_evaluation | year (→ December) |
+| platform | opened_on |
+| investment_project | contacted_on, submitted_on, reviewed_on, signed_on, started_on, production_on, registered_on, terminated_on, fai_registered_on |
+| talent | introduced_on, left_on |
+| talent_application | applied_on |
+| talent_honour | awarded_on |
+| platform_project | incubated_on, recommended_on, signed_on, landed_on |
+| platform_tenant | moved_in_on, moved_out_on |
+| qualification | applied_on, granted_on |
+| patent | granted_on |
+| disbursement | paid_on |
+| tech_upgrade_acceptance | accepted_on |
+| service_request | received_on, resolved_on |
+| support_package | as_of |
+| gov_project | started_on, completed_on, fai_registered_on |
+| sub_project | tendered_on, completed_on |
+| milestone | happened_on |
+| land_transfer | transferred_on |
+| sea_use | submitted_on, approved_on |
+| stock_release | released_on |
+| safety_letter | signed_on |
+| safety_insurance | insured_from |
+| inspection | inspected_on |
+| hazard | inspection__inspected_on, rectified_on |
+| safety_outreach | held_on |
+| odour_case | listed_on, accepted_on |
+| air_sample, water_sample | sampled_on |
+| env_case | found_on, closed_on |
+| governance_issue | found_on, rectified_on |
+| petition | received_on, forwarded_on, accepted_on, notified_on, replied_on, closed_on |
+| dispute | received_on, mediated_on |
+| asset_filing | decided_on |
+| financing_project | started_on, approved_on |
+| party_activity | held_on |
+| union | founded_on |
+| task_force | formed_on, dissolved_on |
+
+Planned or deadline dates (`planned_start_on`, `deadline`, `extended_until`, `insured_to`)
+date nothing: they are not events of the month.
+
+The rule for a write:
+- create: refused when any dating value of the new record lies in a closed month;
+- delete: refused when any dating value of the old record lies in a closed month;
+- change: a dating value that changes is checked at its old and its new month (recording a
+  stage reached this month is allowed; moving a record into or out of a closed month is not);
+  when any other value changes (or the park), every old dating month is checked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkledger.accounts.models import ClosedPeriod, PeriodUnlock
+from parkledger.accounts.scoping import _follow, park_ancestors, park_parents, record_park_code
+
+__all__ = [
+    "PERIOD_FIELDS", "PeriodClosedError", "Lock", "month_of", "record_months", "locks_for_write",
+    "check_record_write", "closed_lock", "is_month_closed",
+]
+
+PERIOD_FIELDS: dict[str, tuple[str, ...]] = {
+    "park": (),
+    "enterprise": ("registered_on", "closed_on"),
+    "enterprise_month": ("month",),
+    "park_month": ("month",),
+    "platform": ("opened_on",),
+    "investment_project": (
+        "contacted_on", "submitted_on", "reviewed_on", "signed_on", "started_on", "production_on",
+        "registered_on", "terminated_on", "fai_registered_on",
+    ),
+    "talent": ("introduced_on", "left_on"),
+    "talent_application": ("applied_on",),
+    "talent_honour": ("awarded_on",),
+    "platform_project": ("incubated_on", "recommended_on", "signed_on", "landed_on"),
+    "platform_tenant": ("moved_in_on", "moved_out_on"),
+    "qualification": ("applied_on", "granted_on"),
+    "patent": ("granted_on",),
+    "permu_evaluation": ("year",),
+    "disbursement": ("paid_on",),
+    "tech_upgrade_acceptance": ("accepted_on",),
+    "service_request": ("received_on", "resolved_on"),
+    "support_package": ("as_of",),
+    "gov_project": ("started_on", "completed_on", "fai_registered_on"),
+    "gov_project_month": ("month",),
+    "sub_project": ("tendered_on", "completed_on"),
+    "wetland": (),
+    "milestone": ("happened_on",),
+    "land_transfer": ("transferred_on",),
+    "sea_use": ("submitted_on", "approved_on"),
+    "stock_release": ("released_on",),
+    "safety_letter": ("signed_on",),
+    "safety_insurance": ("insured_from",),
+    "inspection": ("inspected_on",),
+    "hazard": ("inspection__inspected_on", "rectified_on"),
+    "safety_outreach": ("held_on",),
+    "odour_case": ("listed_on", "accepted_on"),
+    "air_sample": ("sampled_on",),
+    "water_sample": ("sampled_on",),
+    "env_case": ("found_on", "closed_on"),
+    "governance_issue": ("found_on", "rectified_on"),
+    "petition": ("received_on", "forwarded_on", "accepted_on", "notified_on", "replied_on", "closed_on"),
+    "dispute": ("received_on", "mediated_on"),
+    "asset_filing": ("decided_on",),
+    "financing_project": ("started_on", "approved_on"),
+    "party_activity": ("held_on",),
+    "union": ("founded_on",),
+    "task_force": ("formed_on", "dissolved_on"),
+    "target": ("year",),
+    "estimate": ("month",),
+    "manual_figure": ("month",),
+}
+
+
+class PeriodClosedError(ValidationError):
+    """A write into a closed month (the API answers 409). `park` and `month` name the closed period."""
+
+    def __init__(self, park: str, month: str, *, record_park: str | None = None, kind: str = "") -> None:
+        self.park = park
+        self.month = month
+        self.record_park = record_park or park
+        self.kind = kind
+        if self.record_park != park:
+            message = _(
+                "%(record_park)s 所属的 %(park)s 园区 %(month)s 已封账：该月的记录不能新增、修改或删除；"
+                "如需更正，请安全管理员开启更正解锁"
+            ) % {"record_park": self.record_park, "park": park, "month": month}
+        else:
+            message = _(
+                "%(park)s 园区 %(month)s 已封账：该月的记录不能新增、修改或删除；如需更正，请安全管理员开启更正解锁"
+            ) % {"park": park, "month": month}
+        super().__init__(message, code="period_closed", params={"park": park, "month": month})
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A closed (park, month) met by a write, with the correction that lets it through (if any)."""
+
+    park: str
+    month: str
+    record_park: str
+    unlock: PeriodUnlock | None
+
+    @property
+    def open(self) -> bool:
+        return self.unlock is not None
+
+
+def month_of(value: Any) -> str | None:
+    """`YYYY-MM` for a date, a month string or a year (December); None for empty values."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, int):
+        return f"{value:04d}-12"
+    text = str(value)
+    if len(text) >= 7 and text[4] == "-":
+        return text[:7]
+    if text.isdigit() and len(text) == 4:
+        return f"{text}-12"
+    return None
+
+
+def record_months(obj: models.Model) -> dict[str, str | None]:
+    """dating field → month for a record (see PERIOD_FIELDS)."""
+    return {name: month_of(_follow(obj, name)) for name in PERIOD_FIELDS.get(getattr(obj, "kind_key", ""), ())}
+
+
+def _other_values(obj: models.Model, dating: tuple[str, ...]) -> dict[str, Any]:
+    from parkledger.core.kinds import data_fields
+
+    skip = {name for name in dating if "__" not in name}
+    return {f.attname: f.value_from_object(obj) for f in data_fields(type(obj)) if f.name not in skip}
+
+
+def _touched(old: models.Model | None, new: models.Model | None) -> set[tuple[str, str]]:
+    """The (record park, month) pairs a write touches, by the rule in the module docstring."""
+    kind = getattr(new if new is not None else old, "kind_key", "")
+    dating = PERIOD_FIELDS.get(kind, ())
+    if not dating:
+        return set()
+    new_months = record_months(new) if new is not None else {}
+    old_months = record_months(old) if old is not None else {}
+    new_park = record_park_code(new) if new is not None else None
+    old_park = record_park_code(old) if old is not None else None
+    pairs: set[tuple[str | None, str | None]] = set()
+    if old is None:
+        pairs = {(new_park, m) for m in new_months.values()}
+    elif new is None:
+        pairs = {(old_park, m) for m in old_months.values()}
+    else:
+        park_changed = old_park != new_park
+        for name in dating:
+            if park_changed or old_months[name] != new_months[name]:
+                pairs |= {(old_park, old_months[name]), (new_park, new_months[name])}
+        if _other_values(old, dating) != _other_values(new, dating):
+            pairs |= {(old_park, m) for m in old_months.values()}
+    return {(p, m) for p, m in pairs if p and m}
+
+
+def _active_unlock(park: str, month: str, user_id: int | None) -> PeriodUnlock | None:
+    now = timezone.now()
+    qs = PeriodUnlock.objects.filter(
+        park_id=park, month=month, revoked_at__isnull=True, unlocked_at__lte=now, expires_at__gt=now
+    )
+    qs = qs.filter(Q(user__isnull=True) | Q(user_id=user_id)) if user_id else qs.filter(user__isnull=True)
+    return qs.order_by("-unlocked_at").first()
+
+
+def closed_lock(park: str, month: str, *, user_id: int | None = None,
+                parents: dict[str, str | None] | None = None) -> Lock | None:
+    """The closed period covering a park's month (its own or an ancestor's), with any active correction."""
+    closed = set(ClosedPeriod.objects.filter(month=month).values_list("park_id", flat=True))
+    if not closed:
+        return None
+    for code in park_ancestors(park, parents):
+        if code in closed:
+            return Lock(code, month, park, _active_unlock(code, month, user_id))
+    return None
+
+
+def is_month_closed(park: str, month: str) -> bool:
+    """Is a park's month closed (by itself or a park above it), ignoring corrections?"""
+    return closed_lock(park, month) is not None
+
+
+def locks_for_write(old: models.Model | None, new: models.Model | None, *, user_id: int | None = None) -> list[Lock]:
+    """The closed periods a write (create: old None; delete: new None) runs into."""
+    pairs = _touched(old, new)
+    if not pairs:
+        return []
+    months = {m for _p, m in pairs}
+    if not ClosedPeriod.objects.filter(month__in=months).exists():
+        return []
+    parents = park_parents()
+    locks = []
+    for park, month in sorted(pairs):
+        lock = closed_lock(park, month, user_id=user_id, parents=parents)
+        if lock is not None:
+            locks.append(lock)
+    return locks
+
+
+def check_record_write(old: models.Model | None, new: models.Model | None, *, user_id: int | None = None) -> list[Lock]:
+    """Raise PeriodClosedError when a write touches a closed month without an active correction;
+    return the corrections it goes through (empty for ordinary writes)."""
+    locks = locks_for_write(old, new, user_id=user_id)
+    for lock in locks:
+        if not lock.open:
+            kind = getattr(new if new is not None else old, "kind_key", "")
+            raise PeriodClosedError(lock.park, lock.month, record_park=lock.record_park, kind=kind)
+    return locks

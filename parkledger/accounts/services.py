@@ -1,0 +1,234 @@
+"""Administrative services of the three separated administrators, and closing periods.
+
+Every function takes the acting user as `actor`; `actor=None` is the command line (an
+operator with shell access to the server, recorded as `cli:<os user>`), used to bootstrap
+the first administrators. Permission changes are audited by the model signals; refused
+attempts are audited here.
+"""
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkledger.accounts import permissions as perms
+from parkledger.accounts.audit import audit_log
+from parkledger.accounts.authn import profile_of
+from parkledger.accounts.conf import security_setting
+from parkledger.accounts.models import (
+    AuditAction,
+    AuditResult,
+    ClosedPeriod,
+    Membership,
+    PeriodUnlock,
+    RoleAssignment,
+)
+from parkledger.accounts.roles import ADMIN_ROLES, Role
+from parkledger.core.models import Enterprise, Park
+from parkledger.core.validators import validate_month
+
+__all__ = [
+    "generate_password", "account_create", "account_set_active", "account_reset_password", "account_unlock",
+    "totp_reset", "role_grant", "role_revoke", "membership_grant", "membership_revoke",
+    "period_close", "period_unlock", "period_unlock_revoke",
+]
+
+
+def _deny(actor: Any, what: str, **detail: Any) -> PermissionDenied:
+    audit_log(AuditAction.PERM_DENIED, user=actor, result=AuditResult.DENIED, detail={"attempted": what, **detail})
+    return PermissionDenied(_("无权执行此操作：%(what)s") % {"what": what})
+
+
+def _require(actor: Any, allowed: bool, what: str, **detail: Any) -> None:
+    if actor is not None and not allowed:
+        raise _deny(actor, what, **detail)
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password with all four character classes."""
+    alphabet = string.ascii_letters + string.digits + "-_.!@#%"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(not c.isalnum() for c in candidate)):
+            return candidate
+
+
+# -- accounts (system administrator) ------------------------------------------------------------
+
+@transaction.atomic
+def account_create(*, actor: Any, username: str, password: str | None = None, email: str = "",
+                   first_name: str = "") -> tuple[Any, str]:
+    """Create an account with an initial password that must be changed at first login."""
+    _require(actor, perms.can_manage_accounts(actor), "account_create", username=username)
+    User = get_user_model()
+    if User._default_manager.filter(username=username).exists():
+        raise ValidationError({"username": _("用户名“%(name)s”已存在") % {"name": username}})
+    password = password or generate_password()
+    user = User(username=username, email=email, first_name=first_name)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user._pl_password_is_default = True
+    user.save()
+    audit_log(AuditAction.ACCOUNT_CREATE, obj=user, after={"username": username, "email": email})
+    return user, password
+
+
+def account_set_active(*, actor: Any, user: Any, active: bool) -> None:
+    """Disable (or re-enable) an account; a disabled account cannot log in."""
+    _require(actor, perms.can_manage_accounts(actor), "account_disable", user=user.get_username())
+    if actor is not None and actor.pk == user.pk:
+        raise _deny(actor, "account_disable_self")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_log(AuditAction.ACCOUNT_DISABLE, obj=user, after={"is_active": active})
+
+
+def account_reset_password(*, actor: Any, user: Any) -> str:
+    """Give the user a new random password that must be changed at the next login."""
+    _require(actor, perms.can_manage_accounts(actor), "password_reset", user=user.get_username())
+    password = generate_password()
+    user.set_password(password)
+    user._pl_password_is_default = True
+    user.save()
+    audit_log(AuditAction.PASSWORD_RESET, obj=user)
+    return password
+
+
+def account_unlock(*, actor: Any, user: Any) -> None:
+    """End a lockout before its time."""
+    _require(actor, perms.can_manage_accounts(actor), "account_unlock", user=user.get_username())
+    profile = profile_of(user)
+    profile.failed_logins = 0
+    profile.locked_until = None
+    profile.save(update_fields=["failed_logins", "locked_until"])
+    audit_log(AuditAction.UNLOCK_ACCOUNT, obj=user)
+
+
+def totp_reset(*, actor: Any, user: Any) -> None:
+    """Forget the user's second factor (a lost phone); he enrols again at the next login."""
+    _require(actor, perms.can_manage_accounts(actor), "totp_reset", user=user.get_username())
+    profile = profile_of(user)
+    profile.totp_secret = ""
+    profile.totp_confirmed_at = None
+    profile.totp_last_counter = None
+    profile.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
+    audit_log(AuditAction.TOTP_RESET, obj=user)
+
+
+# -- roles and memberships (security administrator) ---------------------------------------------
+
+def _not_self(actor: Any, user: Any, what: str) -> None:
+    if actor is not None and actor.pk == user.pk:
+        raise _deny(actor, what, reason="self")
+
+
+@transaction.atomic
+def role_grant(*, actor: Any, user: Any, role: str) -> RoleAssignment:
+    """Grant a role. An administrator role is held alone (三员分立); nobody grants himself."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
+    _require(actor, perms.can_grant_roles(actor), "role_grant", user=user.get_username(), role=role)
+    _not_self(actor, user, "role_grant")
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    if role in held:
+        return RoleAssignment.objects.get(user=user, role=role)
+    if (role in ADMIN_ROLES and held) or (held & ADMIN_ROLES):
+        raise ValidationError({"role": _("系统管理员、安全管理员、审计管理员三个角色互斥，且不能兼任业务角色")})
+    if role == Role.ENTERPRISE and held - {Role.ENTERPRISE}:
+        raise ValidationError({"role": _("企业用户不能兼任园区内部角色")})
+    if role != Role.ENTERPRISE and Role.ENTERPRISE in held:
+        raise ValidationError({"role": _("企业用户不能兼任园区内部角色")})
+    return RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, user: Any, role: str) -> bool:
+    _require(actor, perms.can_grant_roles(actor), "role_revoke", user=user.get_username(), role=role)
+    _not_self(actor, user, "role_revoke")
+    deleted = 0
+    for assignment in RoleAssignment.objects.filter(user=user, role=role):
+        assignment.delete()
+        deleted += 1
+    return bool(deleted)
+
+
+@transaction.atomic
+def membership_grant(*, actor: Any, user: Any, park: str | None = None, city: str = "",
+                     enterprise: str | None = None) -> Membership:
+    """Give access to a park (and its sub-parks), every park of a city, or one enterprise."""
+    _require(actor, perms.can_grant_roles(actor), "membership_grant", user=user.get_username())
+    _not_self(actor, user, "membership_grant")
+    if sum(bool(x) for x in (park, city, enterprise)) != 1:
+        raise ValidationError(_("须且只能指定园区、城市、企业之一"))
+    if park and not Park.objects.filter(code=park).exists():
+        raise ValidationError({"park": _("园区“%(code)s”不存在") % {"code": park}})
+    if enterprise and not Enterprise.objects.filter(uscc=enterprise).exists():
+        raise ValidationError({"enterprise": _("企业“%(code)s”不存在") % {"code": enterprise}})
+    existing = Membership.objects.filter(user=user, park_id=park or None, city=city or "", enterprise_id=enterprise or None).first()
+    if existing:
+        return existing
+    return Membership.objects.create(user=user, park_id=park or None, city=city or "",
+                                     enterprise_id=enterprise or None, granted_by=actor)
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    _require(actor, perms.can_grant_roles(actor), "membership_revoke", membership=membership.pk)
+    _not_self(actor, membership.user, "membership_revoke")
+    membership.delete()
+
+
+# -- closed periods -----------------------------------------------------------------------------
+
+@transaction.atomic
+def period_close(*, actor: Any, park: str, month: str, note: str = "") -> ClosedPeriod:
+    """Close a park's month (and its sub-parks') once its figures are reported upward."""
+    validate_month(month)
+    if not Park.objects.filter(code=park).exists():
+        raise ValidationError({"park": _("园区“%(code)s”不存在") % {"code": park}})
+    if actor is not None:
+        allowed = perms.can_close_period(actor) and park in perms.visible_park_codes(actor)
+        _require(actor, allowed, "period_close", park=park, month=month)
+    closed, _created = ClosedPeriod.objects.get_or_create(
+        park_id=park, month=month, defaults={"closed_by": actor, "note": note}
+    )
+    return closed
+
+
+@transaction.atomic
+def period_unlock(*, actor: Any, park: str, month: str, reason: str, hours: float | None = None,
+                  user: Any = None) -> PeriodUnlock:
+    """Open a correction (更正) on a closed month for `hours` (for one user, or anyone who may write)."""
+    _require(actor, perms.can_unlock_period(actor), "period_unlock", park=park, month=month)
+    if user is not None:
+        _not_self(actor, user, "period_unlock")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("更正解锁须说明原因")})
+    if not ClosedPeriod.objects.filter(park_id=park, month=month).exists():
+        raise ValidationError(_("%(park)s 园区 %(month)s 未封账，无需解锁") % {"park": park, "month": month})
+    hours = float(hours if hours is not None else security_setting("PERIOD_UNLOCK_DEFAULT_HOURS"))
+    max_hours = float(security_setting("PERIOD_UNLOCK_MAX_HOURS"))
+    if not 0 < hours <= max_hours:
+        raise ValidationError({"hours": _("解锁时长须在 0 至 %(max)s 小时之间") % {"max": int(max_hours)}})
+    now = timezone.now()
+    return PeriodUnlock.objects.create(
+        park_id=park, month=month, reason=reason, user=user, unlocked_by=actor,
+        unlocked_at=now, expires_at=now + timedelta(hours=hours),
+    )
+
+
+@transaction.atomic
+def period_unlock_revoke(*, actor: Any, unlock: PeriodUnlock) -> None:
+    """End a correction window before its expiry."""
+    _require(actor, perms.can_unlock_period(actor), "period_unlock_revoke", unlock=unlock.pk)
+    unlock.revoked_at = timezone.now()
+    unlock.save(update_fields=["revoked_at"])

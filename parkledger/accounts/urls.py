@@ -1,0 +1,17 @@
+"""Routes under /accounts/ (login, logout, password, second factor) and /audit/ (audit log)."""
+from django.urls import path
+
+from parkledger.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/login/verify/", views.login_verify_view, name="login_verify"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/password/", views.password_change_view, name="password_change"),
+    path("accounts/totp/", views.totp_enrol_view, name="totp_enrol"),
+    path("audit/", views.audit_list_view, name="audit_list"),
+    path("audit/export.csv", views.audit_export_view, name="audit_export"),
+    path("audit/verify/", views.audit_verify_view, name="audit_verify"),
+]
