@@ -1,0 +1,49 @@
+"""Creating, finding and revoking API tokens."""
+from __future__ import annotations
+
+__all__ = ["TOKEN_PREFIX", "DEFAULT_DAYS", "MAX_DAYS", "hash_key", "token_create", "token_revoke", "token_for_key"]
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from parkledger.api.models import ApiToken
+
+TOKEN_PREFIX = "plk_"
+DEFAULT_DAYS = 90
+MAX_DAYS = 366
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user, days: int = DEFAULT_DAYS, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user` valid `days` days; returns (token, key). The key is not stored."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 1 and {MAX_DAYS}")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=hash_key(key),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, key
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token (idempotent; the first revocation time is kept)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The token whose key this is (active or not), with its user, or None."""
+    if not key.startswith(TOKEN_PREFIX) or len(key) > 200:
+        return None
+    return ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()

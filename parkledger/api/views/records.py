@@ -1,0 +1,112 @@
+"""One generated viewset per ledger kind: list (shared filters), create, read, update, delete, bulk upsert."""
+from __future__ import annotations
+
+__all__ = ["viewset_for", "LedgerViewSet"]
+
+from functools import cache
+from typing import ClassVar
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from parkledger.api.access import scope
+from parkledger.api.base import ApiMixin
+from parkledger.api.bulk import bulk_upsert
+from parkledger.api.errors import error_responses
+from parkledger.api.pagination import LedgerPagination
+from parkledger.api.permissions import LedgerApiPermission
+from parkledger.api.serializers import BulkResultSerializer, bulk_serializer_for, serializer_for
+from parkledger.api.services import record_create, record_delete, record_update
+from parkledger.core.filtersets import filterset_for
+from parkledger.core.kinds import kind_models
+
+ID_PARAMETER = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="记录 ID（列表和新增返回的 `id`）：按 ID 读取、修改、删除"
+)
+
+
+class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
+    """The records of one ledger kind (`kind`), scoped to the user's parks."""
+
+    kind: ClassVar[str] = ""
+    ledger_action: str | None = None  # set by actions whose permission is not the method's (bulk: import)
+    permission_classes = [LedgerApiPermission]
+    pagination_class = LedgerPagination
+    filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        model = kind_models()[self.kind]
+        return scope(self.request.user, self.kind, model.objects.all())
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = record_create(
+            model=kind_models()[self.kind], data=serializer.validated_data, user=self.request.user
+        )
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = record_update(
+            instance=serializer.instance, data=serializer.validated_data, user=self.request.user,
+            replace=not serializer.partial,
+        )
+
+    def perform_destroy(self, instance) -> None:
+        record_delete(instance=instance, user=self.request.user)
+
+    @action(detail=False, methods=["post"], ledger_action="import")
+    def bulk(self, request, *args, **kwargs):
+        """Add or update many records at once, all or nothing (the importer's validation)."""
+        serializer = bulk_serializer_for(self.kind)(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            result = bulk_upsert(
+                kind=self.kind, rows=serializer.validated_data["rows"],
+                dry_run=serializer.validated_data.get("dry_run", False), user=request.user,
+            )
+        return Response(result, status=status.HTTP_200_OK)
+
+
+def _schema(kind: str, model) -> dict:
+    name = str(model._meta.verbose_name)
+    ser = serializer_for(kind)
+    read = error_responses(400, 401, 403, 404)
+    write = error_responses(400, 401, 403, 404, 409, 413)
+    return {
+        "list": extend_schema(summary=f"{name}：列表", responses={200: ser(many=True), **read}),
+        "create": extend_schema(summary=f"{name}：新增", responses={201: ser, **error_responses(400, 401, 403, 409, 413)}),
+        "retrieve": extend_schema(summary=f"{name}：读取", parameters=[ID_PARAMETER],
+                                  responses={200: ser, **error_responses(401, 403, 404)}),
+        "update": extend_schema(summary=f"{name}：修改（全部字段）", parameters=[ID_PARAMETER],
+                                responses={200: ser, **write}),
+        "partial_update": extend_schema(summary=f"{name}：修改（部分字段）", parameters=[ID_PARAMETER],
+                                        responses={200: ser, **write}),
+        "destroy": extend_schema(summary=f"{name}：删除", parameters=[ID_PARAMETER],
+                                 responses={204: None, **error_responses(401, 403, 404, 409)}),
+        "bulk": extend_schema(
+            summary=f"{name}：批量新增或更新", request=bulk_serializer_for(kind),
+            description=_("按自然键新增或更新多行，全部成功或全部不保存；出错时返回每一行的错误（rows[行号].字段）。"),
+            responses={200: BulkResultSerializer, **error_responses(400, 401, 403, 409, 413)},
+        ),
+    }
+
+
+@cache
+def viewset_for(kind: str) -> type[LedgerViewSet]:
+    """The viewset class of a kind."""
+    model = kind_models()[kind]
+    attrs = {
+        "kind": kind,
+        "serializer_class": serializer_for(kind),
+        "filterset_class": filterset_for(kind),
+        "queryset": model.objects.none(),
+        "__doc__": f"{model._meta.verbose_name}（{kind}）",
+    }
+    viewset = type(f"{model.__name__}ViewSet", (LedgerViewSet,), attrs)
+    return extend_schema_view(**_schema(kind, model))(extend_schema(tags=[kind])(viewset))
+
