@@ -1,0 +1,94 @@
+"""Report templates (the users' own, with history) and the archive of issued reports."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["ReportTemplate", "ReportTemplateVersion", "IssuedReport"]
+
+
+class ReportTemplate(models.Model):
+    """A named report template of a park (or of every park when `park` is empty); its text lives in
+    versions, `current_version` being the one in use."""
+
+    park = models.ForeignKey(
+        "core.Park", to_field="code", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("园区"), help_text=_("留空：所有园区可用"),
+    )
+    name = models.CharField(_("模板名称"), max_length=100)
+    current_version = models.ForeignKey(
+        "ReportTemplateVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("当前版本"),
+    )
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("报告模板")
+        verbose_name_plural = _("报告模板")
+        ordering = ["park", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "name"], name="reports_template_unique_park_name"),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(park__isnull=True),
+                                    name="reports_template_unique_global_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id or _('通用')} / {self.name}"
+
+
+class ReportTemplateVersion(models.Model):
+    """One saved text of a template (versions are kept, never edited)."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="versions",
+                                 verbose_name=_("模板"))
+    number = models.PositiveIntegerField(_("版本号"))
+    text = models.TextField(_("模板内容"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("作者"))
+    created = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("报告模板版本")
+        verbose_name_plural = _("报告模板版本")
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="reports_templateversion_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+
+class IssuedReport(models.Model):
+    """A report as issued: the file, the template text it came from, its figures and a checksum."""
+
+    FORMAT_CHOICES = [(f, f) for f in ("docx", "pdf", "html", "md", "txt", "masked", "json")]
+
+    park = models.ForeignKey("core.Park", to_field="code", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("园区"))
+    period = models.CharField(_("报告期"), max_length=7, help_text="YYYY-MM")
+    format = models.CharField(_("格式"), max_length=8, choices=FORMAT_CHOICES)
+    filename = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(_("文件内容"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    template_version = models.ForeignKey(ReportTemplateVersion, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="issued", verbose_name=_("模板版本"),
+                                         help_text=_("留空：默认模板"))
+    template_text = models.TextField(_("所用模板内容"))
+    figures = models.JSONField(_("指标"), default=dict)
+    omitted = models.JSONField(_("略去的语句"), default=list)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("签发人"))
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已签发报告")
+        verbose_name_plural = _("已签发报告")
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["park", "period"], name="reports_issued_park_period")]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.period} {self.format}"
