@@ -39,6 +39,8 @@ lint: $(STAMP)
 
 ## system-deps: Debian packages the PDF output and the browser tests need (root)
 system-deps:
-	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdffonts >/dev/null; then \
+	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdffonts >/dev/null \
+	    || ! test -e /usr/share/fonts/truetype/arphic/ukai.ttc; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui fonts-noto-cjk poppler-utils chromium >/dev/null; fi
+	    libreoffice-writer-nogui fonts-noto-cjk poppler-utils chromium \
+	    fonts-arphic-ukai fonts-liberation2 >/dev/null; fi
