@@ -45,25 +45,45 @@ def _em_last_qs(ctx: Context, above: bool):
 
 
 def enterprise_month_totals(ctx: Context) -> dict[str, Decimal | int]:
-    """cur and comparable-basis last sums (万元) for all the enterprise-month keys: two queries."""
+    """cur and comparable-basis last sums (万元) for all the enterprise-month keys.
+
+    Two grouped queries (W and W′, one row per enterprise of the park), combined here: the
+    contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W),
+    and last sums all their W′ rows whatever their flag was then.
+    """
 
     def compute() -> dict[str, Decimal | int]:
-        cur_qs = _em_cur_qs(ctx)
         above = Q(above_scale=True)
-        cur = cur_qs.aggregate(
-            output=_sum("output_value"), above_output=_sum("output_value", above),
-            above_value_added=_sum("value_added", above),
+        cur_rows = list(
+            _em_cur_qs(ctx).values("uscc").annotate(
+                output=_sum("output_value"), above_output=_sum("output_value", above),
+                above_value_added=_sum("value_added", above), above_rows=Count("pk", filter=above),
+            ).order_by()
         )
-        contrib_all = Q(uscc__in=cur_qs.values("uscc"))
-        contrib_above = Q(uscc__in=cur_qs.filter(above_scale=True).values("uscc"))
-        last = ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).aggregate(
-            last_output=_sum("output_value", contrib_all),
-            last_output_rows=Count("pk", filter=contrib_all),
-            last_above_output=_sum("output_value", contrib_above),
-            last_above_value_added=_sum("value_added", contrib_above),
-            last_above_rows=Count("pk", filter=contrib_above),
-        )
-        return {**cur, **last}
+        last_rows = {
+            row["uscc"]: row for row in
+            ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).values("uscc").annotate(
+                output=_sum("output_value"), value_added=_sum("value_added"), rows=Count("pk"),
+            ).order_by()
+        }
+        totals: dict[str, Decimal | int] = {
+            "output": ZERO, "above_output": ZERO, "above_value_added": ZERO, "last_output": ZERO,
+            "last_output_rows": 0, "last_above_output": ZERO, "last_above_value_added": ZERO, "last_above_rows": 0,
+        }
+        for row in cur_rows:
+            totals["output"] += row["output"]
+            totals["above_output"] += row["above_output"]
+            totals["above_value_added"] += row["above_value_added"]
+            last = last_rows.get(row["uscc"])
+            if last is None:
+                continue
+            totals["last_output"] += last["output"]
+            totals["last_output_rows"] += last["rows"]
+            if row["above_rows"]:
+                totals["last_above_output"] += last["output"]
+                totals["last_above_value_added"] += last["value_added"]
+                totals["last_above_rows"] += last["rows"]
+        return totals
 
     return ctx.memo("econ.enterprise_month", compute)
 

@@ -104,7 +104,8 @@ class EnterpriseMonth(LedgerModel):
         verbose_name_plural = _("企业月报")
         ordering = ["uscc", "month"]
         constraints = [models.UniqueConstraint(fields=["uscc", "month"], name="core_enterprisemonth_unique_uscc_month")]
-        indexes = [models.Index(fields=["month", "uscc"], name="core_em_month_uscc")]
+        indexes = [models.Index(fields=["month", "uscc"], name="core_em_month_uscc"),
+                   models.Index(fields=["uscc", "month", "above_scale", "output_value", "value_added"], name="core_em_indicators")]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.month}"
