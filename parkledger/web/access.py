@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from parkledger.core.models import Park
 
 __all__ = [
-    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_issue", "history", "record_park_code",
+    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_issue", "can_view_audit", "history", "record_park_code",
 ]
 
 
@@ -78,6 +78,14 @@ def can_issue(user) -> bool:
     if perms is None or not hasattr(perms, "can_issue_report"):
         return bool(user.is_superuser)
     return bool(perms.can_issue_report(user))
+
+
+def can_view_audit(user) -> bool:
+    """May the user read the audit log (the audit administrator)?"""
+    perms = _permissions()
+    if perms is None or not hasattr(perms, "can_view_audit"):
+        return False
+    return bool(perms.can_view_audit(user))
 
 
 def history(model: type[Model], pk: Any) -> list:

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parkledger.web.views import auth, dashboard, enterprise, figures, ledgers
+from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers
 
 app_name = "web"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("accounts/login/", auth.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("ledgers/", ledgers.ledger_index, name="ledger_index"),
     path("ledgers/<slug:kind>/", ledgers.ledger_list, name="ledger_list"),
     path("ledgers/<slug:kind>/add/", ledgers.ledger_create, name="ledger_create"),
@@ -20,6 +18,9 @@ urlpatterns = [
     path("ledgers/<slug:kind>/<int:pk>/delete/", ledgers.ledger_delete, name="ledger_delete"),
     path("enterprises/", enterprise.enterprise_index, name="enterprise_index"),
     path("enterprises/<str:uscc>/", enterprise.enterprise_profile, name="enterprise"),
+    path("import/", imports.import_page, name="import"),
+    path("import/apply/", imports.import_apply, name="import_apply"),
+    path("import/template/", imports.import_template, name="import_template"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures/explain/", figures.figure_explain, name="figure_explain"),
 ]

@@ -6,6 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from parkledger.web import access
+
 register = template.Library()
 
 # (nav key, label, URL name) of the main menu after 首页 and 台账.
@@ -18,10 +20,13 @@ NAV_ITEMS = (
 
 
 @register.simple_tag
-def nav_links(active: str) -> str:
-    """The main menu's links to the pages that are installed."""
+def nav_links(active: str, user=None) -> str:
+    """The main menu's links to the pages that are installed (the audit log for those who may read it)."""
     items = []
-    for key, label, name in NAV_ITEMS:
+    nav = list(NAV_ITEMS)
+    if user is not None and access.can_view_audit(user):
+        nav.append(("accounts", _("审计日志"), "accounts:audit_list"))
+    for key, label, name in nav:
         try:
             url = reverse(name)
         except NoReverseMatch:

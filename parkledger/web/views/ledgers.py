@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ from parkledger.web.tables import case_info, cell_text, is_case_kind, list_field
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
 PAGE_SIZE = 50
+# The audit log's own rendering of a record's history when installed, else a plain list.
+HISTORY_TEMPLATES = ["accounts/partials/history.html", "web/partials/history.html"]
 
 
 def _model(kind: str) -> type[LedgerModel]:
@@ -140,6 +143,7 @@ def ledger_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     context = {
         "kind": kind, "model": model, "meta": model._meta, "obj": obj, "fields": fields,
         "case": case_info(obj, sel.as_of), "history": access.history(model, obj.pk),
+        "history_template": select_template(HISTORY_TEMPLATES).template.name,
         "can_change": access.can_record(request.user, obj, "change"),
         "can_delete": access.can_record(request.user, obj, "delete"),
     }

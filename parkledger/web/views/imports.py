@@ -1,0 +1,102 @@
+"""数据导入: upload a workbook or CSV, preview every problem (a dry run), then apply; empty templates."""
+from __future__ import annotations
+
+import importlib.util
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parkledger.core.kinds import kind_models
+from parkledger.web.exports import xlsx_response
+from parkledger.web.forms import ImportUploadForm
+from parkledger.web.uploads import discard_upload, store_upload, stored_upload
+from parkledger.web.views.base import htmx_partial, render_page, selection_of
+
+
+def _importer():
+    if importlib.util.find_spec("parkledger.dataio.importing") is None:
+        return None
+    from parkledger.dataio.importing import import_upload
+
+    return import_upload
+
+
+def _run(request: HttpRequest, path, name: str, *, dry_run: bool):
+    import_upload = _importer()
+    sel = selection_of(request)
+    with open(path, "rb") as fileobj:
+        return import_upload(fileobj, name, park=sel.park_code or None, dry_run=dry_run, user=request.user)
+
+
+def _result_context(result, token: str, name: str) -> dict:
+    counts = [
+        {"kind": kind, "name": kind_models()[kind]._meta.verbose_name_plural if kind in kind_models() else kind,
+         "created": c.get("created", 0), "updated": c.get("updated", 0)}
+        for kind, c in (result.counts or {}).items()
+    ]
+    return {"result": result, "token": token, "file_name": name, "counts": counts}
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form; POST: store the file and show the dry run's preview."""
+    max_bytes = settings.PARKLEDGER_MAX_UPLOAD_BYTES
+    available = _importer() is not None
+    context: dict = {"available": available, "kinds": kind_models(), "max_mb": max_bytes // (1024 * 1024)}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes)
+    if request.method == "POST" and available and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = store_upload(request, upload)
+        path, name = stored_upload(request, token)
+        result = _run(request, path, name, dry_run=True)
+        if not result.ok:
+            discard_upload(request, token)
+            token = ""
+        context.update(_result_context(result, token, name))
+    context["form"] = form
+    template = "web/import_result.html" if htmx_partial(request) else "web/import.html"
+    return render_page(request, template, context, nav="import")
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest) -> HttpResponse:
+    """Apply a previewed file (the preview had no problems)."""
+    token = request.POST.get("token", "")
+    stored = stored_upload(request, token)
+    if stored is None or _importer() is None:
+        messages.error(request, _("找不到待导入的文件，请重新上传。"))
+        return redirect("web:import")
+    path, name = stored
+    result = _run(request, path, name, dry_run=False)
+    discard_upload(request, token)
+    if result.ok:
+        total = sum(c.get("created", 0) + c.get("updated", 0) for c in result.counts.values())
+        messages.success(request, _("已导入“%(name)s”：共 %(n)s 条记录。") % {"name": name, "n": total})
+    else:
+        messages.error(request, _("导入未完成，没有写入任何记录。"))
+    context = {"available": True, "kinds": kind_models(), "applied": True,
+               "form": ImportUploadForm(max_bytes=settings.PARKLEDGER_MAX_UPLOAD_BYTES)}
+    context.update(_result_context(result, "", name))
+    return render_page(request, "web/import.html", context, nav="import")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The empty import workbook (every kind, or `?kind=` one)."""
+    if importlib.util.find_spec("parkledger.dataio.templates") is None:
+        messages.error(request, _("导入模板暂不可用。"))
+        return redirect("web:import")
+    from parkledger.dataio import templates
+
+    kind = request.GET.get("kind") or None
+    if kind is not None and kind not in kind_models():
+        messages.error(request, _("没有这种台账：%(kind)s") % {"kind": kind[:40]})
+        return redirect("web:import")
+    content = templates.template_workbook([kind] if kind else None)
+    return xlsx_response(content, f"template-{kind or 'all'}")
