@@ -213,6 +213,19 @@ def stats_line(chars: int) -> str:
     return f"共计{chars}个字,预计阅读时长{reading_minutes(chars)}分钟"
 
 
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_HALF_PAREN_RE = re.compile(f"(?<=[{_CJK}])\\(([^()]*)\\)|\\(([^()]*)\\)(?=[{_CJK}])")
+_HALF_PUNCT_RE = re.compile(f"(?<=[{_CJK}])([,;:?!])(?=[{_CJK}“”])")
+_FULL_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+def typeset(text: str) -> str:
+    """Half-width brackets and punctuation next to Chinese text in full width, as 公文 write them:
+    余姚复旦(张江)科创中心 → 余姚复旦（张江）科创中心."""
+    text = _HALF_PAREN_RE.sub(lambda m: f"（{m.group(1) if m.group(1) is not None else m.group(2)}）", text)
+    return _HALF_PUNCT_RE.sub(lambda m: _FULL_PUNCT[m.group(1)], text)
+
+
 def _segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     pos = 0
@@ -226,6 +239,7 @@ def _segments(text: str) -> list[Segment]:
         segments.append(Segment(text[pos:]))
     merged: list[Segment] = []
     for seg in segments:
+        seg.text = typeset(seg.text)
         if not seg.text:
             continue
         if merged and seg.kind == "text" and merged[-1].kind == "text":

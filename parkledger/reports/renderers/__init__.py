@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from parkledger.reports.document import ReportDocument
-from parkledger.reports.renderers.docx import DocxOptions, render_docx
+from parkledger.reports.renderers.docx import FONTS, DocxOptions, render_docx
 from parkledger.reports.renderers.pdf import docx_to_pdf
 from parkledger.reports.renderers.text import render_html, render_markdown, render_masked, render_txt
 
@@ -54,7 +55,8 @@ def render(doc: ReportDocument, fmt: str, *, link: Callable[[str], str] | None =
     if fmt == "docx":
         return render_docx(doc, docx_options)
     if fmt == "pdf":
-        return docx_to_pdf(render_docx(doc, docx_options))
+        options = replace(docx_options or DocxOptions(), kai_punctuation_font=FONTS["body"])
+        return docx_to_pdf(render_docx(doc, options))
     if fmt == "html":
         return render_html(doc, link=link).encode("utf-8")
     if fmt == "md":

@@ -36,24 +36,36 @@ BODY_PT = 16          # 三号
 TITLE_PT = 22         # 二号
 PAGE_NUMBER_PT = 14   # 四号
 LINE_PITCH_PT = 28.95  # 225 mm ÷ 22 lines = 28.99 pt; 579 twips keeps 22 lines inside the type area
+# 28 characters a line: the characters are condensed by 0.25 pt (紧缩 0.25 磅, w:spacing −5 twips),
+# 28 × 15.75 pt = 441 pt ≤ the 156 mm (442.2 pt) line; LibreOffice reads a character grid differently
+CHAR_CONDENSE_TWIPS = -5
 TEXT_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72  # 156 mm
+# the order of rPr children in the OOXML schema (CT_RPr)
+RPR_ORDER = tuple(f"w:{t}" for t in (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+    "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+))
 STYLE_NAMES = {"body": "公文正文", "title": "公文标题", "heading1": "公文一级标题", "heading2": "公文二级标题"}
 
 
 @dataclass(frozen=True)
 class DocxOptions:
-    """Local preferences: bold lead phrases of `1.` paragraphs (not required by the standard)."""
+    """Local preferences: bold lead phrases of `1.` paragraphs (not required by the standard).
+
+    `kai_punctuation_font`: a font for the punctuation of 楷体 runs, used for the PDF only: the free
+    Kai font on Linux centres its commas (Taiwan style), so the PDF takes them from the 仿宋 face.
+    """
 
     bold_numbered_leads: bool = False
+    kai_punctuation_font: str = ""
 
 
 def _set_fonts(rpr_owner, east_asia: str, latin: str = FONTS["latin"]) -> None:
     """Name the fonts explicitly on an rPr: Latin/digits `latin`, CJK `east_asia` (theme fonts removed)."""
     rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = rpr.get_or_add_rFonts()
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     fonts.set(qn("w:ascii"), latin)
@@ -85,10 +97,14 @@ def _styles(document) -> None:
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     if rpr_default is not None:
-        _set_fonts(_RPrHolder(rpr_default), FONTS["body"])
+        holder = _RPrHolder(rpr_default)
+        _set_fonts(holder, FONTS["body"])
+        _rpr_child(holder.get_or_add_rPr(), "w:sz").set(qn("w:val"), str(BODY_PT * 2))
+        _rpr_child(holder.get_or_add_rPr(), "w:szCs").set(qn("w:val"), str(BODY_PT * 2))
     normal = styles["Normal"]
     normal.font.size = Pt(BODY_PT)
     _set_fonts(normal.element, FONTS["body"])
+    _condense(normal.element, CHAR_CONDENSE_TWIPS)
     _paragraph_format(normal.paragraph_format)
 
     def add(key: str, font: str, size: int, *, indent: bool, align, outline: int | None = None):
@@ -104,9 +120,24 @@ def _styles(document) -> None:
         return style
 
     add("body", FONTS["body"], BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    add("title", FONTS["title"], TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title = add("title", FONTS["title"], TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _condense(title.element, 0)
     add("heading1", FONTS["heading1"], BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, outline=0)
     add("heading2", FONTS["heading2"], BODY_PT, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, outline=1)
+
+
+def _condense(rpr_owner, twips: int) -> None:
+    """Character spacing (w:spacing, in twentieths of a point; negative = condensed)."""
+    _rpr_child(rpr_owner.get_or_add_rPr(), "w:spacing").set(qn("w:val"), str(twips))
+
+
+def _rpr_child(rpr, tag: str):
+    """The rPr child `tag`, created in the schema's order when missing (Word rejects misordered rPr)."""
+    found = rpr.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        rpr.insert_element_before(found, *RPR_ORDER[RPR_ORDER.index(tag) + 1:])
+    return found
 
 
 class _RPrHolder:
@@ -152,11 +183,23 @@ def _run(paragraph, text: str, font: str, *, size: float | None = None, bold: bo
     return run
 
 
+CJK_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》【】〔〕—…·")
+
+
 def _add_segments(paragraph, segments: list[Segment], font: str, *, bold: bool | None = None,
-                  size: float | None = None) -> None:
+                  size: float | None = None, punctuation_font: str = "") -> None:
     text = "".join(s.text for s in segments)
-    if text:
+    if not text:
+        return
+    if not punctuation_font:
         _run(paragraph, text, font, size=size, bold=bold)
+        return
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or (text[i] in CJK_PUNCTUATION) != (text[start] in CJK_PUNCTUATION):
+            chunk = text[start:i]
+            _run(paragraph, chunk, punctuation_font if chunk[0] in CJK_PUNCTUATION else font, size=size, bold=bold)
+            start = i
 
 
 def _title_lines(title: str) -> list[str]:
@@ -179,20 +222,23 @@ def _title(document, paragraph: Paragraph) -> None:
     lines = _title_lines(paragraph.text)
     for i, line in enumerate(lines):
         run = _run(p, line, FONTS["title"])
+        _set_fonts(run._r, FONTS["title"], FONTS["title"])  # the title's digits in the title face
         if i < len(lines) - 1:
             run.add_break()
     document.add_paragraph(style=STYLE_NAMES["body"])  # one blank line below the title
 
 
 def _body(document, paragraph: Paragraph, options: DocxOptions) -> None:
+    kai_punctuation = options.kai_punctuation_font
     if paragraph.kind in ("heading1", "heading2"):
         p = document.add_paragraph(style=STYLE_NAMES[paragraph.kind])
-        _add_segments(p, paragraph.segments, FONTS[paragraph.kind])
+        _add_segments(p, paragraph.segments, FONTS[paragraph.kind],
+                      punctuation_font=kai_punctuation if paragraph.kind == "heading2" else "")
         return
     p = document.add_paragraph(style=STYLE_NAMES["body"])
     head, tail = paragraph.split_lead()
     if paragraph.lead and paragraph.lead_style == "heading2":
-        _add_segments(p, head, FONTS["heading2"])
+        _add_segments(p, head, FONTS["heading2"], punctuation_font=kai_punctuation)
     elif paragraph.lead:
         _add_segments(p, head, FONTS["body"], bold=options.bold_numbered_leads or None)
     _add_segments(p, tail, FONTS["body"])
