@@ -51,7 +51,7 @@ __all__ = [
     "ItemSpec", "OverrideSpec", "SchemeSpec", "EnterpriseInputs", "Evaluation", "RoundSummary",
     "DEFAULT_ITEMS", "ITEM_RATIOS", "GRADES", "default_scheme", "scheme_for", "evaluate", "grade_cutoffs",
     "root_park", "gather_inputs", "permu_round_compute", "ensure_permu_round", "round_summary",
-    "permu_scheme_new_version",
+    "permu_scheme_new_version", "PermuRoundClosed",
 ]
 
 GRADES = ("A", "B", "C", "D")
@@ -398,13 +398,26 @@ def _imported_rows(parks: list[str], year: int):
     return PermuEvaluation.objects.filter(year=year, computed=False, uscc__park__in=parks)
 
 
+class PermuRoundClosed(ValueError):
+    """The evaluation year's December is closed (封账): the round cannot be computed again."""
+
+
 @transaction.atomic
 def permu_round_compute(park_code: str, year: int) -> RoundSummary:
     """Compute and store the round of the top-level park above `park_code` for evaluation year `year`.
 
     Replaces an earlier computed round; does nothing but report when an imported round exists.
+    Refused (PermuRoundClosed) when December of `year` is closed for the park: a `permu_evaluation`
+    row is dated by its year's December. The stored rows are written in bulk and the round is
+    recorded as one audit entry (the rows replaced are deleted one by one, each audited).
     """
+    from parkledger.accounts.periods import is_month_closed
+
     root = root_park(park_code)
+    if is_month_closed(root, f"{year:04d}-12"):
+        raise PermuRoundClosed(
+            _("%(park)s %(year)s年12月已封账，不能计算或重算该年度亩均评价") % {"park": root, "year": year}
+        )
     parks = Park.objects.descendant_codes(root)
     computed_rows = PermuEvaluation.objects.filter(year=year, computed=True, uscc__park__in=parks)
     if _imported_rows(parks, year).exists():
@@ -431,7 +444,19 @@ def permu_round_compute(park_code: str, year: int) -> RoundSummary:
         )
         for e in evaluations
     )
+    _audit_round(permu_round, len(evaluations))
     return round_summary(root, year)
+
+
+def _audit_round(permu_round: PermuRound, rows: int) -> None:
+    from parkledger.accounts.audit import audit_log
+    from parkledger.accounts.models import AuditAction
+
+    audit_log(
+        AuditAction.CREATE, kind="permu_evaluation",
+        detail={"computed_round": permu_round.pk, "park": permu_round.park_id, "year": permu_round.year,
+                "scheme": permu_round.scheme_label, "rows": rows},
+    )
 
 
 def ensure_permu_round(park_code: str, year: int) -> None:
@@ -439,10 +464,16 @@ def ensure_permu_round(park_code: str, year: int) -> None:
 
     Cheap when it exists (a constant number of queries); never raises for a park that exists.
     """
+    from parkledger.accounts.periods import PeriodClosedError
+
     root = root_park(park_code)
     parks = Park.objects.descendant_codes(root)
     if _imported_rows(parks, year).exists():
-        PermuEvaluation.objects.filter(year=year, computed=True, uscc__park__in=parks).delete()
+        try:
+            with transaction.atomic():
+                PermuEvaluation.objects.filter(year=year, computed=True, uscc__park__in=parks).delete()
+        except PeriodClosedError:  # a closed year keeps whatever rows it has
+            pass
         return
     if PermuRound.objects.filter(park_id=root, year=year).exists():
         return
@@ -451,6 +482,8 @@ def ensure_permu_round(park_code: str, year: int) -> None:
     try:
         permu_round_compute(root, year)
     except IntegrityError:  # computed concurrently by another request
+        pass
+    except PermuRoundClosed:  # a closed year keeps whatever rows it has
         pass
 
 

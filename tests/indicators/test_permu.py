@@ -265,3 +265,22 @@ def test_the_score_is_rounded_half_up_to_two_decimals():
 def test_grade_cutoffs(n, cutoffs):
     assert grade_cutoffs(n, (Decimal(25), Decimal(70), Decimal(95))) == cutoffs
 
+
+
+def test_a_closed_year_is_not_recomputed(round_data):
+    from parkledger.accounts.models import ClosedPeriod
+
+    permu_round_compute("ECO", 2022)
+    ClosedPeriod.objects.create(park_id="ECO", month="2022-12")
+    with pytest.raises(CommandError, match="已封账"):
+        call_command("permu", park="ECO", year=2022, stdout=StringIO())
+    # the stored round stays, and the figure still reads it: U1 and L1 are A
+    assert compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].value == 2
+
+
+def test_the_computed_round_is_audited_once(round_data):
+    from parkledger.accounts.models import AuditEntry
+
+    permu_round_compute("ECO", 2022)
+    entries = AuditEntry.objects.filter(object_kind="permu_evaluation", action="create")
+    assert entries.count() == 1 and entries.get().detail["rows"] == 6

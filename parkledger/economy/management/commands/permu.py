@@ -4,9 +4,11 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from parkledger.accounts.periods import PeriodClosedError
 from parkledger.core.models import Park
 from parkledger.economy.permu import (
     GRADES,
+    PermuRoundClosed,
     RoundSummary,
     permu_round_compute,
     permu_scheme_new_version,
@@ -59,7 +61,10 @@ class Command(BaseCommand):
                 % {"park": root, "year": year, "version": scheme.version, "pk": scheme.pk}
             )
             return
-        summary = permu_round_compute(root, year)
+        try:
+            summary = permu_round_compute(root, year)
+        except (PermuRoundClosed, PeriodClosedError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", None) or [str(exc)])) from exc
         name = Park.objects.filter(code=root).values_list("name", flat=True).first() or root
         self.stdout.write(
             _("%(name)s（%(code)s）%(year)s年度亩均效益评价（依据%(data_year)s年数据）")
