@@ -214,6 +214,10 @@ EXPORTS = {
 }
 
 
+DECIMAL_COLUMNS = ("output_value", "fixed_asset_investment")
+DATE_COLUMNS = ("inspected_on", "closed_on")
+
+
 def export_parquet(folder: Path) -> None:
     """Every row of the headline ledgers (all parks) to CSV, then to Parquet with exact decimals."""
     import csv
@@ -230,9 +234,8 @@ def export_parquet(folder: Path) -> None:
             writer.writerow(columns)
             for row in kind_model(kind).objects.values_list(*columns).order_by().iterator(chunk_size=20000):
                 writer.writerow(["" if v is None else str(v) for v in row])
-        types = dict.fromkeys(("output_value", "fixed_asset_investment"), "DECIMAL(20,4)")
-        types.update(dict.fromkeys(("inspected_on", "closed_on"), "DATE"))
-        types.update({c: "VARCHAR" for c in columns if c not in types})
+        types = {c: "DECIMAL(20,4)" if c in DECIMAL_COLUMNS else "DATE" if c in DATE_COLUMNS else "VARCHAR"
+                 for c in columns}
         con.execute(
             f"COPY (SELECT * FROM read_csv('{path}', header=true, columns={json.dumps(types)})) "
             f"TO '{folder / f'{table}.parquet'}' (FORMAT parquet)"

@@ -45,45 +45,24 @@ def _em_last_qs(ctx: Context, above: bool):
 
 
 def enterprise_month_totals(ctx: Context) -> dict[str, Decimal | int]:
-    """cur and comparable-basis last sums (万元) for all the enterprise-month keys.
+    """cur and comparable-basis last sums (万元) for all the enterprise-month keys, three queries.
 
-    Two grouped queries (W and W′, one row per enterprise of the park), combined here: the
-    contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W),
-    and last sums all their W′ rows whatever their flag was then.
+    The contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W);
+    last sums all their W′ rows whatever their flag was then.
     """
 
     def compute() -> dict[str, Decimal | int]:
         above = Q(above_scale=True)
-        cur_rows = list(
-            _em_cur_qs(ctx).values("uscc").annotate(
-                output=_sum("output_value"), above_output=_sum("output_value", above),
-                above_value_added=_sum("value_added", above), above_rows=Count("pk", filter=above),
-            ).order_by()
+        totals = _em_cur_qs(ctx).aggregate(
+            output=_sum("output_value"), above_output=_sum("output_value", above),
+            above_value_added=_sum("value_added", above),
         )
-        last_rows = {
-            row["uscc"]: row for row in
-            ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).values("uscc").annotate(
-                output=_sum("output_value"), value_added=_sum("value_added"), rows=Count("pk"),
-            ).order_by()
-        }
-        totals: dict[str, Decimal | int] = {
-            "output": ZERO, "above_output": ZERO, "above_value_added": ZERO, "last_output": ZERO,
-            "last_output_rows": 0, "last_above_output": ZERO, "last_above_value_added": ZERO, "last_above_rows": 0,
-        }
-        for row in cur_rows:
-            totals["output"] += row["output"]
-            totals["above_output"] += row["above_output"]
-            totals["above_value_added"] += row["above_value_added"]
-            last = last_rows.get(row["uscc"])
-            if last is None:
-                continue
-            totals["last_output"] += last["output"]
-            totals["last_output_rows"] += last["rows"]
-            if row["above_rows"]:
-                totals["last_above_output"] += last["output"]
-                totals["last_above_value_added"] += last["value_added"]
-                totals["last_above_rows"] += last["rows"]
-        return totals
+        last = _em_last_qs(ctx, above=False).aggregate(last_output=_sum("output_value"), last_output_rows=Count("pk"))
+        last_above = _em_last_qs(ctx, above=True).aggregate(
+            last_above_output=_sum("output_value"), last_above_value_added=_sum("value_added"),
+            last_above_rows=Count("pk"),
+        )
+        return {**totals, **last, **last_above}
 
     return ctx.memo("econ.enterprise_month", compute)
 

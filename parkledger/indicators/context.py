@@ -38,6 +38,7 @@ class Context:
         self._results: dict[str, Result] = {}
         self._computing: list[str] = []
         self._memo: dict[str, Any] = {}
+        self._bases: dict[str, QuerySet] = {}
 
     def __repr__(self) -> str:
         return f"<Context {self.park} {self.period}>"
@@ -88,6 +89,12 @@ class Context:
     def records(self, kind_key: str) -> QuerySet:
         """The rows of a kind belonging to the park or its descendants (targets, estimates and
         manual figures: the park exactly). Milestones take the park of their subject."""
+        base = self._bases.get(kind_key)
+        if base is None:
+            base = self._bases[kind_key] = self._base_records(kind_key)
+        return base.all()
+
+    def _base_records(self, kind_key: str) -> QuerySet:
         model = kind_model(kind_key)
         qs = model.objects.all()
         if kind_key in UNROLLED_KINDS:
@@ -98,7 +105,22 @@ class Context:
                 subjects = kind_model(subject_kind).objects.filter(park__in=self.parks).values("code")
                 cond |= Q(subject_kind=subject_kind, subject__in=subjects)
             return qs.filter(cond)
-        return qs.filter(**{f"{model.park_path}__in": self.parks})
+        return qs.filter(self.park_q(model))
+
+    def park_q(self, model) -> Q:
+        """"Belongs to the park or a descendant" for a model, through its `park_path`.
+
+        A path through one referenced record (`uscc__park`) becomes an `IN` over that record's codes
+        in the park (`uscc__in=<the park's enterprises>`): the same rows as a join, with a plan that
+        starts from the park's records instead of the whole ledger. Longer paths stay joins.
+        """
+        path = model.park_path
+        parts = path.split("__")
+        if len(parts) != 2:
+            return Q(**{f"{path}__in": self.parks})
+        field = model._meta.get_field(parts[0])
+        codes = field.related_model.objects.filter(park__in=self.parks).values(field.target_field.name)
+        return Q(**{f"{parts[0]}__in": codes})
 
     # -- other figures, manual figures ------------------------------------------------------------
 

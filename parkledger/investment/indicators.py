@@ -190,7 +190,7 @@ def _applications(ctx: Context) -> QuerySet:
 def _programs(ctx: Context) -> list[str]:
     """Programmes the park has applied to by D (each is listed, with 0 when none in W)."""
     return list(ctx.records("talent_application").filter(ctx.by_d("applied_on"))
-                .values_list("program", flat=True).distinct())
+                .values_list("program", flat=True).order_by().distinct())
 
 
 @indicator("talent.applications", name="人才工程申报", unit="项次", chapter=CHAPTER,
@@ -222,7 +222,7 @@ def _honours(ctx: Context) -> QuerySet:
 
 def _titles(ctx: Context) -> list[str]:
     return list(ctx.records("talent_honour").filter(ctx.by_d("awarded_on"))
-                .values_list("title", flat=True).distinct())
+                .values_list("title", flat=True).order_by().distinct())
 
 
 @indicator("talent.honours", name="获评人才荣誉", unit="人", chapter=CHAPTER, sources=("talent_honour",),
