@@ -81,8 +81,8 @@ def record_snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
-    """The entry's canonical content: every stored field except `hash` (the time in UTC)."""
-    time = entry.time.astimezone(UTC).isoformat(timespec="microseconds")
+    """The entry's canonical content: every stored field except `hash` (the time in UTC, to the millisecond)."""
+    time = entry.time.astimezone(UTC).isoformat(timespec="milliseconds")
     return {
         "seq": entry.seq, "time": time, "user_id": entry.user_id, "username": entry.username,
         "ip": entry.ip, "action": entry.action, "object_kind": entry.object_kind,
@@ -111,7 +111,10 @@ def _append(**fields: Any) -> AuditEntry:
                 _lock_chain()
                 last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
                 seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-                entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=timezone.now(), **fields)
+                now = timezone.now()
+                # milliseconds: the precision every database and Django's JSON serialiser keep
+                now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+                entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=now, **fields)
                 entry.hash = entry_hash(entry)
                 entry.save(force_insert=True)
                 return entry
@@ -300,8 +303,16 @@ def purge_before(cutoff: datetime) -> int:
 
 
 def record_history(model: type[models.Model], pk: Any) -> models.QuerySet[AuditEntry]:
-    """The audit entries of one record, newest first."""
-    return AuditEntry.objects.filter(object_kind=object_kind(model), object_pk=str(pk)).order_by("-seq")
+    """The audit entries of one record, newest first (rows created by an import, logged before
+    their id existed, are found by the record's natural key)."""
+    kind = object_kind(model)
+    condition = models.Q(object_pk=str(pk))
+    obj = model._base_manager.filter(pk=pk).first()
+    if obj is not None:
+        natural_key = object_natural_key(obj)
+        if natural_key:
+            condition |= models.Q(object_pk="", natural_key=natural_key)
+    return AuditEntry.objects.filter(condition, object_kind=kind).order_by("-seq")
 
 
 def entry_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:

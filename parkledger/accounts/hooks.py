@@ -1,8 +1,8 @@
 """Hooking the period lock and the audit log into the importer and exporter.
 
 `parkledger.dataio.hooks` (when present) offers `register_row_check(func)`,
-`register_after_import(func)` and, if it has them, `register_after_export(func)`; this module
-registers the accounts app's checks there at start-up. An importer that writes rows with
+`register_after_import(func)`; this module registers the accounts app's checks there at
+start-up (the period check before the audit of the row). An importer that writes rows with
 `bulk_create` bypasses model signals: the row check keeps closed months closed and the
 after-import hook writes the import's audit entry.
 """
@@ -27,8 +27,8 @@ def register_dataio_hooks() -> list[str]:
     registered = []
     for hook_name, func in (
         ("register_row_check", dataio_checks.closed_period_row_check),
+        ("register_row_check", dataio_checks.audit_import_row),
         ("register_after_import", dataio_checks.audit_import),
-        ("register_after_export", dataio_checks.audit_export),
     ):
         register = getattr(hooks, hook_name, None)
         if callable(register):
