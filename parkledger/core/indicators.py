@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import ZERO, growth, sums_of, wan_to_yi
+from parkledger.indicators.helpers import amount, exact_sum, growth, sums_of, wan_to_yi
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 
@@ -25,9 +24,7 @@ PARK_MONTH_FIELDS = (
 
 
 def _sum(field: str, condition: Q | None = None):
-    return Coalesce(
-        Sum(field, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=28, decimal_places=4)
-    )
+    return exact_sum(field, condition)
 
 
 # -- enterprise_month ------------------------------------------------------------------------------
@@ -62,6 +59,10 @@ def enterprise_month_totals(ctx: Context) -> dict[str, Decimal | int]:
             last_above_output=_sum("output_value"), last_above_value_added=_sum("value_added"),
             last_above_rows=Count("pk"),
         )
+        for row in (totals, last, last_above):
+            for key, value in row.items():
+                if not key.endswith("_rows"):
+                    row[key] = amount(value)
         return {**totals, **last, **last_above}
 
     return ctx.memo("econ.enterprise_month", compute)

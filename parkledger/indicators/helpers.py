@@ -4,14 +4,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Collate
+from django.db.models import BigIntegerField, Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Collate, Round
 
 from parkledger.indicators.types import Result
 from parkledger.lib.countries import country_prefixed
 
 __all__ = [
-    "ZERO", "sum_of", "sums_of", "count_distinct", "wan_to_yi", "growth", "ratio_pct",
+    "ZERO", "exact_sum", "amount", "sum_of", "sums_of", "count_distinct", "wan_to_yi", "growth", "ratio_pct",
     "bytewise", "clean_name", "lead_names", "lead_result", "undefined",
 ]
 
@@ -24,18 +24,37 @@ def undefined(reason: str, records: object = None) -> Result:
     return Result(value=None, reason=reason, records=records)
 
 
+def exact_sum(field: str, condition: Q | None = None):
+    """An aggregate Σ of a decimal amount (4 decimal places) that is exact on every database.
+
+    SQLite keeps decimals as binary floats and sums them as floats; there the amounts are summed as
+    integer ten-thousandths (each stored value has at most 4 decimals, so rounding value × 10000 to an
+    integer recovers it exactly). Read the result with `amount()`.
+    """
+    if connection.vendor == "sqlite":
+        scaled = Cast(Round(F(field) * Value(10000)), output_field=BigIntegerField())
+        return Coalesce(Sum(scaled, filter=condition), Value(0), output_field=BigIntegerField())
+    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=28, decimal_places=4))
+
+
+def amount(value: int | Decimal | None) -> Decimal:
+    """The Decimal of an `exact_sum` result (integer ten-thousandths on SQLite)."""
+    if value is None:
+        return ZERO
+    if isinstance(value, int):
+        return Decimal(value).scaleb(-4)
+    return Decimal(value)
+
+
 def sum_of(qs: QuerySet, field: str) -> Decimal:
-    """Σ field over a queryset (empty values count as 0), one query."""
+    """Σ field over a queryset (empty values count as 0), exact, one query."""
     return sums_of(qs, field)[field]
 
 
 def sums_of(qs: QuerySet, *fields: str) -> dict[str, Decimal]:
-    """Several sums over one queryset in one query."""
-    out = qs.aggregate(**{
-        f: Coalesce(Sum(f), Value(ZERO), output_field=DecimalField(max_digits=28, decimal_places=4))
-        for f in fields
-    })
-    return {f: Decimal(out[f]) for f in fields}
+    """Several exact sums over one queryset in one query."""
+    out = qs.aggregate(**{f: exact_sum(f) for f in fields})
+    return {f: amount(out[f]) for f in fields}
 
 
 def count_distinct(qs: QuerySet, field: str = "uscc") -> int:

@@ -8,12 +8,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from parkledger.core.indicators import park_month_sum
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import ZERO, bytewise, clean_name, lead_result, undefined, wan_to_yi
+from parkledger.indicators.helpers import (
+    amount,
+    bytewise,
+    clean_name,
+    exact_sum,
+    lead_result,
+    undefined,
+    wan_to_yi,
+)
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.investment.choices import PlatformKind, TalentTier
@@ -61,12 +68,8 @@ def _set_totals(ctx: Context, name: str) -> dict[str, Decimal]:
     """Count and Σ total_investment (万元) of a project set, one query."""
 
     def compute() -> dict[str, Decimal]:
-        out = project_set(ctx, name).aggregate(
-            n=Count("pk"),
-            investment=Coalesce(Sum("total_investment"), Value(ZERO),
-                                output_field=DecimalField(max_digits=28, decimal_places=4)),
-        )
-        return {"n": Decimal(out["n"]), "investment": Decimal(out["investment"])}
+        out = project_set(ctx, name).aggregate(n=Count("pk"), investment=exact_sum("total_investment"))
+        return {"n": Decimal(out["n"]), "investment": amount(out["investment"])}
 
     return ctx.memo(f"invest.set.{name}", compute)
 
