@@ -41,45 +41,45 @@ class GovSpec:
 
 _GOV_PROJECTS: tuple[GovSpec, ...] = (
     # 2022: the agreed projects and the work report's others.
-    GovSpec("GP-GBBL", "固北北路", "road", 2022, 38600, 16000, "2021-11-18", "", "2022-03-15"),
-    GovSpec("GP-KXL", "科兴路东延", "road", 2022, 26500, 14000, "2022-02-22", "", "2022-04-20"),
-    GovSpec("GP-PASSENGER", "前湾客运中心新建工程", "road", 2022, 32000, 6000, "2022-07-26", "", "2022-09-08"),
-    GovSpec("GP-AMENITY", "综合配套提升工程", "amenity", 2022, 126000, 9000),
-    GovSpec("GP-FAC4", "生态园标准厂房四期", "factory", 2022, 42000, 12000, "2020-10-16", "2022-06-30"),
-    GovSpec("GP-FAC5", "生态园标准厂房五期", "factory", 2022, 38000, 15000, "2021-09-06", "", "2021-10-20"),
-    GovSpec("GP-FAC6", "生态园标准厂房六期", "factory", 2022, 36000, 13000, "2022-03-10", "", "2022-04-26"),
-    GovSpec("GP-FAC7", "生态园标准厂房七期", "factory", 2022, 41000, 9000, "2022-06-08", "", "2022-07-19"),
-    GovSpec("GP-PWR3", "电力系统三期", "utility", 2022, 12800, 7000, "2021-12-06"),
+    GovSpec("GP-GBBL", "固北北路", "road", 2022, 38600, 16000, "2021-11-18", "", "2022-03-15", land_mu="156.8"),
+    GovSpec("GP-KXL", "科兴路东延", "road", 2022, 26500, 14000, "2022-02-22", "", "2022-04-20", land_mu="112.4"),
+    GovSpec("GP-PASSENGER", "前湾客运中心新建工程", "road", 2022, 32000, 6000, "2022-07-26", "", "2022-09-08", land_mu="48.6", floor_m2="36500"),
+    GovSpec("GP-AMENITY", "综合配套提升工程", "amenity", 2022, 126000, 9000, land_mu="212.5", floor_m2="286000"),
+    GovSpec("GP-FAC4", "生态园标准厂房四期", "factory", 2022, 42000, 12000, "2020-10-16", "2022-06-30", land_mu="118.2", floor_m2="142000"),
+    GovSpec("GP-FAC5", "生态园标准厂房五期", "factory", 2022, 38000, 15000, "2021-09-06", "", "2021-10-20", land_mu="104.6", floor_m2="126500"),
+    GovSpec("GP-FAC6", "生态园标准厂房六期", "factory", 2022, 36000, 13000, "2022-03-10", "", "2022-04-26", land_mu="98.3", floor_m2="118000"),
+    GovSpec("GP-FAC7", "生态园标准厂房七期", "factory", 2022, 41000, 9000, "2022-06-08", "", "2022-07-19", land_mu="112.9", floor_m2="135800"),
+    GovSpec("GP-PWR3", "电力系统三期", "utility", 2022, 12800, 7000, "2021-12-06", land_mu="12.6", floor_m2="4800"),
     GovSpec("GP-DN1000", "DN1000给水管安装工程", "utility", 2022, 6400, 5200, "2022-03-01", "2022-10-28"),
-    GovSpec("GP-LNG", "LNG供气站", "utility", 2022, 9500, 6000, "2021-08-16", "2022-11-25"),
-    GovSpec("GP-WHB", "220KV望海变", "utility", 2022, 18000, 8000, "2022-05-17", "", "2022-06-21"),
-    GovSpec("GP-YBSC", "姚北水厂新建工程一期", "utility", 2022, 56000, 7500, "2022-08-09", "", "2022-09-20"),
-    GovSpec("GP-BHDD", "滨海大道北侧景观绿化工程", "water_green", 2022, 7800, 5000, "2021-10-12", "2022-06-15"),
-    GovSpec("GP-GREEN2", "二期工程绿化", "water_green", 2022, 5600, 2500, "2022-05-06"),
-    GovSpec("GP-RIVER2", "二期新建河流工程", "water_green", 2022, 14500, 4000, "2022-08-22"),
-    GovSpec("GP-WETLAND", "中心湿地修复工程", "ecology", 2022, 22000, 3000),
-    GovSpec("GP-SEWAGE", "污水处理厂提标改造工程", "utility", 2022, 16000, 6000, "2022-04-12", "", "2022-05-18"),
+    GovSpec("GP-LNG", "LNG供气站", "utility", 2022, 9500, 6000, "2021-08-16", "2022-11-25", land_mu="18.4", floor_m2="2600"),
+    GovSpec("GP-WHB", "220KV望海变", "utility", 2022, 18000, 8000, "2022-05-17", "", "2022-06-21", land_mu="24.8", floor_m2="9200"),
+    GovSpec("GP-YBSC", "姚北水厂新建工程一期", "utility", 2022, 56000, 7500, "2022-08-09", "", "2022-09-20", land_mu="136.5", floor_m2="28600"),
+    GovSpec("GP-BHDD", "滨海大道北侧景观绿化工程", "water_green", 2022, 7800, 5000, "2021-10-12", "2022-06-15", land_mu="96.2"),
+    GovSpec("GP-GREEN2", "二期工程绿化", "water_green", 2022, 5600, 2500, "2022-11-08", land_mu="78.5"),
+    GovSpec("GP-RIVER2", "二期新建河流工程", "water_green", 2022, 14500, 4000, "2022-12-05", land_mu="165.3"),
+    GovSpec("GP-WETLAND", "中心湿地修复工程", "ecology", 2022, 22000, 3000, land_mu="1807.5"),
+    GovSpec("GP-SEWAGE", "污水处理厂提标改造工程", "utility", 2022, 16000, 6000, "2022-04-12", "", "2022-05-18", land_mu="42.7", floor_m2="12400"),
     GovSpec("GP-RAINSEP", "企业雨污分流改造工程", "other", 2022, 3800, 3800, "2022-02-14", "2022-09-26"),
     GovSpec("GP-CCTV", "市政管网CCTV排查修复工程", "other", 2022, 2600, 2600, "2022-03-07", "2022-11-18"),
-    GovSpec("GP-SMART", "智慧园区管理平台", "other", 2022, 4200, 2800, "2022-04-25"),
+    GovSpec("GP-SMART", "智慧园区指挥中心", "other", 2022, 4200, 2800, "2022-04-25", floor_m2="3200"),
     # The next year's projects of the work plan.
     GovSpec("GP-CULTURE", "中国-中东欧文化交流中心", "culture", 2023, 150000, 20000,
             land_mu="86.4", floor_m2="118500"),
-    GovSpec("GP-PWR4", "电力系统四期", "utility", 2023, 15600, 8000),
+    GovSpec("GP-PWR4", "电力系统四期", "utility", 2023, 15600, 8000, land_mu="14.2", floor_m2="5600"),
     # Earlier years.
-    GovSpec("GP-FAC2", "生态园标准厂房二期", "factory", 2020, 35000, 18000, "2019-08-20", "2020-12-18", "2019-10-09"),
-    GovSpec("GP-FAC3", "生态园标准厂房三期", "factory", 2021, 39000, 20000, "2020-05-11", "2021-11-30", "2020-06-22"),
-    GovSpec("GP-BHDD1", "滨海大道一期", "road", 2020, 46000, 21000, "2019-04-02", "2020-10-30", "2019-05-20"),
-    GovSpec("GP-XHL", "兴海路", "road", 2021, 21000, 14000, "2020-11-03", "2021-12-20", "2020-12-15"),
+    GovSpec("GP-FAC2", "生态园标准厂房二期", "factory", 2020, 35000, 18000, "2019-08-20", "2020-12-18", "2019-10-09", land_mu="96.4", floor_m2="108000"),
+    GovSpec("GP-FAC3", "生态园标准厂房三期", "factory", 2021, 39000, 20000, "2020-05-11", "2021-11-30", "2020-06-22", land_mu="102.8", floor_m2="121000"),
+    GovSpec("GP-BHDD1", "滨海大道一期", "road", 2020, 46000, 21000, "2019-04-02", "2020-10-30", "2019-05-20", land_mu="268.5"),
+    GovSpec("GP-XHL", "兴海路", "road", 2021, 21000, 14000, "2020-11-03", "2021-12-20", "2020-12-15", land_mu="124.6"),
     GovSpec("GP-RIVER1", "一期新建河流工程", "water_green", 2021, 12000, 8000, "2021-03-15", "2021-12-10",
-            "2021-04-27"),
-    GovSpec("GP-GREEN1", "一期工程绿化", "water_green", 2020, 6800, 6800, "2020-04-08", "2020-11-25"),
-    GovSpec("GP-PWR2", "电力系统二期", "utility", 2020, 11000, 9000, "2020-03-16", "2020-12-28", "2020-05-06"),
+            "2021-04-27", land_mu="142.8"),
+    GovSpec("GP-GREEN1", "一期工程绿化", "water_green", 2020, 6800, 6800, "2020-04-08", "2020-11-25", land_mu="64.3"),
+    GovSpec("GP-PWR2", "电力系统二期", "utility", 2020, 11000, 9000, "2020-03-16", "2020-12-28", "2020-05-06", land_mu="10.8", floor_m2="4200"),
     GovSpec("GP-WATER1", "园区供水管网一期", "utility", 2021, 8600, 8600, "2021-02-22", "2021-10-15"),
-    GovSpec("GP-STATION", "公交首末站", "other", 2021, 3200, 3200, "2021-05-10", "2021-11-26"),
+    GovSpec("GP-STATION", "公交首末站", "other", 2021, 3200, 3200, "2021-05-10", "2021-11-26", land_mu="8.6", floor_m2="2400"),
     GovSpec("GP-NEIGHBOUR", "邻里中心一期", "amenity", 2020, 18000, 9000, "2019-09-09", "2021-06-30",
-            "2019-10-23"),
-    GovSpec("GP-BEACH", "海堤生态修复工程", "ecology", 2021, 9000, 6000, "2021-04-06", "2021-12-24"),
+            "2019-10-23", land_mu="28.5", floor_m2="46800"),
+    GovSpec("GP-BEACH", "海堤生态修复工程", "ecology", 2021, 9000, 6000, "2021-04-06", "2021-12-24", land_mu="386.4"),
 )
 
 _AMENITY_SUBPROJECTS = (
@@ -120,7 +120,7 @@ def build_construction(ctx: BuildContext) -> dict[str, list]:
     return {
         "gov_project": projects,
         "gov_project_month": _gov_months(ctx, rng, projects),
-        "sub_project": _sub_projects(ctx),
+        "sub_project": _sub_projects(ctx, projects),
         "wetland": [Wetland(code=ctx.code(WETLAND), park_id=ctx.spec.code, name="中心湿地",
                             planned_area_ha=Decimal("120.5"), restored_area_ha=Decimal(0))],
         "milestone": [
@@ -185,17 +185,50 @@ def _gov_months(ctx: BuildContext, rng: random.Random, projects: list[GovProject
     return rows
 
 
-def _sub_projects(ctx: BuildContext) -> list[SubProject]:
+# Sub-projects (标段) by category; the first is tendered before construction starts.
+_SUB_PROJECTS = {
+    "road": ("一标段", "二标段"),
+    "factory": ("土建工程", "室外配套工程"),
+    "utility": ("土建工程", "设备安装工程"),
+    "water_green": ("一标段", "二标段"),
+    "ecology": ("一期工程", "二期工程"),
+    "amenity": ("主体工程", "室外配套工程"),
+    "other": ("施工总承包",),
+    "culture": ("桩基工程", "主体工程", "幕墙工程", "景观工程"),
+}
+# Tenders done ahead of a later start: code → (sub-project, tender date).
+_EARLY_TENDERS = {
+    "GP-CULTURE": ("桩基工程", "2022-09-16"),
+    "GP-PWR4": ("土建工程", "2022-08-23"),
+    "GP-WETLAND": ("一期工程", "2022-09-09"),
+    "GP-GREEN2": ("一标段", "2022-09-22"),
+    "GP-RIVER2": ("一标段", "2022-09-28"),
+}
+
+
+def _sub_projects(ctx: BuildContext, projects: list[GovProject]) -> list[SubProject]:
+    rng = ctx.rng("sub-projects")
+    end = date(ctx.last_year, 12, 31)
     rows = [SubProject(project_id=ctx.code("GP-AMENITY"), name=name, tendered_on=_day(tendered))
             for name, tendered in _AMENITY_SUBPROJECTS]
-    rows += [
-        SubProject(project_id=ctx.code("GP-KXL"), name="一标段", tendered_on=date(2022, 1, 18)),
-        SubProject(project_id=ctx.code("GP-KXL"), name="二标段", tendered_on=date(2022, 6, 9)),
-        SubProject(project_id=ctx.code("GP-FAC4"), name="土建工程", tendered_on=date(2020, 9, 15),
-                   completed_on=date(2022, 5, 20)),
-        SubProject(project_id=ctx.code("GP-FAC4"), name="室外配套工程", tendered_on=date(2021, 10, 12),
-                   completed_on=date(2022, 6, 28)),
-    ]
+    for p in projects:
+        if p.code == ctx.code("GP-AMENITY"):
+            continue
+        early = _EARLY_TENDERS.get(p.code.removeprefix(ctx.spec.prefix))
+        for i, name in enumerate(_SUB_PROJECTS[p.category]):
+            tendered = completed = None
+            if early and early[0] == name:
+                tendered = _day(early[1])
+            elif p.started_on:
+                if i == 0:
+                    tendered = p.started_on - timedelta(days=rng.randint(20, 45))
+                else:
+                    tendered = p.started_on + timedelta(days=rng.randint(30, 150))
+                    tendered = tendered if tendered <= end else None
+                if tendered and p.completed_on:
+                    completed = p.completed_on - timedelta(days=rng.randint(0, 20) if i == 0 else 0)
+                    completed = max(completed, tendered)
+            rows.append(SubProject(project_id=p.code, name=name, tendered_on=tendered, completed_on=completed))
     return rows
 
 

@@ -153,7 +153,7 @@ PARK_YEAR = {
     "fiscal_expenditure_total": (81000, 0.10),
     "general_budget_expenditure": (46500, 0.09),
     "fixed_asset_investment": (610000, 0.16),
-    "industrial_investment": (372000, 0.21),
+    "industrial_investment": (372000, 0.15),
     "fdi_actual": (8200, 0.12),
     "domestic_capital_outside_prefecture": (352000, 0.11),
     "domestic_capital_outside_county": (428000, 0.10),

@@ -289,7 +289,7 @@ def _petitions(ctx: BuildContext) -> list[Petition]:
     end = date(ctx.last_year, 12, 31)
     for year in ctx.years:
         n = ctx.count(215, rng)
-        stuck = ctx.count(3) if year == ctx.last_year else 0
+        stuck = ctx.count(2) if year == ctx.last_year else 0
         for i in range(n):
             received = day_between(rng, date(year, 1, 3), date(year, 12, 29))
             if i < stuck:
@@ -304,8 +304,9 @@ def _petitions(ctx: BuildContext) -> list[Petition]:
             elif r < 0.06:
                 extended = base + timedelta(days=rng.randint(10, 30))
                 closed = base + timedelta(days=rng.randint(1, (extended - base).days))
-            else:
-                closed = accepted + timedelta(days=rng.randint(7, 58))
+            else:  # most are settled within days, a few take weeks
+                span = rng.choices(((1, 10), (11, 30), (31, 58)), (80, 15, 5))[0]
+                closed = accepted + timedelta(days=rng.randint(*span))
             replied = max(received, closed - timedelta(days=rng.randint(0, 5)))
             rows.append(Petition(
                 code=ctx.next_code(f"XF-{year}"), park_id=ctx.spec.code,

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from parkledger.core.kinds import KIND_ORDER, kind_models
+from parkledger.core.models import LedgerModel
 from parkledger.dataio.cells import header, row_cells
 from parkledger.dataio.demo.generator import park_rows
 from parkledger.dataio.demo.scales import ParkSpec, Scale
@@ -20,8 +21,12 @@ def demo_sheets(seed: int, scale: Scale, spec: ParkSpec | None = None, used_uscc
     """kind key → (header, rows as cells) of one park of the scale (the first by default)."""
     models = kind_models()
     rows = park_rows(spec or scale.parks[0], scale, seed, used_usccs)
-    return {kind: (header(models[kind]), (row_cells(models[kind], obj) for obj in rows[kind]))
-            for kind in KIND_ORDER}
+    return {kind: (header(models[kind]), _cells(models[kind], rows[kind])) for kind in KIND_ORDER}
+
+
+def _cells(model: type[LedgerModel], rows: Iterable[LedgerModel]) -> Iterator[list[str]]:
+    for obj in rows:
+        yield row_cells(model, obj)
 
 
 def write_demo(path: str | Path, seed: int, scale: Scale) -> dict[str, int]:
