@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from parkledger.core.models import EnterpriseMonth
 from parkledger.indicators.context import Context
 from parkledger.indicators.helpers import amount, exact_sum, growth, sums_of, wan_to_yi
 from parkledger.indicators.registry import indicator
@@ -34,38 +35,52 @@ def _em_cur_qs(ctx: Context):
 
 
 def _em_last_qs(ctx: Context, above: bool):
-    """W′ rows of the contributors (all their rows, whatever their flag then)."""
+    """W′ rows of the contributors (all their rows, whatever their flag then). The contributors are
+    the park's enterprises already, so no second park condition is needed."""
     cur = _em_cur_qs(ctx)
     if above:
         cur = cur.filter(above_scale=True)
-    return ctx.records("enterprise_month").filter(ctx.in_months_w_prev(), uscc__in=cur.values("uscc"))
+    return EnterpriseMonth.objects.filter(ctx.in_months_w_prev(), uscc__in=cur.values("uscc").distinct())
 
 
-def enterprise_month_totals(ctx: Context) -> dict[str, Decimal | int]:
-    """cur and comparable-basis last sums (万元) for all the enterprise-month keys, three queries.
+def enterprise_month_totals(ctx: Context, *, last: str = "") -> dict[str, Decimal | int]:
+    """Sums (万元) for the enterprise-month keys, one aggregate query per part, each run once:
+    cur (`output`, `above_output`, `above_value_added`); with `last="all"` also `last_output`,
+    `last_output_rows`; with `last="above"` also `last_above_output`, `last_above_value_added`,
+    `last_above_rows`.
 
     The contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W);
     last sums all their W′ rows whatever their flag was then.
     """
 
-    def compute() -> dict[str, Decimal | int]:
+    def cur() -> dict[str, Decimal | int]:
         above = Q(above_scale=True)
-        totals = _em_cur_qs(ctx).aggregate(
+        return _amounts(_em_cur_qs(ctx).aggregate(
             output=_sum("output_value"), above_output=_sum("output_value", above),
             above_value_added=_sum("value_added", above),
-        )
-        last = _em_last_qs(ctx, above=False).aggregate(last_output=_sum("output_value"), last_output_rows=Count("pk"))
-        last_above = _em_last_qs(ctx, above=True).aggregate(
-            last_above_output=_sum("output_value"), last_above_value_added=_sum("value_added"),
-            last_above_rows=Count("pk"),
-        )
-        for row in (totals, last, last_above):
-            for key, value in row.items():
-                if not key.endswith("_rows"):
-                    row[key] = amount(value)
-        return {**totals, **last, **last_above}
+        ))
 
-    return ctx.memo("econ.enterprise_month", compute)
+    def last_all() -> dict[str, Decimal | int]:
+        return _amounts(_em_last_qs(ctx, above=False).aggregate(
+            last_output=_sum("output_value"), last_output_rows=Count("*"),
+        ))
+
+    def last_above() -> dict[str, Decimal | int]:
+        return _amounts(_em_last_qs(ctx, above=True).aggregate(
+            last_above_output=_sum("output_value"), last_above_value_added=_sum("value_added"),
+            last_above_rows=Count("*"),
+        ))
+
+    totals = dict(ctx.memo("econ.em.cur", cur))
+    if last == "all":
+        totals.update(ctx.memo("econ.em.last_all", last_all))
+    elif last == "above":
+        totals.update(ctx.memo("econ.em.last_above", last_above))
+    return totals
+
+
+def _amounts(row: dict) -> dict[str, Decimal | int]:
+    return {k: v if k.endswith("_rows") else amount(v) for k, v in row.items()}
 
 
 @indicator("econ.output", name="工业总产值", unit="亿元", chapter=CHAPTER, sources=("enterprise_month",),
@@ -80,7 +95,7 @@ def econ_output(ctx: Context) -> Result:
 def econ_output_yoy(ctx: Context) -> Result:
     """Contributors: enterprises with any row in W (a reported month counts even when its amount is
     empty, which the data-quality check lists)."""
-    t = enterprise_month_totals(ctx)
+    t = enterprise_month_totals(ctx, last="all")
     return growth(t["output"], t["last_output"], has_last=t["last_output_rows"] > 0,
                   records=[_em_cur_qs(ctx), _em_last_qs(ctx, False)])
 
@@ -96,7 +111,7 @@ def econ_above_scale_output(ctx: Context) -> Result:
            sources=("enterprise_month",),
            definition="可比口径增速：W内有规上月报的企业，上年同期取其W′内全部月报（不论当时是否规上）")
 def econ_above_scale_output_yoy(ctx: Context) -> Result:
-    t = enterprise_month_totals(ctx)
+    t = enterprise_month_totals(ctx, last="above")
     return growth(t["above_output"], t["last_above_output"], has_last=t["last_above_rows"] > 0,
                   records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
 
@@ -117,7 +132,7 @@ def econ_above_scale_value_added_yoy(ctx: Context) -> Result:
     row = ctx.manual_record("econ.above_scale_value_added.yoy")
     if row is not None:
         return Result(value=row.value, records=[("manual_figure", row.pk)], extra={"source": "manual"})
-    t = enterprise_month_totals(ctx)
+    t = enterprise_month_totals(ctx, last="above")
     return growth(t["above_value_added"], t["last_above_value_added"], has_last=t["last_above_rows"] > 0,
                   records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Collate, Round
+from django.db.models import BigIntegerField, Count, DecimalField, F, Func, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Collate
 
 from parkledger.indicators.types import Result
 from parkledger.lib.countries import country_prefixed
@@ -24,6 +24,13 @@ def undefined(reason: str, records: object = None) -> Result:
     return Result(value=None, reason=reason, records=records)
 
 
+class TenThousandths(Func):
+    """A 4-decimal amount stored by SQLite as a binary float → the exact integer number of ten-thousandths."""
+
+    template = "CAST(ROUND(%(expressions)s * 10000) AS INTEGER)"
+    output_field = BigIntegerField()
+
+
 def exact_sum(field: str, condition: Q | None = None):
     """An aggregate Σ of a decimal amount (4 decimal places) that is exact on every database.
 
@@ -32,8 +39,7 @@ def exact_sum(field: str, condition: Q | None = None):
     integer recovers it exactly). Read the result with `amount()`.
     """
     if connection.vendor == "sqlite":
-        scaled = Cast(Round(F(field) * Value(10000)), output_field=BigIntegerField())
-        return Coalesce(Sum(scaled, filter=condition), Value(0), output_field=BigIntegerField())
+        return Coalesce(Sum(TenThousandths(F(field)), filter=condition), Value(0), output_field=BigIntegerField())
     return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=28, decimal_places=4))
 
 
