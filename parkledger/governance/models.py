@@ -87,7 +87,8 @@ class Inspection(LedgerModel):
         verbose_name = _("安全检查")
         verbose_name_plural = _("安全检查")
         ordering = ["inspected_on", "code"]
-        indexes = [models.Index(fields=["inspected_on"], name="gov_insp_inspected")]
+        indexes = [models.Index(fields=["inspected_on"], name="gov_insp_inspected"),
+                   models.Index(fields=["uscc", "inspected_on"], name="gov_insp_uscc_inspected")]
 
     def __str__(self) -> str:
         return self.code
