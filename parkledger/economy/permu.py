@@ -45,6 +45,7 @@ from parkledger.economy.permu_models import (
     PermuScheme,
     PermuSchemeItem,
 )
+from parkledger.indicators.helpers import amount, exact_sum
 from parkledger.lib.numbers import round_half_up
 
 __all__ = [
@@ -344,8 +345,8 @@ def gather_inputs(parks: Iterable[str], data_year: int, threshold_mu: Decimal) -
         )
         .values("uscc")
         .annotate(
-            tax=Sum("tax"), value_added=Sum("value_added"), energy=Sum("energy_tce"),
-            rd_expense=Sum("rd_expense"), revenue=Sum("revenue"),
+            tax=exact_sum("tax"), value_added=exact_sum("value_added"), energy=exact_sum("energy_tce"),
+            rd_expense=exact_sum("rd_expense"), revenue=exact_sum("revenue"),
             employees_sum=Sum("employees"), employees_n=Count("employees"),
             above_rows=Count("id", filter=Q(above_scale=True)),
         )
@@ -366,17 +367,11 @@ def gather_inputs(parks: Iterable[str], data_year: int, threshold_mu: Decimal) -
             )
             result.append(EnterpriseInputs(
                 uscc=uscc, group=PermuGroup.ABOVE if above else PermuGroup.BELOW,
-                tax=_dec(row["tax"]), value_added=_dec(row["value_added"]), energy=_dec(row["energy"]),
-                employees=employees, rd_expense=_dec(row["rd_expense"]), revenue=_dec(row["revenue"]),
+                tax=amount(row["tax"]), value_added=amount(row["value_added"]), energy=amount(row["energy"]),
+                employees=employees, rd_expense=amount(row["rd_expense"]), revenue=amount(row["revenue"]),
                 land=area,
             ))
     return result
-
-
-def _dec(value) -> Decimal:
-    if value is None:
-        return Decimal(0)
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 @dataclass

@@ -19,12 +19,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from parkledger.governance.choices import DisputeOutcome, EnvAction, OutreachKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import ZERO, count_distinct, ratio_pct
+from parkledger.indicators.helpers import amount, count_distinct, exact_sum, ratio_pct
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.lib.numbers import round_half_up
@@ -104,11 +103,8 @@ def _outreach_sums(ctx: Context) -> dict[str, Decimal]:
     """Σ quantity per kind over W, one query for the four keys."""
 
     def compute() -> dict[str, Decimal]:
-        return _outreach(ctx).aggregate(**{
-            kind: Coalesce(Sum("quantity", filter=Q(kind=kind)), Value(ZERO),
-                           output_field=DecimalField(max_digits=28, decimal_places=4))
-            for kind in OutreachKind.values
-        })
+        out = _outreach(ctx).aggregate(**{kind: exact_sum("quantity", Q(kind=kind)) for kind in OutreachKind.values})
+        return {kind: amount(value) for kind, value in out.items()}
 
     return ctx.memo("governance.outreach", compute)
 
