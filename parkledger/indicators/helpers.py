@@ -118,8 +118,12 @@ def lead_names(qs: QuerySet, *, date_field: str, n: int = 1, amount: str = "tota
 
 
 def lead_result(qs: QuerySet, *, date_field: str, n: int = 1, **kwargs) -> Result:
-    """`.lead` (n=1) or `.leads2` (n=2, joined with 、) of a project set; undefined when no member
-    has an amount."""
+    """`.lead` (n=1) or `.leads2` (n=2, joined with 、) of a project set.
+
+    Reading of the dictionary: an empty amount never wins a lead, so a set whose members all lack
+    `total_investment` has no lead (undefined, like an empty set) rather than one picked by date.
+    `.leads2` of a one-member set is that one name.
+    """
     names = lead_names(qs, date_field=date_field, n=n, **kwargs)
     if not names:
         return undefined("集合为空（或总投资均未填报），无领头项目", qs)

@@ -224,6 +224,7 @@ def _honours(ctx: Context) -> QuerySet:
 
 
 def _titles(ctx: Context) -> list[str]:
+    """Titles awarded to the park's talents by D (each is listed, with 0 when none in W)."""
     return list(ctx.records("talent_honour").filter(ctx.by_d("awarded_on"))
                 .values_list("title", flat=True).order_by().distinct())
 
@@ -326,6 +327,7 @@ def platform_tenants(ctx: Context, code: str) -> Result:
 
 
 def _platform_kinds(ctx: Context) -> list[str]:
+    """The kinds the park has platforms of (any other valid kind can be asked for and counts 0)."""
     return sorted({row["kind"] for row in _platforms(ctx).values()})
 
 
