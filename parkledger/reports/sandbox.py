@@ -95,6 +95,11 @@ class Budget:
             raise BudgetExceeded("模板中的数值过大，已停止")
         return value
 
+    def check_size(self, size: int) -> None:
+        """Refuse to build a string or list of `size` characters or items."""
+        if size > self.limits.value_chars:
+            raise BudgetExceeded(f"模板生成的内容过长（超过{self.limits.value_chars}个字符或元素），已停止")
+
     def write(self, size: int) -> None:
         self.output += size
         if self.output > self.limits.output_chars:
@@ -172,6 +177,35 @@ def _concat_guard(parts: list[Any]) -> str:
     return b.check_value("".join(str(p) for p in parts))
 
 
+def _guarded_filter(name: str, func: Any) -> Any:
+    """A built-in filter that checks the time, what it would build, and what it built."""
+
+    passes_first = hasattr(func, "jinja_pass_arg")
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        b = budget()
+        b.tick()
+        values = list(args[1:] if passes_first else args)  # without the context/environment passed first
+        if name == "replace" and len(values) >= 3:
+            text, old, new = (str(v) for v in values[:3])
+            occurrences = text.count(old) if old else len(text) + 1
+            b.check_size(len(text) + occurrences * max(0, len(new) - len(old)))
+        if name == "join" and values:
+            try:
+                items = list(values[0])
+            except TypeError:
+                items = []
+            sep = str(values[1]) if len(values) > 1 else ""
+            b.check_size(sum(len(str(i)) for i in items) + len(sep) * len(items))
+        return b.check_value(func(*args, **kwargs))
+
+    for attr in ("jinja_pass_arg",):
+        if hasattr(func, attr):
+            setattr(guarded, attr, getattr(func, attr))
+    guarded.__name__ = name
+    return guarded
+
+
 class ReportSandbox(ImmutableSandboxedEnvironment):
     """The Jinja environment of report templates (one per process; the budget is per rendering)."""
 
@@ -182,7 +216,7 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
             autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, finalize=self._finalize, loader=None, **kwargs,
         )
-        self.filters = {name: f for name, f in self.filters.items() if name in SAFE_FILTERS}
+        self.filters = {name: _guarded_filter(name, f) for name, f in self.filters.items() if name in SAFE_FILTERS}
         self.filters["_loop_guard"] = _loop_guard
         self.filters["_concat_guard"] = _concat_guard
         self.globals = {"range": _capped_range, "dict": dict, "namespace": self.globals["namespace"]}
@@ -215,9 +249,9 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                    b.check_value(range(max(0, len(seq) * times)))
+                    b.check_size(len(seq) * times)
         if operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-            b.check_value(range(len(left) + len(right)))
+            b.check_size(len(left) + len(right))
         return b.check_value(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -244,7 +278,7 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str) and getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
             growth = max(1, len(str(args[1])))
-            b.check_value(range(len(owner) * growth))
+            b.check_size(len(owner) * growth)
         return b.check_value(super().call(__context, __obj, *args, **kwargs))
 
     # -- rendering -------------------------------------------------------------------------------------
