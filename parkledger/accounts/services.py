@@ -2,13 +2,15 @@
 
 Every function takes the acting user as `actor`; `actor=None` is the command line (an
 operator with shell access to the server, recorded as `cli:<os user>`), used to bootstrap
-the first administrators. Permission changes are audited by the model signals; refused
-attempts are audited here.
+the first administrators. Permission changes are audited by the model signals (as the
+actor); refused attempts are audited here, before any transaction of the service opens (a
+caller's own enclosing transaction that rolls back takes the refusal's entry with it).
 """
 from __future__ import annotations
 
 import secrets
 import string
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from parkledger.accounts import permissions as perms
 from parkledger.accounts.audit import audit_log
 from parkledger.accounts.authn import profile_of
 from parkledger.accounts.conf import security_setting
+from parkledger.accounts.context import acting_as, current_actor
 from parkledger.accounts.models import (
     AuditAction,
     AuditResult,
@@ -41,6 +44,14 @@ __all__ = [
 ]
 
 
+def _as(actor: Any) -> AbstractContextManager:
+    """Audit what a service writes as its actor (the request's user already is; a direct call may not be)."""
+    current = current_actor()
+    if actor is None or current.user_id == actor.pk:
+        return nullcontext()
+    return acting_as(actor, ip=current.ip)
+
+
 def _deny(actor: Any, what: str, **detail: Any) -> PermissionDenied:
     audit_log(AuditAction.PERM_DENIED, user=actor, result=AuditResult.DENIED, detail={"attempted": what, **detail})
     return PermissionDenied(_("无权执行此操作：%(what)s") % {"what": what})
@@ -49,6 +60,18 @@ def _deny(actor: Any, what: str, **detail: Any) -> PermissionDenied:
 def _require(actor: Any, allowed: bool, what: str, **detail: Any) -> None:
     if actor is not None and not allowed:
         raise _deny(actor, what, **detail)
+
+
+def _audited_as_actor(func):
+    """Run a service under `_as(actor)`."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args: Any, actor: Any, **kwargs: Any):
+        with _as(actor):
+            return func(*args, actor=actor, **kwargs)
+
+    return wrapper
 
 
 def generate_password(length: int = 16) -> str:
@@ -63,7 +86,7 @@ def generate_password(length: int = 16) -> str:
 
 # -- accounts (system administrator) ------------------------------------------------------------
 
-@transaction.atomic
+@_audited_as_actor
 def account_create(*, actor: Any, username: str, password: str | None = None, email: str = "",
                    first_name: str = "") -> tuple[Any, str]:
     """Create an account with an initial password that must be changed at first login."""
@@ -74,13 +97,15 @@ def account_create(*, actor: Any, username: str, password: str | None = None, em
     password = password or generate_password()
     user = User(username=username, email=email, first_name=first_name)
     password_validation.validate_password(password, user)
-    user.set_password(password)
-    user._pl_password_is_default = True
-    user.save()
-    audit_log(AuditAction.ACCOUNT_CREATE, obj=user, after={"username": username, "email": email})
+    with transaction.atomic():
+        user.set_password(password)
+        user._pl_password_is_default = True
+        user.save()
+        audit_log(AuditAction.ACCOUNT_CREATE, obj=user, after={"username": username, "email": email})
     return user, password
 
 
+@_audited_as_actor
 def account_set_active(*, actor: Any, user: Any, active: bool) -> None:
     """Disable (or re-enable) an account; a disabled account cannot log in."""
     _require(actor, perms.can_manage_accounts(actor), "account_disable", user=user.get_username())
@@ -91,6 +116,7 @@ def account_set_active(*, actor: Any, user: Any, active: bool) -> None:
     audit_log(AuditAction.ACCOUNT_DISABLE, obj=user, after={"is_active": active})
 
 
+@_audited_as_actor
 def account_reset_password(*, actor: Any, user: Any) -> str:
     """Give the user a new random password that must be changed at the next login."""
     _require(actor, perms.can_manage_accounts(actor), "password_reset", user=user.get_username())
@@ -102,6 +128,7 @@ def account_reset_password(*, actor: Any, user: Any) -> str:
     return password
 
 
+@_audited_as_actor
 def account_unlock(*, actor: Any, user: Any) -> None:
     """End a lockout before its time."""
     _require(actor, perms.can_manage_accounts(actor), "account_unlock", user=user.get_username())
@@ -112,6 +139,7 @@ def account_unlock(*, actor: Any, user: Any) -> None:
     audit_log(AuditAction.UNLOCK_ACCOUNT, obj=user)
 
 
+@_audited_as_actor
 def totp_reset(*, actor: Any, user: Any) -> None:
     """Forget the user's second factor (a lost phone); he enrols again at the next login."""
     _require(actor, perms.can_manage_accounts(actor), "totp_reset", user=user.get_username())
@@ -130,7 +158,7 @@ def _not_self(actor: Any, user: Any, what: str) -> None:
         raise _deny(actor, what, reason="self")
 
 
-@transaction.atomic
+@_audited_as_actor
 def role_grant(*, actor: Any, user: Any, role: str) -> RoleAssignment:
     """Grant a role. An administrator role is held alone (三员分立); nobody grants himself."""
     if role not in Role.values:
@@ -149,18 +177,19 @@ def role_grant(*, actor: Any, user: Any, role: str) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
 
 
-@transaction.atomic
+@_audited_as_actor
 def role_revoke(*, actor: Any, user: Any, role: str) -> bool:
     _require(actor, perms.can_grant_roles(actor), "role_revoke", user=user.get_username(), role=role)
     _not_self(actor, user, "role_revoke")
     deleted = 0
-    for assignment in RoleAssignment.objects.filter(user=user, role=role):
-        assignment.delete()
-        deleted += 1
+    with transaction.atomic():
+        for assignment in RoleAssignment.objects.filter(user=user, role=role):
+            assignment.delete()
+            deleted += 1
     return bool(deleted)
 
 
-@transaction.atomic
+@_audited_as_actor
 def membership_grant(*, actor: Any, user: Any, park: str | None = None, city: str = "",
                      enterprise: str | None = None) -> Membership:
     """Give access to a park (and its sub-parks), every park of a city, or one enterprise."""
@@ -179,7 +208,7 @@ def membership_grant(*, actor: Any, user: Any, park: str | None = None, city: st
                                      enterprise_id=enterprise or None, granted_by=actor)
 
 
-@transaction.atomic
+@_audited_as_actor
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
     _require(actor, perms.can_grant_roles(actor), "membership_revoke", membership=membership.pk)
     _not_self(actor, membership.user, "membership_revoke")
@@ -188,7 +217,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
 
 # -- closed periods -----------------------------------------------------------------------------
 
-@transaction.atomic
+@_audited_as_actor
 def period_close(*, actor: Any, park: str, month: str, note: str = "") -> ClosedPeriod:
     """Close a park's month (and its sub-parks') once its figures are reported upward."""
     validate_month(month)
@@ -203,7 +232,7 @@ def period_close(*, actor: Any, park: str, month: str, note: str = "") -> Closed
     return closed
 
 
-@transaction.atomic
+@_audited_as_actor
 def period_unlock(*, actor: Any, park: str, month: str, reason: str, hours: float | None = None,
                   user: Any = None) -> PeriodUnlock:
     """Open a correction (更正) on a closed month for `hours` (for one user, or anyone who may write)."""
@@ -226,7 +255,7 @@ def period_unlock(*, actor: Any, park: str, month: str, reason: str, hours: floa
     )
 
 
-@transaction.atomic
+@_audited_as_actor
 def period_unlock_revoke(*, actor: Any, unlock: PeriodUnlock) -> None:
     """End a correction window before its expiry."""
     _require(actor, perms.can_unlock_period(actor), "period_unlock_revoke", unlock=unlock.pk)
