@@ -160,3 +160,29 @@ def test_the_scales():
 def test_a_multi_park_workbook_is_refused_before_any_work(tmp_path):
     with pytest.raises(ValueError, match="CSV"):
         write_demo(tmp_path / "all.xlsx", 1, SCALES["province"])
+
+
+# kind → (enterprise reference, the date the enterprise must be alive on)
+LIFE_DATES = {
+    "qualification": ("uscc_id", "applied_on"), "patent": ("uscc_id", "granted_on"),
+    "disbursement": ("uscc_id", "paid_on"), "tech_upgrade_acceptance": ("uscc_id", "accepted_on"),
+    "service_request": ("uscc_id", "received_on"), "safety_letter": ("uscc_id", "signed_on"),
+    "safety_insurance": ("uscc_id", "insured_from"), "inspection": ("uscc_id", "inspected_on"),
+    "odour_case": ("uscc_id", "listed_on"), "env_case": ("uscc_id", "found_on"), "union": ("uscc_id", "founded_on"),
+    "land_transfer": ("uscc_id", "transferred_on"), "talent": ("employer_uscc_id", "introduced_on"),
+}
+
+
+def test_no_record_falls_outside_its_enterprises_life(rows):
+    """Registered on or before the record's date, and not closed by then."""
+    life = {e.uscc: (e.registered_on, e.closed_on) for e in rows["enterprise"]}
+    outside = []
+    for kind, (ref, field) in LIFE_DATES.items():
+        for obj in rows[kind]:
+            uscc, day = getattr(obj, ref), getattr(obj, field)
+            if uscc is None or day is None:
+                continue
+            registered, closed = life[uscc]
+            if day < registered or (closed is not None and day >= closed):
+                outside.append((kind, uscc, day))
+    assert outside == []

@@ -238,7 +238,7 @@ def _land_transfers(ctx: BuildContext, rng: random.Random) -> list[LandTransfer]
     for year in ctx.years:
         for seq in range(1, ctx.count(13, rng) + 1):
             transferred = day_between(rng, date(year, 2, 10), date(year, 12, 25))
-            buyers = [e for e in rng.sample(ctx.enterprises, 5) if e.industrial and e.registered_on <= transferred]
+            buyers = [e for e in rng.sample(ctx.enterprises, 5) if e.industrial and e.active_on(transferred)]
             rows.append(LandTransfer(
                 park_id=ctx.spec.code, parcel_code=ctx.code(f"YZ{year}-{seq:03d}"),
                 area_mu=qty(rng.uniform(15, 110)), transferred_on=transferred, use=rng.choice(uses),

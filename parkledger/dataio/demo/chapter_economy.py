@@ -60,10 +60,12 @@ def _qualifications(ctx: BuildContext) -> list[Qualification]:
         for kind, n, (m1, m2), (g1, g2) in _QUALIFICATIONS:
             for e in ctx.pick(rng, pool, ctx.count(n, rng)):
                 applied = day_between(rng, date(year, m1, 1), date(year, m2, 28))
+                if not e.active_on(applied):
+                    continue
                 granted = applied + timedelta(days=30 * rng.randint(g1, g2) + rng.randint(0, 20))
                 if kind in ("hte", "provincial_tech_sme", "national_tech_sme") and rng.random() < 0.2:
                     granted = None  # not granted (yet)
-                if granted and granted > date(ctx.last_year, 12, 31):
+                if granted and (granted > date(ctx.last_year, 12, 31) or not e.active_on(granted)):
                     granted = None
                 rows.append(Qualification(code=ctx.next_code("QL"), uscc_id=e.uscc, kind=kind,
                                           applied_on=applied, granted_on=granted))
@@ -89,7 +91,9 @@ def _patents(ctx: BuildContext) -> list[Patent]:
                 if number not in numbers:
                     numbers.add(number)
                     break
-            rows.append(Patent(uscc_id=rng.choice(pool).uscc, number=number, kind=kind, granted_on=granted))
+            owner = next((e for e in (rng.choice(pool) for _ in range(20)) if e.active_on(granted)), None)
+            if owner is not None:
+                rows.append(Patent(uscc_id=owner.uscc, number=number, kind=kind, granted_on=granted))
     return rows
 
 
@@ -145,6 +149,8 @@ def _disbursements(ctx: BuildContext) -> list[Disbursement]:
     rows = []
 
     def pay(kind: str, e: EnterpriseProfile | None, amount: float, paid: date, note: str = "") -> None:
+        if e is not None and not e.active_on(paid):
+            return
         park = e.park if e else ctx.spec.code
         rows.append(Disbursement(code=ctx.next_code("DB"), uscc_id=e.uscc if e else None, park_id=park,
                                  kind=kind, amount=money(amount), paid_on=paid, note=note))
@@ -177,9 +183,12 @@ def _tech_upgrades(ctx: BuildContext) -> list[TechUpgradeAcceptance]:
     for year in ctx.years:
         pool = [e for e in _industrial_active(ctx, date(year, 1, 1)) if e.level > 800]
         for e in ctx.pick(rng, pool, ctx.count(17, rng)):
+            accepted = day_between(rng, date(year, 3, 1), date(year, 11, 30))
+            if not e.active_on(accepted):
+                continue
             rows.append(TechUpgradeAcceptance(
                 code=ctx.next_code("TU"), uscc_id=e.uscc, project_name=rng.choice(_TECH_UPGRADES),
-                accepted_on=day_between(rng, date(year, 3, 1), date(year, 11, 30)),
+                accepted_on=accepted,
                 subsidy=money(rng.uniform(15, 160)),
             ))
     return rows

@@ -97,9 +97,10 @@ def build_party(ctx: BuildContext) -> dict[str, list]:
     for year in ctx.years:
         pool = [e for e in ctx.active(date(year, 6, 30), industrial=True) if e.uscc not in founded and e.level > 300]
         for e in ctx.pick(rng, pool, ctx.count(15, rng)):
-            founded.add(e.uscc)
-            unions.append(Union(uscc_id=e.uscc, founded_on=max(e.registered_on, day_between(
-                rng, date(year, 1, 10), date(year, 11, 30)))))
+            day = max(e.registered_on, day_between(rng, date(year, 1, 10), date(year, 11, 30)))
+            if e.active_on(day):
+                founded.add(e.uscc)
+                unions.append(Union(uscc_id=e.uscc, founded_on=day))
     task_forces = []
     for year in ctx.years:
         for name in _TASK_FORCES.get(year, ()):

@@ -191,12 +191,14 @@ def _odour_cases(ctx: BuildContext) -> list[OdourCase]:
         pool = [e for e in ctx.active(date(year, 3, 1), industrial=True)
                 if e.industry.code in ("2614", "2929", "2761", "2231", "3311") and e.uscc not in listed_before]
         for i, e in enumerate(ctx.pick(rng, pool, n)):
-            listed_before.add(e.uscc)
             listed = day_between(rng, date(year, 3, 1), date(year, 8, 31))
+            if not e.active_on(listed):
+                continue
+            listed_before.add(e.uscc)
             target = year + 1 if (year == ctx.last_year and i % 2 == 0) or rng.random() < 0.3 else year
             accepted = day_between(rng, date(target, 9, 1), date(target, 12, 20))
             rows.append(OdourCase(code=ctx.next_code("OC"), uscc_id=e.uscc, listed_on=listed, target_year=target,
-                                  accepted_on=accepted if accepted <= end and accepted >= listed else None))
+                                  accepted_on=accepted if accepted <= end and e.active_on(accepted) else None))
     return rows
 
 
@@ -313,7 +315,7 @@ def _petitions(ctx: BuildContext) -> list[Petition]:
                 source=rng.choices(("public", "department", "superior"), (60, 25, 15))[0],
                 subject=rng.choice(_PETITION_SUBJECTS), received_on=received,
                 forwarded_on=received + timedelta(days=rng.randint(0, 3)), accepted_on=accepted,
-                notified_on=accepted + timedelta(days=rng.randint(1, 14)), extended_until=extended,
+                notified_on=min(accepted + timedelta(days=rng.randint(1, 14)), closed), extended_until=extended,
                 replied_on=replied if replied <= end else None, closed_on=closed if closed <= end else None,
             ))
     return rows

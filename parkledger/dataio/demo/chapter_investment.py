@@ -338,7 +338,7 @@ def _generic_projects(ctx: BuildContext) -> list[InvestmentProject]:
                     started = None
                 else:
                     fai = started + timedelta(days=rng.randint(15, 60))
-                    production = started + timedelta(days=rng.randint(240, 600))
+                    production = started + timedelta(days=rng.randint(300, 900))
                     fai = fai if fai <= end else None
                     production = production if production <= end else None
             registered = signed + timedelta(days=rng.randint(10, 60))
