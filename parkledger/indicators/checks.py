@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parkledger.core.indicators import PARK_MONTH_FIELDS
@@ -302,11 +302,11 @@ def _empty_amounts(ctx: Context) -> list[CheckFailure]:
     out = []
     for kind, fields, rows in _amount_sources(ctx):
         model = kind_model(kind)
+        counts = rows.aggregate(**{name: Count("pk", filter=Q(**{f"{name}__isnull": True})) for name in fields})
         for name in fields:
-            empty = rows.filter(**{f"{name}__isnull": True})
-            refs, total = _refs(empty)
-            if not total:
+            if not counts[name]:
                 continue
+            refs, total = _refs(rows.filter(**{f"{name}__isnull": True}))
             out.append(CheckFailure(
                 "empty_amount", WARNING,
                 _("%(kind)s有%(n)s条记录的“%(field)s”为空（按0计入合计）") % {
