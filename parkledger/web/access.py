@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from parkledger.core.models import Park
 
 __all__ = [
-    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_issue", "can_view_audit", "history", "record_park_code",
+    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_issue", "can_view_audit", "history", "audit_export", "audit_report_issue", "record_park_code",
 ]
 
 
@@ -86,6 +86,27 @@ def can_view_audit(user) -> bool:
     if perms is None or not hasattr(perms, "can_view_audit"):
         return False
     return bool(perms.can_view_audit(user))
+
+
+def audit_export(user, *, kinds, park: str | None, fmt: str, rows: int | None = None, target: str = "") -> None:
+    """Write an export to the audit log (every web download of business data)."""
+    if importlib.util.find_spec("parkledger.accounts.dataio_checks") is None:
+        return
+    from parkledger.accounts.dataio_checks import audit_export as log_export
+
+    log_export(kinds=kinds, park=park, fmt=fmt, rows=rows, user=user, target=target)
+
+
+def audit_report_issue(user, issued: Model) -> None:
+    """Write an issued (archived) report to the audit log."""
+    if importlib.util.find_spec("parkledger.accounts.audit") is None:
+        return
+    from parkledger.accounts.audit import audit_log
+    from parkledger.accounts.models import AuditAction
+
+    audit_log(AuditAction.REPORT_ISSUE, obj=issued, user=user,
+              detail={"park": issued.park_id, "period": issued.period, "format": issued.format,
+                      "checksum": issued.checksum})
 
 
 def history(model: type[Model], pk: Any) -> list:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers
+from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers, reports
 
 app_name = "web"
 
@@ -21,6 +21,16 @@ urlpatterns = [
     path("import/", imports.import_page, name="import"),
     path("import/apply/", imports.import_apply, name="import_apply"),
     path("import/template/", imports.import_template, name="import_template"),
+    path("reports/", reports.report_page, name="report"),
+    path("reports/preview/", reports.report_preview, name="report_preview"),
+    path("reports/download/", reports.report_download, name="report_download"),
+    path("reports/issue/", reports.report_issue, name="report_issue"),
+    path("reports/issued/<int:pk>/", reports.issued_download, name="issued_download"),
+    path("reports/templates/", reports.template_list, name="report_templates"),
+    path("reports/templates/new/", reports.template_create, name="report_template_create"),
+    path("reports/templates/preview/", reports.template_preview, name="report_template_preview"),
+    path("reports/templates/<int:pk>/", reports.template_edit, name="report_template"),
+    path("reports/templates/versions/<int:pk>/", reports.template_version_text, name="report_template_version"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures/explain/", figures.figure_explain, name="figure_explain"),
 ]

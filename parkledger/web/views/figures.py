@@ -68,7 +68,10 @@ def figure_explain(request: HttpRequest) -> HttpResponse:
                 continue
             model = kind_models()[kind]
             sheets[kind] = (model, access.scope(request.user, kind, model.objects.filter(pk__in=pks)).order_by("pk"))
-        return xlsx_response(querysets_xlsx(sheets), f"figure-{key.replace('[', '-').replace(']', '')}")
+        content = querysets_xlsx(sheets)
+        access.audit_export(request.user, kinds=sorted(sheets), park=sel.park_code, fmt="xlsx",
+                            rows=explanation.records_total, target=f"figure {key} {sel.period.key}")
+        return xlsx_response(content, f"figure-{key.replace('[', '-').replace(']', '')}")
     records = [
         {"ref": ref, "kind_name": kind_models()[ref.kind]._meta.verbose_name,
          "url": reverse("web:ledger_detail", args=[ref.kind, ref.pk])}

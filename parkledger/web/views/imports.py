@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -98,5 +99,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
     if kind is not None and kind not in kind_models():
         messages.error(request, _("没有这种台账：%(kind)s") % {"kind": kind[:40]})
         return redirect("web:import")
-    content = templates.template_workbook([kind] if kind else None)
-    return xlsx_response(content, f"template-{kind or 'all'}")
+    buffer = io.BytesIO()
+    templates.template_workbook([kind] if kind else None).save(buffer)
+    return xlsx_response(buffer.getvalue(), f"template-{kind or 'all'}")

@@ -91,7 +91,10 @@ def ledger_list(request: HttpRequest, kind: str) -> HttpResponse:
     filterset, qs, preset = filtered_queryset(request, kind)
     if request.GET.get("export") == "xlsx":
         _require(request, kind, "export", sel.park_code or None)
-        return xlsx_response(queryset_xlsx(model, qs), kind)
+        content = queryset_xlsx(model, qs)
+        access.audit_export(request.user, kinds=kind, park=sel.park_code or None, fmt="xlsx",
+                            target=request.get_full_path()[:500])
+        return xlsx_response(content, kind)
     qs = qs.select_related(*related_for_list(kind))
     if not qs.query.order_by and not model._meta.ordering:
         qs = qs.order_by("pk")

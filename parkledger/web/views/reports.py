@@ -1,0 +1,259 @@
+"""工作报告: choose park, period and template; live preview with figure links; data quality;
+downloads; template editing with preview and versions; issuing (leaders only)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parkledger.reports.models import IssuedReport, ReportTemplate, ReportTemplateVersion
+from parkledger.reports.renderers import CONTENT_TYPES
+from parkledger.reports.renderers.text import render_html
+from parkledger.reports.services import (
+    ReportTemplateError,
+    build_report,
+    data_quality,
+    default_template_text,
+    issue_report,
+    render,
+    report_filename,
+    save_template_version,
+)
+from parkledger.web import access
+from parkledger.web.views.base import htmx_partial, render_page, selection_of
+
+DOWNLOAD_FORMATS = (("docx", "Word"), ("pdf", "PDF"), ("md", "Markdown"), ("txt", "TXT"),
+                    ("masked", gettext_lazy("脱敏稿")), ("html", "HTML"), ("json", "JSON"))
+MAX_TEMPLATE_CHARS = 200_000
+
+
+def _templates_for(park: str):
+    """The templates a park may use: its own and the shared ones (park empty)."""
+    return (ReportTemplate.objects.filter(Q(park_id=park) | Q(park__isnull=True))
+            .select_related("current_version").order_by("park", "name"))
+
+
+def _chosen_template(request: HttpRequest, park: str) -> ReportTemplate | None:
+    """The template asked for by `?template=<id>` among the park's, or None (the default template)."""
+    raw = request.GET.get("template") or request.POST.get("template") or ""
+    if not raw.isdigit():
+        return None
+    return _templates_for(park).filter(pk=int(raw)).first()
+
+
+def _build(sel, template: ReportTemplate | None):
+    """(document, error text) for the selection and template."""
+    try:
+        if template is not None and template.current_version is not None:
+            return build_report(sel.park_code, sel.period.key, template=template), ""
+        return build_report(sel.park_code, sel.period.key), ""
+    except ReportTemplateError as exc:
+        return None, str(exc)
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _quality(sel) -> list[dict]:
+    try:
+        return data_quality(sel.park_code, sel.period.key)
+    except ValueError:
+        return []
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The builder: choices, the preview (loaded by htmx, or inline without JavaScript) and downloads."""
+    sel = selection_of(request)
+    if sel.park is None:
+        return render_page(request, "web/report.html", {"error": _("您的账号还没有可查看的园区。")}, nav="reports")
+    template = _chosen_template(request, sel.park_code)
+    context = {
+        "templates": _templates_for(sel.park_code), "template": template, "formats": DOWNLOAD_FORMATS,
+        "can_issue": access.can_issue(request.user),
+        "issued": IssuedReport.objects.filter(park_id=sel.park_code).select_related("issued_by")
+        .defer("content", "template_text", "figures", "omitted").order_by("-issued_at")[:20],
+    }
+    return render_page(request, "web/report.html", context, nav="reports")
+
+
+@login_required
+def report_preview(request: HttpRequest) -> HttpResponse:
+    """The HTML preview (every figure links to its provenance) and the data-quality list."""
+    sel = selection_of(request)
+    if sel.park is None:
+        raise Http404
+    template = _chosen_template(request, sel.park_code)
+    document, error = _build(sel, template)
+    context = {"error": error, "template": template}
+    if document is not None:
+        context.update({
+            "html": mark_safe(render_html(document, full=False)),  # noqa: S308  (the renderer escapes)
+            "omitted": document.omitted, "quality": _quality(sel), "document": document,
+        })
+    template_name = "web/report_preview.html" if htmx_partial(request) else "web/report_preview_page.html"
+    return render_page(request, template_name, context, nav="reports")
+
+
+@login_required
+def report_download(request: HttpRequest) -> HttpResponse:
+    """The report as Word, PDF, Markdown, text, masked text, HTML or JSON."""
+    sel = selection_of(request)
+    fmt = request.GET.get("fmt", "docx")
+    if sel.park is None or fmt not in CONTENT_TYPES:
+        raise Http404(_("未知格式"))
+    template = _chosen_template(request, sel.park_code)
+    document, error = _build(sel, template)
+    if document is None:
+        messages.error(request, error)
+        return redirect("web:report")
+    try:
+        content = render(document, fmt)
+    except Exception as exc:  # a missing converter (PDF) must not cost the user the page
+        messages.error(request, _("生成%(fmt)s文件失败：%(err)s") % {"fmt": fmt, "err": exc})
+        return redirect("web:report")
+    access.audit_export(request.user, kinds="report", park=sel.park_code, fmt=fmt,
+                        target=f"report {sel.period.key}")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(document, fmt)}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_issue(request: HttpRequest) -> HttpResponse:
+    """Issue (archive) the report as Word: leaders only."""
+    if not access.can_issue(request.user):
+        raise PermissionDenied(_("只有领导可以签发报告"))
+    sel = selection_of(request)
+    template = _chosen_template(request, sel.park_code)
+    try:
+        issued = issue_report(park=sel.park_code, period=sel.period.key, fmt="docx",
+                              template=template if template and template.current_version else None,
+                              user=request.user)
+    except (ReportTemplateError, ValueError, ValidationError) as exc:
+        messages.error(request, _("签发失败：%(err)s") % {"err": exc})
+        return redirect("web:report")
+    access.audit_report_issue(request.user, issued)
+    messages.success(request, _("已签发并归档：%(name)s") % {"name": issued.filename})
+    return redirect("web:report")
+
+
+@login_required
+def issued_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An archived report's file, byte for byte as issued."""
+    sel = selection_of(request)
+    visible = [p.code for p in sel.parks]
+    issued = get_object_or_404(IssuedReport, pk=pk, park_id__in=visible)
+    access.audit_export(request.user, kinds="report", park=issued.park_id, fmt=issued.format,
+                        target=f"issued report {issued.pk}")
+    response = HttpResponse(bytes(issued.content), content_type=CONTENT_TYPES.get(issued.format, "application/octet-stream"))
+    response["Content-Disposition"] = f'attachment; filename="{issued.filename}"'
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------
+
+def _editable(request: HttpRequest, tpl: ReportTemplate) -> bool:
+    """A park's templates are edited by its staff; shared templates by superusers."""
+    if tpl.park_id is None:
+        return bool(request.user.is_superuser)
+    return tpl.park_id in {p.code for p in selection_of(request).parks}
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    sel = selection_of(request)
+    return render_page(request, "web/report_templates.html", {"templates": _templates_for(sel.park_code)},
+                       nav="reports")
+
+
+@login_required
+@require_POST
+def template_create(request: HttpRequest) -> HttpResponse:
+    """A new template of the selected park, copied from the default or another template."""
+    sel = selection_of(request)
+    name = (request.POST.get("name") or "").strip()[:100]
+    if sel.park is None or not name:
+        messages.error(request, _("请填写模板名称。"))
+        return redirect("web:report_templates")
+    source = _chosen_template(request, sel.park_code)
+    text = source.current_version.text if source and source.current_version else default_template_text()
+    try:
+        with transaction.atomic():
+            tpl = ReportTemplate.objects.create(park=sel.park, name=name)
+            save_template_version(template=tpl, text=text, author=request.user, note=_("新建"))
+    except IntegrityError:
+        messages.error(request, _("模板“%(name)s”已存在。") % {"name": name})
+        return redirect("web:report_templates")
+    return redirect("web:report_template", tpl.pk)
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a template: the text of its current (or a chosen) version, preview, save as a new version."""
+    sel = selection_of(request)
+    tpl = get_object_or_404(_templates_for(sel.park_code), pk=pk)
+    editable = _editable(request, tpl)
+    versions = list(tpl.versions.select_related("author").order_by("-number"))
+    shown = tpl.current_version
+    asked = request.GET.get("version", "")
+    if asked.isdigit():
+        shown = next((v for v in versions if v.number == int(asked)), shown)
+    text = shown.text if shown else default_template_text()
+    error = ""
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("无权修改该模板"))
+        text = request.POST.get("text", "")[:MAX_TEMPLATE_CHARS]
+        note = (request.POST.get("note") or "").strip()[:200]
+        try:
+            version = save_template_version(template=tpl, text=text, author=request.user, note=note)
+        except ReportTemplateError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("已保存为第 %(n)s 版。") % {"n": version.number})
+            return redirect("web:report_template", tpl.pk)
+    context = {"tpl": tpl, "versions": versions, "shown": shown, "text": text, "error": error,
+               "editable": editable}
+    return render_page(request, "web/report_template_edit.html", context, nav="reports")
+
+
+@login_required
+@require_POST
+def template_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: render the posted template text for the selection (errors name their line)."""
+    sel = selection_of(request)
+    text = request.POST.get("text", "")[:MAX_TEMPLATE_CHARS]
+    context: dict = {"error": ""}
+    if sel.park is None:
+        context["error"] = _("您的账号还没有可查看的园区。")
+    else:
+        try:
+            document = build_report(sel.park_code, sel.period.key, template_text=text)
+        except (ReportTemplateError, ValueError) as exc:
+            context["error"] = str(exc)
+        else:
+            context.update({"html": mark_safe(render_html(document, full=False)),  # noqa: S308
+                            "omitted": document.omitted, "document": document})
+    return render_page(request, "web/report_preview.html", context, nav="reports")
+
+
+@login_required
+def template_version_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """A version's text as plain text (to compare or copy)."""
+    sel = selection_of(request)
+    version = get_object_or_404(
+        ReportTemplateVersion.objects.filter(Q(template__park_id=sel.park_code) | Q(template__park__isnull=True)),
+        pk=pk,
+    )
+    return HttpResponse(version.text, content_type="text/plain; charset=utf-8")
