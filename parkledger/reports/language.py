@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -129,7 +129,7 @@ class _State:
             if partner is not None:
                 self.note(partner.key, self.absent_reason(partner))
         if reason or any(p is not None and self.absent_reason(p) for p in (second, names)):
-            return marker("f", key, "X") if self.blocks else f"〔缺：{fig.name}〕"
+            return self._placeholder(fig, build) if self.blocks else f"〔缺：{fig.name}〕"
         out = []
         for piece in build(fig):
             if piece.role == "value":
@@ -141,6 +141,16 @@ class _State:
             else:
                 out.append(piece.text)
         return "".join(out)
+
+    @staticmethod
+    def _placeholder(fig: Figure, build: Callable[[Figure], list[wording.Piece]]) -> str:
+        """The wording with every figure as X (`总投资X亿元`), for the list of left-out sentences."""
+        stand_in = replace(fig, value="X" if fig.unit == "" else Decimal("12.3"), text="X")
+        try:
+            pieces = build(stand_in)
+        except Exception:
+            return "X"
+        return "".join("X" if p.figure else p.text for p in pieces)
 
     def ledger_name(self, what: str, code: Any, text: str | None, reason: str) -> str:
         ref = f"{what}:{code}"

@@ -10,6 +10,7 @@ Times New Roman for digits and Latin letters.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from docx import Document
@@ -203,18 +204,21 @@ def _add_segments(paragraph, segments: list[Segment], font: str, *, bold: bool |
 
 
 def _title_lines(title: str) -> list[str]:
-    """Split a title too wide for one line after 和 (or in the middle), the upper line the longer."""
+    """Split a title too wide for one line: after 和, else before the year, else in the middle."""
     def width(text: str) -> float:
         return sum(TITLE_PT / 2 if ord(ch) < 128 else TITLE_PT for ch in text)
 
     if width(title) <= TEXT_WIDTH_PT:
         return [title]
-    cut = title.find("和")
-    if cut <= 0 or width(title[:cut + 1]) > TEXT_WIDTH_PT:
-        cut = len(title) // 2
-        while cut < len(title) - 1 and width(title[:cut + 1]) <= width(title[cut + 1:]):
-            cut += 1
-    return [title[:cut + 1], title[cut + 1:]]
+    year = re.search(r"\d{4}年", title)
+    candidates = [title.find("和") + 1 if "和" in title else 0, year.start() if year else 0]
+    for cut in candidates:
+        if 0 < cut < len(title) and max(width(title[:cut]), width(title[cut:])) <= TEXT_WIDTH_PT:
+            return [title[:cut], title[cut:]]
+    cut = len(title) // 2
+    while cut < len(title) - 1 and width(title[:cut]) <= width(title[cut:]):
+        cut += 1
+    return [title[:cut], title[cut:]]
 
 
 def _title(document, paragraph: Paragraph) -> None:
