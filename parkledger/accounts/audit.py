@@ -151,7 +151,7 @@ def audit_log(
     object_fields: dict[str, Any] = {"object_kind": kind, "object_pk": "", "natural_key": ""}
     if obj is not None:
         object_fields = {
-            "object_kind": kind or object_kind(type(obj)),
+            "object_kind": kind or object_kind(obj.__class__),
             "object_pk": "" if obj.pk is None else str(obj.pk),
             "natural_key": object_natural_key(obj),
         }

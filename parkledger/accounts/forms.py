@@ -46,11 +46,12 @@ class TotpCodeForm(forms.Form):
 class PasswordChangeNewForm(PasswordChangeForm):
     """Django's password change, refusing the current password as the new one."""
 
-    def clean_new_password2(self) -> str:
-        password = super().clean_new_password2()
-        if password and self.user.check_password(password):
-            raise ValidationError(_("新密码不能与当前密码相同"), code="password_unchanged")
-        return password
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password = cleaned.get("new_password1")
+        if password and "new_password1" not in self.errors and self.user.check_password(password):
+            self.add_error("new_password1", ValidationError(_("新密码不能与当前密码相同"), code="password_unchanged"))
+        return cleaned
 
 
 class AuditSearchForm(forms.Form):

@@ -22,7 +22,7 @@ def _role_user(role: str, world) -> object:
 
 def test_the_matrix_table_covers_every_kind_and_role():
     assert set(matrix.KINDS) == set(kind_models())
-    assert set(matrix.ROLES) == {r for r in perms.Role.values}
+    assert set(matrix.ROLES) == set(perms.Role.values)
 
 
 def test_every_role_kind_and_action_matches_the_matrix(eco_world, oth_world):
