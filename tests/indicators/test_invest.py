@@ -333,3 +333,16 @@ def test_cee_base_figures_and_two_leads(platforms):
     assert text("ECO", P, "platform.cee_landed.leads2") == "匈牙利新能源、爱沙尼亚塔林智慧物流"
     assert text("ECO-CEE", P, "platform.cee_landed") == "2"
     assert fig("OTHER", P, "platform.cee_landed.leads2").value is None
+
+
+def test_a_lead_needs_a_member_with_an_amount():
+    parks()
+    # two projects started in W, neither with total_investment: count 2, investment 0, lead undefined
+    project("E1", "甲项目", started_on=date(2022, 2, 1))
+    project("E2", "乙项目", started_on=date(2022, 3, 1))
+    figs = compute_figures("ECO", P, ["invest.started", "invest.started.investment", "invest.started.lead"])
+    assert figs["invest.started"].text == "2" and figs["invest.started.investment"].text == "0.00"
+    assert figs["invest.started.lead"].value is None
+    # one member with an amount wins even against an earlier one without
+    project("E3", "丙项目", ti=1, started_on=date(2022, 4, 1))
+    assert text("ECO", P, "invest.started.lead") == "丙"
