@@ -123,7 +123,7 @@ def _figure(ind: Indicator, key: str, result: Result) -> Figure:
         logger.warning("Indicator %s gave an unusable value", key, exc_info=True)
         value, text, reason = None, None, f"计算出错：{type(exc).__name__}"
     return Figure(
-        key=key, name=ind.name, unit=unit, value=value, text=text, reason=reason,
+        key=key, name=str(ind.name), unit=unit, value=value, text=text, reason=reason,
         definition=ind.definition, chapter=ind.chapter, base_key=ind.key, extra=dict(result.extra),
     )
 

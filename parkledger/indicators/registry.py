@@ -83,7 +83,7 @@ def _make(key: str, func: Callable[..., Any], *, name: str, unit: str, chapter: 
     if patterned != (params is not None):
         raise ImproperlyConfigured(f"Indicator key {key!r}: a parameterised key needs `params`, and only it")
     return Indicator(
-        key=key, name=str(name), unit=unit, chapter=chapter, sources=tuple(sources),
+        key=key, name=name, unit=unit, chapter=chapter, sources=tuple(sources),
         definition=definition, func=func, params=params,
     )
 
