@@ -99,8 +99,7 @@ def _profile(ctx: BuildContext, rng: random.Random, book: NameBook, registered: 
     end = (last, 12)
     if registered < date(last, 6, 1) and rng.random() < 0.025 * (last - first + 1):
         closed_on = day_between(rng, max(registered, date(first, 3, 1)), date(last, 12, 20))
-        y, m = closed_on.year, closed_on.month - 1
-        end = (y - 1, 12) if m == 0 else (y, m)
+        end = (closed_on.year, closed_on.month)  # the month of closure is still reported
     reports = start <= end and start <= (last, 12)
     name = book.enterprise(industry, big=big, country=country)
     return EnterpriseProfile(
