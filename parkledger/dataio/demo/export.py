@@ -6,6 +6,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from parkledger.core.kinds import KIND_ORDER, kind_models
 from parkledger.core.models import LedgerModel
 from parkledger.dataio.cells import header, row_cells
@@ -38,7 +40,7 @@ def write_demo(path: str | Path, seed: int, scale: Scale) -> dict[str, int]:
     target = Path(path)
     if target.suffix.lower() == ".xlsx":
         if len(scale.parks) > 1:
-            raise ValueError("多园区规模的数据超出Excel工作表行数上限，请输出为CSV目录（-o 目录路径）")
+            raise ValueError(_("多园区规模的数据超出Excel工作表行数上限，请输出为CSV目录（-o 目录路径）"))
         return write_workbook(target, demo_sheets(seed, scale))
     if len(scale.parks) == 1:
         return write_csv_dir(target, demo_sheets(seed, scale))

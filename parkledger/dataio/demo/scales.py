@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 __all__ = ["ParkSpec", "Scale", "SCALES", "DEMO_PERIOD", "scale_named"]
 
 #: The report period the demo data is built for (its figures are all non-zero there).
@@ -105,4 +107,4 @@ def scale_named(name: str) -> Scale:
     try:
         return SCALES[name]
     except KeyError:
-        raise ValueError(f"未知的规模“{name}”，可选：{'、'.join(SCALES)}") from None
+        raise ValueError(_("未知的规模“%(name)s”，可选：%(choices)s") % {"name": name, "choices": "、".join(SCALES)}) from None
