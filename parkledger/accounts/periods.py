@@ -59,8 +59,9 @@ date nothing: they are not events of the month.
 The rule for a write:
 - create: refused when any dating value of the new record lies in a closed month;
 - delete: refused when any dating value of the old record lies in a closed month;
-- change: a dating value that changes is checked at its old and its new month (recording a
-  stage reached this month is allowed; moving a record into or out of a closed month is not);
+- change: a dating value that changes (even within its month) is checked at its old and its
+  new month (recording a stage reached this month is allowed; changing a date in, into or out
+  of a closed month is not);
   when any other value changes (or the park), every old dating month is checked.
 """
 from __future__ import annotations
@@ -216,7 +217,7 @@ def _touched(old: models.Model | None, new: models.Model | None) -> set[tuple[st
     else:
         park_changed = old_park != new_park
         for name in dating:
-            if park_changed or old_months[name] != new_months[name]:
+            if park_changed or _follow(old, name) != _follow(new, name):
                 pairs |= {(old_park, old_months[name]), (new_park, new_months[name])}
         if _other_values(old, dating) != _other_values(new, dating):
             pairs |= {(old_park, m) for m in old_months.values()}
