@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import nodes
@@ -412,9 +413,14 @@ def environment() -> ReportSandbox:
     return _ENV
 
 
+@lru_cache(maxsize=32)
+def _compiled(source: str) -> Any:
+    return environment().compile_template(mark_paragraphs(strip_markers(source)))
+
+
 def check_template(source: str) -> None:
     """Compile a template source; `ReportTemplateError` (with its line) if it is broken."""
-    environment().compile_template(mark_paragraphs(strip_markers(source)))
+    _compiled(source)
 
 
 def template_context(park: ParkInfo, period: Period) -> dict[str, Any]:
@@ -433,7 +439,7 @@ def render_template(source: str, *, figures: FigureSource, names: NameSource, pa
                     period: Period, limits: Limits | None = None) -> RenderResult:
     """Render a template for a park and period: marked text, figures used, sentences left out."""
     env = environment()
-    template = env.compile_template(mark_paragraphs(strip_markers(source)))
+    template = _compiled(source)
     state = _State(figures, names)
     _renderings.stack.append(state)
     try:

@@ -1,0 +1,120 @@
+#!/usr/bin/env python
+"""Benchmark of the work report at city scale: the Word report's own time beyond its figures, and PDF time.
+
+It uses (building it once when missing) the city-scale demo database `var/bench/city.sqlite3`
+(`parkledger demo --scale city`: 3000 enterprises × 48 months), or `--database URL`, and prints:
+- the data size (rows of the main ledgers),
+- the figures' own time: computing, with the engine, every figure the default template quotes,
+- the report's time beyond the figures: rendering the template with those figures (names and
+  milestones read from the ledgers), building the document and writing the .docx (goal ≤ 1 s),
+- the whole `build_report` + .docx as a user runs it,
+- the PDF conversion time (LibreOffice), when LibreOffice is installed.
+
+Usage (from the repository root):
+    .venv/bin/python bench/report.py [--runs 5] [--database sqlite:///path] [--pdf-runs 2]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARK, PERIOD = "ECO", "2022-09"
+GOAL_SECONDS = 1.0
+
+
+def ensure_database(url: str) -> None:
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if path is None or path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": url}
+    print(f"building the city-scale demo database {path} (once) …", flush=True)
+    for args in (["migrate", "--no-input", "-v", "0"], ["demo", "--scale", "city", "-v", "0"]):
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), *args, "--skip-checks"], env=env, check=True,
+                       cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def timed(func, runs: int) -> tuple[float, float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=f"sqlite:///{ROOT / 'var' / 'bench' / 'city.sqlite3'}")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pdf-runs", type=int, default=2)
+    args = parser.parse_args()
+    ensure_database(args.database)
+    os.environ["DATABASE_URL"] = args.database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from parkledger.core.kinds import kind_model
+    from parkledger.core.models import Park
+    from parkledger.indicators.engine import evaluate, make_context
+    from parkledger.lib.periods import Period
+    from parkledger.reports.document import ReportDocument, parse_document
+    from parkledger.reports.language import render_template
+    from parkledger.reports.renderers.docx import render_docx
+    from parkledger.reports.renderers.pdf import docx_to_pdf, soffice_path
+    from parkledger.reports.services import build_report, default_template_text, figures_json
+    from parkledger.reports.sources import LedgerNames, MappingFigures, park_info
+
+    sizes = {kind: kind_model(kind).objects.count() for kind in
+             ("park", "enterprise", "enterprise_month", "investment_project", "inspection", "petition")}
+    print("data:", ", ".join(f"{k} {v}" for k, v in sizes.items()))
+
+    warm = build_report(PARK, PERIOD)  # warm-up; also gives the keys the template quotes
+    keys = list(warm.figures)
+    print(f"report: {len(warm.paragraphs)} paragraphs, {warm.char_count} characters, {len(keys)} figures, "
+          f"{len(warm.omitted)} sentences left out")
+
+    def figures_only():
+        ctx = make_context(PARK, PERIOD)
+        return {key: evaluate(ctx, key) for key in keys}
+
+    f_best, f_median, figs = timed(figures_only, args.runs)
+    info = park_info(PARK)
+    period = Period.parse(PERIOD)
+    parks = tuple(Park.objects.descendant_codes(PARK))
+    source = default_template_text()
+
+    def report_only() -> bytes:
+        result = render_template(source, figures=MappingFigures(PARK, PERIOD, figs), names=LedgerNames(parks, period),
+                                 park=info, period=period)
+        doc = ReportDocument(park=PARK, period=PERIOD, paragraphs=parse_document(result.text),
+                             figures=figures_json(result.used), omitted=result.omitted,
+                             places=(info.city, info.county))
+        return render_docx(doc)
+
+    r_best, r_median, docx = timed(report_only, args.runs)
+    t_best, t_median, _ = timed(lambda: render_docx(build_report(PARK, PERIOD)), args.runs)
+    print(f"figures' own time (engine, {len(keys)} keys):   best {f_best:.3f} s, median {f_median:.3f} s")
+    print(f"report beyond the figures (template+docx):  best {r_best:.3f} s, median {r_median:.3f} s "
+          f"(goal ≤ {GOAL_SECONDS:.0f} s: {'met' if r_median <= GOAL_SECONDS else 'NOT met'})")
+    print(f"whole build_report + docx:                   best {t_best:.3f} s, median {t_median:.3f} s; "
+          f".docx {len(docx)} bytes")
+    if soffice_path():
+        p_best, p_median, pdf = timed(lambda: docx_to_pdf(docx), args.pdf_runs)
+        print(f"PDF conversion (LibreOffice):               best {p_best:.3f} s, median {p_median:.3f} s; "
+              f".pdf {len(pdf)} bytes")
+    else:
+        print("PDF conversion: LibreOffice not installed (make system-deps)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
