@@ -5,7 +5,7 @@ A figure is named by its indicator key, as a string, and worded by a filter:
     园区实现工业总产值{{ "econ.output" | yi }}，{{ "econ.output.yoy" | growth }}
     → 园区实现工业总产值35.72亿元，同比增长12.3%
 
-Filters: `n` (the number as displayed), `yi` (…亿元), `growth` (同比增长/下降/持平; `small=True` words
+Filters: `n` (the number as displayed), `yi` (…亿元; `trim=True`: 135亿元), `growth` (同比增长/下降/持平; `small=True` words
 0–5% as 小幅增长; `prefix=`, `flat=`), `approx("余"|"多"|"超"|"以上")`, `about` (约), `cn_count`
 (两只, 四大), `lead` (…等N个项目), `name` (a name figure), `join_and` (A、B和C).
 Functions: `rates(k1, k2)` (均实现X% / 分别为X%和Y%), `value(k)`, `ok(k)`, `platform(code)`,
@@ -276,10 +276,10 @@ def f_n(key: str) -> str:
     return st.quote(key, lambda fig: [wording.Piece(fig.text or "", "value")])
 
 
-def f_yi(key: str) -> str:
-    """`35.72亿元` (a 万元 figure is converted)."""
+def f_yi(key: str, trim: bool = False) -> str:
+    """`35.72亿元` (a 万元 figure is converted); `trim=True` drops trailing zeros (`135亿元`)."""
     st = _state()
-    return st.quote(key, lambda fig: wording.yi_pieces(_number(fig), fig.unit))
+    return st.quote(key, lambda fig: wording.yi_pieces(_number(fig), fig.unit, trim=bool(trim)))
 
 
 def f_growth(key: str, prefix: str = "同比", small: bool = False, flat: str = "与上年同期持平") -> str:

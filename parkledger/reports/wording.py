@@ -45,14 +45,18 @@ def number_pieces(value: Decimal, unit: str) -> list[Piece]:
     return [Piece(display(value, unit), "value")]
 
 
-def yi_pieces(value: Decimal, unit: str) -> list[Piece]:
-    """`35.72亿元` from a value in 亿元 (or in 万元, converted first)."""
+def yi_pieces(value: Decimal, unit: str, *, trim: bool = False) -> list[Piece]:
+    """`35.72亿元` from a value in 亿元 (or in 万元, converted first); with `trim`, trailing zeros of
+    the two decimals are dropped (a target: `135亿元` rather than `135.00亿元`)."""
     value = to_decimal(value)
     if unit == "万元":
         value = value / Decimal(10000)
     elif unit != "亿元":
         raise ValueError(f"单位为“{unit}”的指标不能写作亿元")
-    return [Piece(display(value, "亿元"), "value"), Piece("亿元")]
+    text = display(value, "亿元")
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return [Piece(text, "value"), Piece("亿元")]
 
 
 def growth_pieces(value: Decimal, *, prefix: str = "同比", small: bool = False,

@@ -97,6 +97,9 @@ def test_yi():
     assert text(yi_pieces(Decimal("123456"), "万元")) == "12.35亿元"
     with pytest.raises(ValueError):
         yi_pieces(Decimal(1), "个")
+    assert text(yi_pieces(Decimal("135"), "亿元", trim=True)) == "135亿元"
+    assert text(yi_pieces(Decimal("12.3"), "亿元", trim=True)) == "12.3亿元"
+    assert text(yi_pieces(Decimal("12.345"), "亿元", trim=True)) == "12.35亿元"
 
 
 def test_lead_names():
