@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkledger.accounts.audit import audit_log, verify_chain
-from parkledger.accounts.models import AuditAction, AuditEntry
+from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = ["BACKUP_FORMAT", "BackupError", "RestoreReport", "backup_models", "backup_database",
            "read_manifest", "restore_database", "database_is_empty"]
@@ -96,6 +96,17 @@ def backup_database(path: str | Path) -> dict[str, Any]:
     """Write a backup to `path`; returns the manifest."""
     path = Path(path)
     counter = _Counter()
+    # logged first, so the backup holds its own entry (a failure is logged after it)
+    audit_log(AuditAction.BACKUP, detail={"file": path.name})
+    try:
+        manifest = _write_backup(path, counter)
+    except Exception as exc:
+        audit_log(AuditAction.BACKUP, result=AuditResult.FAILURE, detail={"file": path.name, "error": str(exc)[:500]})
+        raise
+    return manifest
+
+
+def _write_backup(path: Path, counter: _Counter) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         data_path = Path(tmp) / DATA_MEMBER
         outermost = not connection.in_atomic_block
@@ -124,7 +135,6 @@ def backup_database(path: str | Path) -> dict[str, Any]:
             tar.addfile(info, io.BytesIO(manifest_bytes))
             tar.add(data_path, arcname=DATA_MEMBER)
         partial.replace(path)
-    audit_log(AuditAction.BACKUP, detail={"file": path.name, "rows": manifest["total_rows"], "sha256": digest})
     return manifest
 
 
