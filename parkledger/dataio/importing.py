@@ -291,6 +291,9 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
     plans = [plan for plan in plans if plan.header_ok]
     for plan in plans:
         plan.parse()
+    if not ctx.issues and not any(plan.rows for plan in plans):
+        ctx.issues.add(plans[0].name if len(plans) == 1 else "", None, "", _("没有数据行（表头下面是空的）"))
+        return
     for plan in plans:
         plan.complete()
     if ctx.park and not ctx.scope_parks():

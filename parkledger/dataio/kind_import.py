@@ -23,12 +23,10 @@ from __future__ import annotations
 __all__ = ["KindImport", "Row"]
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import DecimalValidator, MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,8 +34,9 @@ from django.utils.translation import gettext as _
 from parkledger.core.kinds import data_fields
 from parkledger.core.models import LedgerModel
 from parkledger.dataio import hooks
-from parkledger.dataio.cells import CellError, parse_cell
-from parkledger.dataio.labels import choice_labels, choice_map, column_map, field_label, normalise_name
+from parkledger.dataio.cells import CellError
+from parkledger.dataio.converters import converter, validator
+from parkledger.dataio.labels import column_map, field_label, normalise_name
 from parkledger.dataio.sources import RawSheet, column_letter
 
 if TYPE_CHECKING:
@@ -76,103 +75,6 @@ class Column:
         self.field = field
         self.position = position  # index in the model's concrete fields
         self.convert = convert
-
-
-def _quantum(places: int) -> Decimal:
-    return Decimal(1).scaleb(-places)
-
-
-def _canonical_decimal(value: Decimal, places: int) -> Decimal:
-    """Trailing zeros beyond the field's places dropped, then the field's places (1.5 → 1.5000)."""
-    if value == 0:
-        value = Decimal(0)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        normal = value.normalize()
-        if normal.as_tuple().exponent < -places:
-            return value  # genuinely too precise: the field's validator says so
-        value = normal
-    try:
-        return value.quantize(_quantum(places))
-    except InvalidOperation:
-        return value
-
-
-def _converter(field: models.Field) -> Callable[[Any], Any]:
-    """cell → value for one field (raises CellError)."""
-    choices = choice_map(field) if field.choices else None
-    default = field.get_default() if field.has_default() and not field.null else None
-    places = field.decimal_places if isinstance(field, models.DecimalField) else None
-
-    def convert(cell: Any) -> Any:
-        if isinstance(cell, dict | list | tuple | set):
-            raise CellError(_("不是有效的值"))
-        value = parse_cell(field, cell)
-        if value is None or value == "":
-            return default if default is not None else value
-        if choices is not None:
-            key = choices.get(normalise_name(value))
-            if key is None:
-                options = "、".join(f"{label}（{key}）" for key, label in choice_labels(field))
-                raise CellError(_("“%(v)s”不是可选的值，可选：%(options)s") % {"v": value, "options": options})
-            return key
-        if places is not None:
-            return _canonical_decimal(value, places)
-        return value
-
-    return convert
-
-
-def _validator_runner(field: models.Field) -> Callable[[Any], list[str]]:
-    """value → error messages of the field's validators; cheap pre-checks, the validator itself on doubt."""
-    checks: list[tuple[Callable[[Any], bool], Callable]] = []
-    for validator in field.validators:
-        limit = getattr(validator, "limit_value", None)
-        if isinstance(validator, MinValueValidator) and not callable(limit):
-            checks.append((lambda v, lim=limit: v >= lim, validator))
-        elif isinstance(validator, MaxValueValidator) and not callable(limit):
-            checks.append((lambda v, lim=limit: v <= lim, validator))
-        elif isinstance(validator, MaxLengthValidator) and not callable(limit):
-            checks.append((lambda v, lim=limit: len(v) <= lim, validator))
-        elif isinstance(validator, DecimalValidator):
-            places, whole = validator.decimal_places, validator.max_digits - validator.decimal_places
-
-            def decimal_ok(v: Decimal, places: int = places, whole: int = whole) -> bool:
-                exponent = v.as_tuple().exponent
-                return isinstance(exponent, int) and exponent >= -places and (v == 0 or v.adjusted() < whole)
-
-            checks.append((decimal_ok, validator))
-        else:
-            passed: set = set()
-
-            def remembered(v: Any, passed: set = passed, validator: Callable = validator) -> bool:
-                if v in passed:
-                    return True
-                try:
-                    validator(v)
-                except ValidationError:
-                    return False
-                if len(passed) < 100_000:
-                    passed.add(v)
-                return True
-
-            checks.append((remembered, validator))
-
-    def run(value: Any) -> list[str]:
-        errors: list[str] = []
-        for ok, validator in checks:
-            try:
-                if ok(value):
-                    continue
-            except TypeError:
-                pass
-            try:
-                validator(value)
-            except ValidationError as exc:
-                errors.extend(str(m) for m in exc.messages)
-        return errors
-
-    return run
 
 
 class KindImport:
@@ -260,7 +162,8 @@ class KindImport:
                 ok = False
                 continue
             seen[field.name] = text
-            self.columns.append(Column(index, text, field, self.position[field.name], _converter(field)))
+            self.columns.append(Column(index, text, field, self.position[field.name],
+                                       converter(field, canonical=self.generated_code)))
         self.present = set(seen)
         for field in data_fields(self.model):
             if field.name in seen or field.blank or field.has_default() or field.null:
@@ -297,7 +200,7 @@ class KindImport:
             if fld.name in ("id", "created", "last_updated"):
                 continue
             template[i] = fld.get_default()
-        columns = self.columns
+        plan = [(col.index, col.position, col.convert, col.header) for col in self.columns]
         width = self.header_width
         issue = self.issue
         progress = self.ctx.tick
@@ -305,13 +208,14 @@ class KindImport:
             values = template.copy()
             row = Row(number, values)
             ncells = len(cells)
-            for col in columns:
-                cell = cells[col.index] if col.index < ncells else None
+            if ncells < width:
+                cells = [*cells, *([None] * (width - ncells))]
+            for index, position, convert, header in plan:
                 try:
-                    values[col.position] = col.convert(cell)
+                    values[position] = convert(cells[index])
                 except CellError as exc:
                     row.bad = True
-                    issue(number, col.header, str(exc), order=col.index)
+                    issue(number, header, str(exc), order=index)
             if ncells > width:
                 for index in range(width, ncells):
                     cell = cells[index]
@@ -529,19 +433,25 @@ class KindImport:
     def present_codes(self) -> set[str]:
         return {"code"} if "code" in self.present else set()
 
+    def needs_instances(self) -> bool:
+        """Rows become model instances only when something reads them as such."""
+        return bool(self.model.date_order) or self.model.clean is not LedgerModel.clean or bool(hooks.row_checks())
+
     def validate(self) -> None:
         """Required fields, field validators, the model's date order; then the registered row checks."""
         checks = []
         for fld in self.data_fields:
             pos = self.position[fld.name]
             required = not fld.blank
-            runner = _validator_runner(fld) if fld.validators else None
+            runner = validator(fld)
             if required or runner:
                 checks.append((fld.name, pos, required, runner))
         plain_clean = self.model.clean is LedgerModel.clean
         date_order = bool(self.model.date_order)
+        make_instances = self.needs_instances()
         row_checks = hooks.row_checks()
         model = self.model
+        pos_id = self.position["id"]
         for row in self.rows:
             if row.bad:
                 continue
@@ -553,13 +463,20 @@ class KindImport:
                         self.row_error(row, name, REQUIRED)
                     continue
                 if runner is not None:
-                    errors = runner(value)
-                    if errors:
-                        self.row_error(row, name, "；".join(errors))
+                    try:
+                        passed = runner[0](value)
+                    except TypeError:
+                        passed = False
+                    if not passed:
+                        errors = runner[1](value)
+                        if errors:
+                            self.row_error(row, name, "；".join(errors))
             if row.bad:
                 continue
             if row.existing:
-                values[self.position["id"]] = row.existing[0]
+                values[pos_id] = row.existing[0]
+            if not make_instances:
+                continue
             instance = model(*values)
             instance._state.adding = row.existing is None
             row.instance = instance
@@ -591,7 +508,7 @@ class KindImport:
                         row.instance.clean()
                     except ValidationError as exc:
                         self.validation_error(row, exc)
-        rows = [row for row in self.rows if row.ok and row.instance is not None]
+        rows = [row for row in self.rows if row.ok]
         self.created = sum(1 for row in rows if row.existing is None)
         self.updated = len(rows) - self.created
         if not rows:
@@ -618,9 +535,10 @@ class KindImport:
     def params(self, rows: list[Row], attnames: list[str]) -> Iterable[list[Any]]:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         stamp = {attnames.index("created"), attnames.index("last_updated")}
-        getter = attrgetter(*attnames)
+        from_instance = attrgetter(*attnames)
+        from_values = itemgetter(*(self.attnames.index(a) for a in attnames))
         for row in rows:
-            params = list(getter(row.instance))
+            params = list(from_instance(row.instance) if row.instance is not None else from_values(row.values))
             for i in stamp:
                 params[i] = now
             yield params

@@ -68,7 +68,10 @@ def _max_bytes() -> int:
 
 def _blank(cells: list[Any]) -> bool:
     for value in cells:
-        if value is not None and value != "" and not (isinstance(value, str) and not value.strip()):
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return False
+        elif value is not None:
             return False
     return True
 
@@ -86,7 +89,7 @@ def _decode_csv(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    for encoding, label in (("gb18030", "GBK")):
+    for encoding, label in (("gbk", "GBK"), ("gb18030", "GB18030")):
         try:
             data.decode(encoding)
         except UnicodeDecodeError:
@@ -133,13 +136,6 @@ def _col_letters(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _col_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 def _open_zip(data_path: Path, name: str) -> zipfile.ZipFile:
@@ -214,7 +210,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[b
             if seen > limit or seen > info.file_size + (1 << 20):
                 raise SourceError(name, "文件解压后异常巨大，疑为恶意压缩文件，已拒绝")
             window = tail + chunk
-            if not has_formula and _FORMULA_RE.search(window):
+            if not has_formula and (b"<f" in window or b":f" in window) and _FORMULA_RE.search(window):
                 has_formula = True
             if b"mergeCell" in window:
                 merges.extend(m.decode() for m in _MERGE_RE.findall(window))
@@ -237,10 +233,6 @@ def _formula_cells(path: Path, sheet_name: str) -> list[str]:
         return found
     finally:
         wb.close()
-
-
-def _xlsx_value(value: Any) -> Any:
-    return value
 
 
 def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]:

@@ -1,0 +1,173 @@
+"""Import speed: enterprise_month rows (plus their enterprises) from CSV and from .xlsx, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/import.py [--rows 100000] [--db sqlite|postgres|both] [--months 36]
+
+Generates the rows (valid 统一社会信用代码 via `make_uscc`, one `above_scale` flag per
+enterprise-year) as a CSV directory and as a workbook, then imports each into a fresh
+database: a new SQLite file, and a PostgreSQL database of its own name on 127.0.0.1:5432
+(user postgres), created and dropped by this script. Each import runs in a child process
+(`parkledger.dataio.importing.import_path`, migrations done before the clock starts), first
+into the empty database (all rows created), then again (all rows updated). Prints rows per
+second with the data size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_NAME = "pl_bench_import"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
+    import django
+
+    django.setup()
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+def make_data(rows: int, months: int, directory: Path) -> dict:
+    """Write park/enterprise/enterprise_month as CSV and as a workbook; returns sizes."""
+    _setup_django()
+    from parkledger.dataio.writers import write_csv_dir, write_workbook
+    from parkledger.lib.uscc import make_uscc
+
+    rng = random.Random(20221)
+    enterprises = -(-rows // months)
+    usccs = [make_uscc(f"91330281{i:09d}") for i in range(enterprises)]
+    month_keys = [f"{2020 + m // 12}-{m % 12 + 1:02d}" for m in range(months)]
+    scale = {(u, y): rng.random() < 0.3 for u in usccs for y in {k[:4] for k in month_keys}}
+
+    def money(low: int, high: int) -> str:
+        return str(Decimal(rng.randint(low * 10, high * 10)) / 10)
+
+    def em_rows():
+        produced = 0
+        for uscc in usccs:
+            for month in month_keys:
+                if produced >= rows:
+                    return
+                produced += 1
+                yield [uscc, month, "true" if scale[(uscc, month[:4])] else "false",
+                       money(10, 9000), money(1, 2000), money(10, 9500), money(0, 300), money(0, 800),
+                       str(rng.randint(5, 900)), money(0, 200)]
+
+    def sheets():
+        return {
+            "park": (["code", "name", "city", "county"], [["BENCH", "基准测试园区", "宁波", "余姚"]]),
+            "enterprise": (["uscc", "name", "park", "registered_on", "land_area_mu"],
+                           ([u, f"基准企业{i}", "BENCH", f"{2010 + i % 10}-0{1 + i % 9}-15", str(10 + i % 90)]
+                            for i, u in enumerate(usccs))),
+            "enterprise_month": (["uscc", "month", "above_scale", "output_value", "value_added", "revenue",
+                                  "tax", "energy_tce", "employees", "rd_expense"], em_rows()),
+        }
+
+    csv_dir = directory / "csv"
+    xlsx = directory / "bench.xlsx"
+    rng.seed(20221)
+    write_csv_dir(csv_dir, sheets())
+    rng.seed(20221)
+    write_workbook(xlsx, sheets())
+    csv_bytes = sum(p.stat().st_size for p in csv_dir.iterdir())
+    return {"enterprises": enterprises, "enterprise_month": rows, "csv": str(csv_dir), "xlsx": str(xlsx),
+            "csv_bytes": csv_bytes, "xlsx_bytes": xlsx.stat().st_size}
+
+
+# ---------------------------------------------------------------------------
+# Child: one import into one database
+# ---------------------------------------------------------------------------
+
+def child(path: str) -> None:
+    _setup_django()
+    from django.core.management import call_command
+
+    from parkledger.dataio.importing import import_path
+
+    call_command("migrate", verbosity=0, interactive=False)
+    results = []
+    for attempt in ("create", "update"):
+        started = time.perf_counter()
+        result = import_path(path)
+        elapsed = time.perf_counter() - started
+        if not result.ok:
+            print(json.dumps({"error": result.issue_lines()[:10]}))
+            return
+        results.append({"run": attempt, "seconds": elapsed, "rows": result.rows,
+                        "created": result.created, "updated": result.updated})
+    print(json.dumps(results))
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def run_one(db: str, source: str, tmp: Path) -> list[dict] | dict:
+    env = dict(os.environ)
+    if db == "sqlite":
+        file = tmp / f"bench-{time.monotonic_ns()}.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{file}"
+    else:
+        _pg(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        _pg(f'CREATE DATABASE "{PG_NAME}"')
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    try:
+        out = subprocess.run([sys.executable, __file__, "--child", source], env=env, capture_output=True,
+                             text=True, check=False, cwd=ROOT)
+        if out.returncode:
+            return {"error": out.stderr[-2000:]}
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        if db == "postgres":
+            _pg(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="enterprise_month rows (default 100000)")
+    parser.add_argument("--months", type=int, default=36, help="months per enterprise (default 36)")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="pl-bench-import-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = time.perf_counter()
+        data = make_data(args.rows, args.months, tmp)
+        total = data["enterprise_month"] + data["enterprises"] + 1
+        print(f"data: {data['enterprise_month']:,} enterprise_month rows + {data['enterprises']:,} enterprises "
+              f"+ 1 park = {total:,} rows; CSV {data['csv_bytes'] / 1e6:.1f} MB, "
+              f"xlsx {data['xlsx_bytes'] / 1e6:.1f} MB (generated in {time.perf_counter() - started:.1f} s)")
+        dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+        print(f"{'database':<10} {'format':<6} {'run':<7} {'seconds':>8} {'rows/s':>10}")
+        for db in dbs:
+            for fmt in ("csv", "xlsx"):
+                outcome = run_one(db, data[fmt], tmp)
+                if isinstance(outcome, dict):
+                    print(f"{db:<10} {fmt:<6} FAILED: {outcome.get('error')}")
+                    continue
+                for run in outcome:
+                    rate = run["rows"] / run["seconds"]
+                    print(f"{db:<10} {fmt:<6} {run['run']:<7} {run['seconds']:>8.2f} {rate:>10,.0f}")
+
+
+if __name__ == "__main__":
+    main()
