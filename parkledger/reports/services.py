@@ -4,6 +4,7 @@
 - `render(document, fmt)` → bytes
 - `issue_report(...)` → `IssuedReport` (archived file, template text, figures, checksum)
 - `regenerate_figures(issued)` → the figures of an archived report computed again, to compare
+- `preview(park, period, template_text)` → HTML, left-out sentences and any template error (live preview)
 - `default_template_text()`, `find_template(park, name)`, `save_template_version(...)`
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ from parkledger.reports.sources import (
 __all__ = [
     "DEFAULT_TEMPLATE", "ReportTemplateError", "build_report", "render", "issue_report", "regenerate_figures",
     "default_template_text", "find_template", "save_template_version", "data_quality", "FORMATS",
-    "figures_json", "report_filename",
+    "figures_json", "report_filename", "preview",
 ]
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,23 @@ def issue_report(*, park: str, period: str, fmt: str = "docx", template: Any = N
         figures=document.figures, omitted=[o.__dict__ for o in document.omitted],
         issued_by=user if getattr(user, "pk", None) else None,
     )
+
+
+def preview(park: str, period: str, template_text: str, *, link=None) -> dict[str, Any]:
+    """The live preview of a template being edited: `{"html", "omitted", "stats", "error"}`; a broken
+    template gives `error = {"message", "line", "text"}` and no HTML (never an exception)."""
+    from parkledger.reports.renderers.text import render_html
+
+    try:
+        document = build_report(park, period, template_text=template_text)
+    except ReportTemplateError as exc:
+        return {"html": "", "omitted": [], "stats": "", "error": exc.as_dict()}
+    return {
+        "html": render_html(document, link=link, full=False),
+        "omitted": [o.__dict__ for o in document.omitted],
+        "stats": document.stats,
+        "error": None,
+    }
 
 
 def regenerate_figures(issued: IssuedReport) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,7 @@ from parkledger.reports.services import (
     default_template_text,
     find_template,
     issue_report,
+    preview,
     regenerate_figures,
     save_template_version,
 )
@@ -99,3 +100,11 @@ def test_bad_park_or_period(park, code, period, message):
     with pytest.raises(ValueError) as info:
         build_report(code, period, template_text=TEMPLATE)
     assert message in str(info.value)
+
+
+def test_the_live_preview_never_raises_for_a_template(park):
+    ok = preview(park, "2022-09", TEMPLATE)
+    assert ok["error"] is None
+    assert 'data-key="econ.fiscal_revenue_total"' in ok["html"] and "0.90" in ok["html"]
+    broken = preview(park, "2022-09", "标题\n\n{{ 'econ.fiscal_revenue_total' | nosuch }}")
+    assert broken["html"] == "" and broken["error"]["line"] == 3
