@@ -318,6 +318,8 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
             raise BudgetExceeded("模板占用内存过多，已停止", template_line(exc)) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             raise ReportTemplateError(f"模板运行出错：{type(exc).__name__}: {exc}", template_line(exc)) from None
+        except Exception as exc:  # whatever else a template provokes is still the template's error
+            raise ReportTemplateError(f"模板运行出错：{type(exc).__name__}", template_line(exc)) from None
         finally:
             _renderings.stack.remove(b)
         return "".join(parts)

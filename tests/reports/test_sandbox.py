@@ -100,6 +100,20 @@ def test_output_limit():
     assert "超过2000个字符" in info.value.message
 
 
+@pytest.mark.parametrize("source", [
+    "{{ 1 / 0 }}",
+    "{{ value('econ.output') / 0 }}",
+    "{{ 'econ.output' | approx(5) }}",
+    "{{ 'econ.output' | n(1, 2, 3) }}",
+    "{{ [1, 2][5] }}",
+    "{{ 'x' | int | abs | first }}",
+])
+def test_runtime_failures_are_template_errors_with_a_line(source):
+    with pytest.raises(ReportTemplateError) as info:
+        render(f"标题\n\n{source}", FIGS)
+    assert info.value.line == 3
+
+
 def test_a_reasonable_loop_runs():
     result = render("{% for i in range(3) %}{{ i }}{% endfor %}{{ [1, 2] | join('、') }}")
     assert result.text == "0121、2"
