@@ -158,9 +158,12 @@ def _generic_gov_projects(ctx: BuildContext, rng: random.Random) -> list[GovProj
             name, category = rng.choice(_GENERIC_GOV)
             started = day_between(rng, date(year, 2, 1), date(year, 7, 31))
             total = int(rng.uniform(1500, 9000))
+            land = qty(rng.uniform(8, 120)) if category != "utility" else None  # pipelines occupy no land
+            floor = Decimal(int(rng.uniform(8000, 60000))) if category in ("factory", "amenity") else None
             rows.append(GovProject(
                 code=ctx.next_code(f"GP-{year}"), name=f"{name}（{i + 1}标）", park_id=ctx.spec.code,
-                category=category, plan_year=year, total_investment=Decimal(total),
+                category=category, plan_year=year, total_investment=Decimal(total), land_area_mu=land,
+                floor_area_m2=floor,
                 annual_plan=Decimal(int(total * rng.uniform(0.5, 1.0))), started_on=started,
                 completed_on=started + timedelta(days=rng.randint(150, 330)) if year < ctx.last_year else None,
                 fai_registered_on=started + timedelta(days=30) if total >= 5000 else None,

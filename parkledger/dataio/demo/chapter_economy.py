@@ -22,7 +22,7 @@ SUPPORT_PACKAGE = "SP-YOUSI"
 
 # Per year at the demo park: (kind, count, applied from-to month, months to grant or None).
 _QUALIFICATIONS = (
-    ("engineering_center", 4, (3, 6), (3, 5)),
+    ("engineering_center", 5, (3, 6), (2, 4)),
     ("hte_pool", 28, (2, 5), (1, 3)),
     ("hte", 18, (4, 7), (4, 6)),
     ("provincial_tech_sme", 42, (3, 8), (1, 3)),
