@@ -92,7 +92,7 @@ class LedgerDecimalField(serializers.DecimalField):
 
 
 class StrictDateField(serializers.DateField):
-    """A date as an ISO `YYYY-MM-DD` string."""
+    """A date as an ISO `YYYY-MM-DD` string (four-digit years, also before 1000)."""
 
     default_error_messages = {"invalid": _("日期格式应为 YYYY-MM-DD")}
 
@@ -105,6 +105,9 @@ class StrictDateField(serializers.DateField):
         if not isinstance(data, str):
             self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return None if value is None else value.isoformat()
 
 
 class LedgerDecimalFieldSchema(OpenApiSerializerFieldExtension):

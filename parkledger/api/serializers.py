@@ -28,6 +28,9 @@ from parkledger.core.kinds import data_fields, kind_models
 #: the most rows one bulk request may carry (larger loads: the file importer)
 MAX_BULK_ROWS = 5000
 INT_MAX = 2_147_483_647
+#: significant digits of a decimal the API accepts: 15 survive every database exactly (SQLite keeps
+#: decimals as doubles); with 4 decimal places that is below 100 billion (万元: 10^15 yuan)
+MAX_DECIMAL_DIGITS = 15
 
 
 def _description(field: models.Field) -> str:
@@ -54,7 +57,9 @@ def api_field_for(field: models.Field) -> serializers.Field:
     if isinstance(field, models.BooleanField):
         return StrictBooleanField(**options)
     if isinstance(field, models.DecimalField):
-        return LedgerDecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **options)
+        return LedgerDecimalField(
+            max_digits=min(field.max_digits, MAX_DECIMAL_DIGITS), decimal_places=field.decimal_places, **options
+        )
     if isinstance(field, models.DateField):
         return StrictDateField(**options)
     if isinstance(field, models.IntegerField):
@@ -102,7 +107,6 @@ def bulk_serializer_for(kind: str) -> type[serializers.Serializer]:
 
 
 class BulkResultSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
-    counts = serializers.DictField(
-        child=serializers.IntegerField(), help_text="各类记录的新增/更新条数，如 {\"created\": 3, \"updated\": 1}"
-    )
+    dry_run = serializers.BooleanField(help_text="是否只校验（未保存）")
+    created = serializers.IntegerField(help_text="新增条数（只校验时：将新增的条数）")
+    updated = serializers.IntegerField(help_text="更新条数（只校验时：将更新的条数）")

@@ -1,7 +1,7 @@
 """Writing ledger records through the API: the model's `full_clean()`, the user's parks, one transaction."""
 from __future__ import annotations
 
-__all__ = ["record_create", "record_update", "record_delete", "ensure_in_scope"]
+__all__ = ["record_create", "record_update", "record_delete", "ensure_in_scope", "scope_error"]
 
 from typing import Any
 
@@ -24,18 +24,22 @@ def _scope_field(model: type[LedgerModel]) -> str | None:
     return path.split("__")[0]
 
 
-def ensure_in_scope(user, obj: LedgerModel, action: str) -> None:
-    """A record may only be written into a park (or enterprise) the user writes; else it is "not found"."""
-    if can_write_record(user, obj, action):
-        return
+def scope_error(obj: LedgerModel) -> ValidationError:
+    """The error for a record outside the user's parks: reported as "not found" on its park's key."""
     model = type(obj)
     if model.park_path == "code":
-        value = obj.parent_id or obj.code
         field = "parent" if obj.parent_id else "code"
+        value = obj.parent_id or obj.code
     else:
         field = _scope_field(model)
         value = getattr(obj, model._meta.get_field(field).attname, "")
-    raise ValidationError({field: _("“%(value)s”不存在或不在您的权限范围内") % {"value": value}})
+    return ValidationError({field: _("“%(value)s”不存在或不在您的权限范围内") % {"value": value}})
+
+
+def ensure_in_scope(user, obj: LedgerModel, action: str) -> None:
+    """A record may only be written into a park (or enterprise) the user writes."""
+    if not can_write_record(user, obj, action):
+        raise scope_error(obj)
 
 
 def _ensure_may(user, obj: LedgerModel, action: str) -> None:
@@ -69,6 +73,8 @@ def record_update(*, instance: LedgerModel, data: dict[str, Any], user, replace:
     generated `code`, which stays; otherwise (PATCH) only the given fields change.
     """
     _ensure_may(user, instance, "change")
+    if instance.has_generated_code() and not data.get("code", instance.code):
+        data = {k: v for k, v in data.items() if k != "code"}  # an empty generated code keeps the stored one
     if replace:
         for field in data_fields(type(instance)):
             if field.attname in data or (field.name == "code" and instance.has_generated_code()):

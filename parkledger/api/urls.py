@@ -1,12 +1,16 @@
 """`/api/`: one route set per ledger kind, figures, reports, the audit log, the schema and its docs."""
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from parkledger.api.views.index import ApiIndexView
+from parkledger.api.views.audit import AuditLogView
+from parkledger.api.views.figures import FiguresView
+from parkledger.api.views.index import ApiIndexView, api_not_found
 from parkledger.api.views.records import viewset_for
+from parkledger.api.views.reports import IssuedReportDownloadView, ReportListCreateView
+from parkledger.api.views.schema import SchemaView
 from parkledger.core.kinds import kind_models
 
 app_name = "api"
@@ -17,7 +21,12 @@ for _kind in kind_models():
 
 urlpatterns = [
     path("", ApiIndexView.as_view(), name="index"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("figures/", FiguresView.as_view(), name="figures"),
+    path("audit/", AuditLogView.as_view(), name="audit"),
+    path("reports/", ReportListCreateView.as_view(), name="reports"),
+    path("reports/<str:pk>/download/", IssuedReportDownloadView.as_view(), name="report_download"),
     *router.urls,
+    re_path(r"^.*$", api_not_found, name="not_found"),  # last: any other /api/ address is a JSON 404
 ]

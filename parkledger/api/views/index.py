@@ -1,8 +1,10 @@
 """`/api/`: where everything is."""
 from __future__ import annotations
 
-__all__ = ["ApiIndexView"]
+__all__ = ["ApiIndexView", "api_not_found"]
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -11,7 +13,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from parkledger.api.base import ApiMixin
-from parkledger.api.errors import error_responses
+from parkledger.api.errors import error_body, error_responses
 from parkledger.core.kinds import kind_models
 
 
@@ -35,3 +37,9 @@ class ApiIndexView(ApiMixin, APIView):
             "schema": reverse("api:schema", request=request),
             "docs": reverse("api:docs", request=request),
         })
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any address under /api/ that names no endpoint: the API's 404 body, not the site's HTML page."""
+    return JsonResponse(error_body(None, _("没有这个接口地址：%(path)s") % {"path": request.path}, "not_found"),
+                        status=404, json_dumps_params={"ensure_ascii": False})

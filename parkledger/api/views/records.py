@@ -7,8 +7,8 @@ from functools import cache
 from typing import ClassVar
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +18,7 @@ from parkledger.api.access import scope
 from parkledger.api.base import ApiMixin
 from parkledger.api.bulk import bulk_upsert
 from parkledger.api.errors import error_responses
+from parkledger.api.filters import StrictFilterBackend
 from parkledger.api.pagination import LedgerPagination
 from parkledger.api.permissions import LedgerApiPermission
 from parkledger.api.serializers import BulkResultSerializer, bulk_serializer_for, serializer_for
@@ -37,13 +38,19 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
     ledger_action: str | None = None  # set by actions whose permission is not the method's (bulk: import)
     permission_classes = [LedgerApiPermission]
     pagination_class = LedgerPagination
-    filter_backends = [DjangoFilterBackend]
-    lookup_value_regex = r"[0-9]+"
+    filter_backends = [StrictFilterBackend]
+    lookup_value_regex = r"[^/]+"  # anything: a non-numeric id is a JSON 404, not the site's HTML page
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         model = kind_models()[self.kind]
         return scope(self.request.user, self.kind, model.objects.all())
+
+    def get_object(self):
+        raw = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+            raise Http404
+        return super().get_object()
 
     def perform_create(self, serializer) -> None:
         serializer.instance = record_create(

@@ -1,0 +1,54 @@
+"""The shared ledger FilterSets, with the API's strict reading of query parameters.
+
+django-filter lets some malformed values through silently (a boolean `abc` filters nothing, a
+date `10/25/2006` is read in the US order). The API rejects them with a 400 instead, so a
+client never gets an unfiltered list it did not ask for.
+"""
+from __future__ import annotations
+
+__all__ = ["StrictFilterBackend"]
+
+import re
+from datetime import date
+
+import django_filters as df
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BOOLEAN_WORDS = ("true", "false")
+
+
+def _date_error(raw: str) -> str | None:
+    if not ISO_DATE.match(raw):
+        return _("日期格式应为 YYYY-MM-DD")
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        return _("日期不存在")
+    return None
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that first checks dates (`YYYY-MM-DD`) and booleans (`true`/`false`)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            errors: dict[str, list[str]] = {}
+            for name, flt in filterset_class.base_filters.items():
+                raw = request.query_params.get(name)
+                if raw is None:
+                    continue
+                if isinstance(flt, df.DateFilter):
+                    message = _date_error(raw)
+                elif isinstance(flt, df.BooleanFilter):
+                    message = None if raw in BOOLEAN_WORDS else _("应为 true 或 false")
+                else:
+                    message = None
+                if message:
+                    errors[name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().filter_queryset(request, queryset, view)
