@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,20 @@ def test_no_record_falls_outside_its_enterprises_life(rows):
             if day < registered or (closed is not None and day >= closed):
                 outside.append((kind, uscc, day))
     assert outside == []
+
+
+def test_the_rows_do_not_depend_on_the_process():
+    """Another interpreter with another hash seed (set iteration order) writes the same cells."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'parkledger.settings'); "
+        f"django.setup(); from tests.demo.test_generator import checksum; print(checksum({DEFAULT_SEED}))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                            cwd=root)
+    assert result.stdout.strip() == checksum(DEFAULT_SEED)
