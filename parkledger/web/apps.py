@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "parkledger.web"
     label = "web"
     verbose_name = _("网页")
+
+    def ready(self) -> None:
+        from parkledger.web import signals
+
+        signals.connect()

@@ -20,7 +20,7 @@ from parkledger.investment.models import InvestmentProject
 from parkledger.lib.periods import Period, month_key
 
 __all__ = [
-    "park_codes", "in_parks", "overdue_q", "open_q", "PRESETS", "presets_for", "apply_preset",
+    "ParkScope", "park_codes", "in_parks", "overdue_q", "open_q", "PRESETS", "presets_for", "apply_preset",
     "monthly_series", "pipeline_funnel", "FUNNEL_STAGES", "alarms", "Alarm", "yi",
 ]
 
@@ -32,18 +32,58 @@ def yi(amount_wan: Decimal | None) -> Decimal:
     return (Decimal(amount_wan or 0) / HUNDRED_MILLION_IN_WAN).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def park_codes(code: str) -> list[str]:
-    """A park and all parks below it (one query)."""
-    return Park.objects.descendant_codes(code) if code else []
+@dataclass(frozen=True)
+class ParkScope:
+    """A park and all parks below it; `whole` when that is every park of the deployment (then no
+    record needs filtering by park)."""
+
+    codes: tuple[str, ...]
+    whole: bool
+
+    def __iter__(self):
+        return iter(self.codes)
 
 
-def in_parks(model: type[LedgerModel], codes: Iterable[str]) -> Q:
-    """Q: the records of a kind that belong to one of the parks (through its `park_path`)."""
+def park_codes(code: str) -> ParkScope:
+    """A park and all parks below it (transitively), in one query."""
+    if not code:
+        return ParkScope((), False)
+    children: dict[str | None, list[str]] = {}
+    every = list(Park.objects.values_list("code", "parent_id"))
+    for park_code, parent in every:
+        children.setdefault(parent, []).append(park_code)
+    found: list[str] = []
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return ParkScope(tuple(found), whole=len(found) == len(every))
+
+
+def in_parks(model: type[LedgerModel], codes: Iterable[str] | ParkScope) -> Q:
+    """Q: the records of a kind that belong to one of the parks (through its `park_path`).
+
+    A path through other records (`inspection__uscc__park`) becomes a correlated EXISTS, so the
+    database can still use the indexes of the other conditions (deadlines, dates) first.
+    """
+    if isinstance(codes, ParkScope) and codes.whole:
+        return Q()
+    codes = list(codes)
     path = model.park_path
     if not path:
         return Q()
-    lookup = "code__in" if path == "code" else f"{path}_id__in"
-    return Q(**{lookup: list(codes)})
+    if path == "code":
+        return Q(code__in=codes)
+    if path == "park":
+        return Q(park_id__in=codes)
+    first, rest = path.split("__", 1)
+    fld = model._meta.get_field(first)
+    related = fld.related_model
+    inner = related.objects.filter(**{fld.target_field.attname: OuterRef(fld.attname), f"{rest}_id__in": codes})
+    return Q(Exists(inner))
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +235,7 @@ def _twelve(rows: dict[str, Decimal | None], year: int) -> list[str]:
     return [str(yi(rows.get(month_key(year, m)))) for m in range(1, 13)]
 
 
-def monthly_series(codes: list[str], period: Period, *, enterprise_qs: QuerySet | None = None,
+def monthly_series(codes: ParkScope, period: Period, *, enterprise_qs: QuerySet | None = None,
                    park_month_qs: QuerySet | None = None) -> dict[str, dict[str, list[str]]]:
     """Monthly (当月) output, fixed-asset investment and fiscal revenue in 亿元, this year and last.
 
@@ -203,15 +243,17 @@ def monthly_series(codes: list[str], period: Period, *, enterprise_qs: QuerySet 
     """
     first, last = month_key(period.year - 1, 1), month_key(period.year, 12)
     em = enterprise_qs if enterprise_qs is not None else EnterpriseMonth.objects.all()
+    if not (isinstance(codes, ParkScope) and codes.whole):
+        em = em.filter(uscc_id__in=Enterprise.objects.filter(park_id__in=list(codes)).values("uscc"))
     output = dict(
-        em.filter(uscc__park_id__in=codes, month__gte=first, month__lte=last)
+        em.filter(month__gte=first, month__lte=last)
         .values("month").annotate(total=Sum("output_value")).values_list("month", "total")
     )
     pm = park_month_qs if park_month_qs is not None else ParkMonth.objects.all()
     fai: dict[str, Decimal | None] = {}
     fiscal: dict[str, Decimal | None] = {}
     for month, fai_total, fiscal_total in (
-        pm.filter(park_id__in=codes, month__gte=first, month__lte=last)
+        pm.filter(in_parks(ParkMonth, codes), month__gte=first, month__lte=last)
         .values("month").annotate(fai=Sum("fixed_asset_investment"), fiscal=Sum("fiscal_revenue_total"))
         .values_list("month", "fai", "fiscal")
     ):
@@ -222,7 +264,7 @@ def monthly_series(codes: list[str], period: Period, *, enterprise_qs: QuerySet 
     }
 
 
-def pipeline_funnel(codes: list[str], as_of: date, *, qs: QuerySet | None = None) -> list[dict]:
+def pipeline_funnel(codes: ParkScope, as_of: date, *, qs: QuerySet | None = None) -> list[dict]:
     """The investment pipeline as of a date: per stage, projects that reached it and their Σ investment.
 
     One aggregate query.
@@ -255,7 +297,7 @@ class Alarm:
 ALARM_SAMPLE = 5
 
 
-def alarms(codes: list[str], period: Period, as_of: date, scope: Callable[[str, QuerySet], QuerySet]) -> list[Alarm]:
+def alarms(codes: ParkScope, period: Period, as_of: date, scope: Callable[[str, QuerySet], QuerySet]) -> list[Alarm]:
     """Hazards past deadline, petitions past 60 days, projects not started, missed monthly returns.
 
     Two queries per alarm (a count and the first few records).
@@ -275,7 +317,7 @@ def alarms(codes: list[str], period: Period, as_of: date, scope: Callable[[str, 
         model = kind_models()[kind]
         qs = scope(kind, qs.filter(in_parks(model, codes)))
         items = list(qs.order_by(*order)[:ALARM_SAMPLE])
-        count = len(items) if len(items) < ALARM_SAMPLE else qs.count()
+        count = qs.count()
         result.append(Alarm(key=key, label=str(label), kind=kind, preset=preset, count=count, items=items))
     return result
 
@@ -334,11 +376,11 @@ def headline_figures(park: str, period: Period) -> list[Headline]:
 
     Progress = YTD value ÷ the park's target of year Y for the same key (in the key's display unit).
     """
-    from parkledger.indicators.engine import compute_figures
     from parkledger.plans.models import Target
+    from parkledger.web import figcache
 
     wanted = _known_keys([k for pair in HEADLINE_KEYS for k in pair if k])
-    figures = compute_figures(park, period.key, wanted) if wanted else {}
+    figures = figcache.figures(park, period.key, wanted) if wanted else {}
     targets = dict(
         Target.objects.filter(park_id=park, year=period.year, indicator__in=[k for k, _g in HEADLINE_KEYS])
         .values_list("indicator", "value")

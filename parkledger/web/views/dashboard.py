@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parkledger.core.models import EnterpriseMonth, ParkMonth
 from parkledger.investment.models import InvestmentProject
 from parkledger.lib.periods import month_key
-from parkledger.web import access
+from parkledger.web import access, figcache
 from parkledger.web.selectors import (
     alarms,
     headline_figures,
@@ -34,7 +36,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sel = selection_of(request)
     if sel.park is None:
         return render_page(request, "web/dashboard.html", {"empty": True}, nav="dashboard")
-    user = request.user
+    # per user (what a user sees depends on his roles), per park and period, and per generation of
+    # the figures cache (a ledger write in this process starts a new one)
+    key = (f"web:dashboard:{figcache.generation()}:{request.user.pk}:{sel.park_code}:{sel.period.key}:"
+           f"{sel.as_of.isoformat()}:{get_language()}")
+    context = cache.get(key)
+    if context is None:
+        context = dashboard_data(request.user, sel)
+        cache.set(key, context, figcache.TTL)
+    return render_page(request, "web/dashboard.html", context, nav="dashboard")
+
+
+def dashboard_data(user, sel) -> dict:
+    """Everything the dashboard shows for a user, park and period."""
     codes = park_codes(sel.park_code)
     year = sel.period.year
     series = monthly_series(
@@ -61,11 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     list_url = reverse("web:ledger_list", args=["investment_project"])
     for stage in funnel:
         stage["url"] = f"{list_url}?park={sel.park_code}&preset=reached_{stage['key']}"
-    context = {
+    return {
         "headlines": headline_figures(sel.park_code, sel.period),
         "time_progress": time_progress(sel.period),
         "charts": charts,
         "funnel": funnel,
         "alarms": alarms(codes, sel.period, sel.as_of, lambda kind, qs: access.scope(user, kind, qs)),
     }
-    return render_page(request, "web/dashboard.html", context, nav="dashboard")

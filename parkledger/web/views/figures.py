@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parkledger.core.kinds import kind_models
-from parkledger.indicators.engine import compute_figures, explain_figure
-from parkledger.web import access
+from parkledger.indicators.engine import explain_figure
+from parkledger.web import access, figcache
 from parkledger.web.exports import querysets_xlsx, xlsx_response
 from parkledger.web.tables import KIND_GROUPS
 from parkledger.web.views.base import render_page, selection_of
@@ -39,7 +39,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         error = _("您的账号还没有可查看的园区。")
     else:
         try:
-            groups = figure_groups(compute_figures(sel.park_code, sel.period.key))
+            groups = figure_groups(figcache.figures(sel.park_code, sel.period.key))
         except ValueError as exc:
             error = str(exc)
     return render_page(request, "web/figures.html", {"groups": groups, "error": error}, nav="figures")

@@ -19,7 +19,7 @@ from parkledger.core.models import Enterprise, LedgerModel
 from parkledger.web import access
 from parkledger.web.exports import queryset_xlsx, xlsx_response
 from parkledger.web.forms import ledger_form_class
-from parkledger.web.selectors import apply_preset, presets_for
+from parkledger.web.selectors import apply_preset, in_parks, park_codes, presets_for
 from parkledger.web.tables import case_info, cell_text, is_case_kind, list_fields, related_for_list
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
@@ -45,12 +45,16 @@ def filtered_queryset(request: HttpRequest, kind: str):
     model = _model(kind)
     sel = selection_of(request)
     data = request.GET.copy()
-    if "park" not in data and sel.park is not None:
-        data["park"] = sel.park_code
+    # the park (the selection's: `?park=` sets it) is applied here, through `in_parks`
+    data.pop("park", None)
     base = access.scope(request.user, kind, model.objects.all())
+    if sel.park is not None:
+        base = base.filter(in_parks(model, park_codes(sel.park_code)))
     filterset = filterset_for(kind)(data, queryset=base)
     qs = filterset.qs
     qs, preset = apply_preset(qs, request.GET.get("preset", ""), sel.as_of, sel.period)
+    if not request.GET.get("ordering"):
+        qs = qs.order_by("-pk")  # the latest entered first
     return filterset, qs, preset
 
 
@@ -96,8 +100,6 @@ def ledger_list(request: HttpRequest, kind: str) -> HttpResponse:
                             target=request.get_full_path()[:500])
         return xlsx_response(content, kind)
     qs = qs.select_related(*related_for_list(kind))
-    if not qs.query.order_by and not model._meta.ordering:
-        qs = qs.order_by("pk")
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     fields = list_fields(kind)

@@ -27,7 +27,7 @@ from parkledger.reports.services import (
     report_filename,
     save_template_version,
 )
-from parkledger.web import access
+from parkledger.web import access, figcache
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
 DOWNLOAD_FORMATS = (("docx", "Word"), ("pdf", "PDF"), ("md", "Markdown"), ("txt", "TXT"),
@@ -49,21 +49,29 @@ def _chosen_template(request: HttpRequest, park: str) -> ReportTemplate | None:
     return _templates_for(park).filter(pk=int(raw)).first()
 
 
-def _build(sel, template: ReportTemplate | None):
-    """(document, error text) for the selection and template."""
+def _build(sel, template: ReportTemplate | None, *, text: str | None = None):
+    """(document, error text) for the selection and a template (or a template text), from the
+    cached figures of the park and period."""
+    park, period = sel.park_code, sel.period.key
     try:
+        source = figcache.CachedFigureSource(park, period, figcache.figures(park, period))
+        if text is not None:
+            return build_report(park, period, template_text=text, figures=source), ""
         if template is not None and template.current_version is not None:
-            return build_report(sel.park_code, sel.period.key, template=template), ""
-        return build_report(sel.park_code, sel.period.key), ""
-    except ReportTemplateError as exc:
-        return None, str(exc)
-    except ValueError as exc:
+            return build_report(park, period, template=template, figures=source), ""
+        return build_report(park, period, figures=source), ""
+    except (ReportTemplateError, ValueError) as exc:
         return None, str(exc)
 
 
-def _quality(sel) -> list[dict]:
+def _quality(sel) -> list:
+    """The data-quality checks of the park and period (over the cached figures)."""
     try:
+        from parkledger.indicators.checks import run_checks
+    except ImportError:
         return data_quality(sel.park_code, sel.period.key)
+    try:
+        return run_checks(sel.park_code, sel.period.key, figures=figcache.figures(sel.park_code, sel.period.key))
     except ValueError:
         return []
 
@@ -238,10 +246,9 @@ def template_preview(request: HttpRequest) -> HttpResponse:
     if sel.park is None:
         context["error"] = _("您的账号还没有可查看的园区。")
     else:
-        try:
-            document = build_report(sel.park_code, sel.period.key, template_text=text)
-        except (ReportTemplateError, ValueError) as exc:
-            context["error"] = str(exc)
+        document, error = _build(sel, None, text=text)
+        if document is None:
+            context["error"] = error
         else:
             context.update({"html": mark_safe(render_html(document, full=False)),  # noqa: S308
                             "omitted": document.omitted, "document": document})

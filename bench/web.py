@@ -1,0 +1,343 @@
+#!/usr/bin/env python
+"""Benchmark of the web pages at city scale: server time, query counts, and 20 concurrent users.
+
+It builds (once) the city-scale demo data (`parkledger demo --scale city`) in a database of its own,
+then prints:
+- the data size (rows of the main ledgers),
+- the server time of the dashboard, two ledger list pages, an enterprise's 360 page and the report
+  preview (median, 95th percentile and worst of several runs through Django's test client, after a
+  warm-up) and the number of SQL queries each took,
+- a load test: a local server on a random loopback port (DEBUG off): by default `--workers` processes
+  (one per CPU) of the standard library's threading WSGI server sharing the port (SO_REUSEPORT), as a
+  pre-forking production server would run; `--server runserver` uses Django's development server
+  instead. A thread pool of 20 users each asks for the dashboard in a loop for 60 s; the latency
+  percentiles, throughput and errors are printed.
+
+Usage (from the repository root):
+    .venv/bin/python bench/web.py                          # SQLite file var/bench/web-city.sqlite3
+    .venv/bin/python bench/web.py --users 20 --seconds 60 --runs 10
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pl_bench_web .venv/bin/python bench/web.py
+
+Goals: dashboard ≤ 150 ms, ledger list ≤ 150 ms, report preview ≤ 1.5 s (server time, median);
+dashboard under 20 users: p95 ≤ 300 ms and no errors.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARK, PERIOD = "ECO", "2022-09"
+BENCH_USER, BENCH_PASSWORD = "bench-leader", "Bench-Leader-2022!"
+GOALS_MS = {"dashboard": 150, "ledger_enterprise_month": 150, "ledger_hazard": 150, "report_preview": 1500}
+LOAD_P95_GOAL_MS = 300
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+SERVER_ENV = {
+    # production-like: DEBUG off; the same secret key in this process and the server, so the
+    # sessions logged in here are valid there
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+}
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def prepare_data(rebuild: bool) -> None:
+    from django.core.management import call_command
+
+    from parkledger.core.models import Park
+
+    call_command("migrate", verbosity=0)
+    if rebuild or not Park.objects.filter(code=PARK).exists():
+        if rebuild:
+            call_command("flush", interactive=False, verbosity=0)
+        print("building the city-scale demo data (a few minutes)…", flush=True)
+        call_command("demo", scale="city", verbosity=0)
+
+
+def data_size() -> dict[str, int]:
+    from parkledger.core.kinds import kind_models
+
+    sizes = {kind: model.objects.count() for kind, model in kind_models().items()}
+    sizes["(all ledgers)"] = sum(sizes.values())
+    return sizes
+
+
+def bench_user():
+    """A leader of the park whose password is current (no password-change or second-factor gate)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from parkledger.accounts.models import Membership, RoleAssignment, SecurityProfile
+
+    User = get_user_model()
+    user = User.objects.filter(username=BENCH_USER).first()
+    if user is None:
+        user = User.objects.create_user(BENCH_USER, password=BENCH_PASSWORD)
+        RoleAssignment.objects.create(user=user, role="leader")
+        Membership.objects.create(user=user, park_id=PARK)
+    SecurityProfile.objects.update_or_create(
+        user=user, defaults={"password_changed_at": timezone.now(), "must_change_password": False}
+    )
+    return user
+
+
+def server_times(user, runs: int) -> list[dict]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from parkledger.core.models import Enterprise
+
+    uscc = Enterprise.objects.filter(park_id=PARK).order_by("uscc").values_list("uscc", flat=True).first()
+    # (name, url, headers, cold): a cold page has no cached figures (the first view after a change)
+    pages = [
+        ("dashboard", "/", {}, False),
+        ("dashboard (cold)", "/", {}, True),
+        ("ledger_enterprise_month", "/ledgers/enterprise_month/", {}, False),
+        ("ledger_hazard", "/ledgers/hazard/", {}, False),
+        ("ledger_hazard (overdue)", "/ledgers/hazard/?preset=overdue", {}, False),
+        ("enterprise_360", f"/enterprises/{uscc}/", {}, False),
+        ("report_preview", "/reports/preview/", {"HTTP_HX_REQUEST": "true"}, False),
+        ("report_preview (cold)", "/reports/preview/", {"HTTP_HX_REQUEST": "true"}, True),
+    ]
+    client = Client()
+    client.force_login(user)
+    client.get("/", {"park": PARK, "period": PERIOD})
+    results = []
+    for name, url, headers, cold in pages:
+        for _ in range(2):
+            client.get(url, **headers)
+        times = []
+        queries = 0
+        for _ in range(runs):
+            if cold:
+                cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                response = client.get(url, **headers)
+                times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+            queries = len(ctx.captured_queries)
+        results.append({"page": name, "url": url, "median": statistics.median(times),
+                        "p95": percentile(times, 0.95), "max": max(times), "queries": queries,
+                        "goal": GOALS_MS.get(name.split(" ")[0])})
+    return results
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_cookies(user, count: int) -> list[str]:
+    from django.test import Client
+
+    cookies = []
+    for _ in range(count):
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies["sessionid"].value)
+    return cookies
+
+
+def serve(port: int) -> None:
+    """One server worker: the project's WSGI application on a threading server sharing the port."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+    sys.path.insert(0, str(ROOT))
+    from parkledger.wsgi import application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 (the base class's signature)
+            pass
+
+    class SharedPortServer(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+        def server_bind(self) -> None:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
+    server = SharedPortServer(("127.0.0.1", port), QuietHandler)
+    server.set_app(application)
+    server.serve_forever()
+
+
+def wait_for_port(port: int, procs: list[subprocess.Popen]) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server stopped: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def start_server(port: int, database_url: str, kind: str, workers: int) -> list[subprocess.Popen]:
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "parkledger.settings"}
+    if kind == "runserver":
+        commands = [[sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload",
+                     "--skip-checks"]]
+    else:
+        commands = [[sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]] * workers
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for cmd in commands]
+    try:
+        wait_for_port(port, procs)
+        time.sleep(1.0)  # let every worker finish starting
+    except Exception:
+        stop_server(procs)
+        raise
+    return procs
+
+
+def stop_server(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def load_test(port: int, cookies: list[str], seconds: float) -> dict:
+    """Each user (thread) asks for the dashboard again as soon as the last answer arrived."""
+    path = f"/?park={PARK}&period={PERIOD}"
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.time() + seconds
+
+    def user_loop(cookie: str) -> None:
+        mine: list[float] = []
+        bad: list[str] = []
+        while time.time() < stop_at:
+            start = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                body = response.read()
+                conn.close()
+                if response.status != 200 or b"chart-output" not in body:
+                    bad.append(f"HTTP {response.status}")
+                    continue
+            except Exception as exc:  # every failure counts as an error of the run
+                bad.append(type(exc).__name__)
+                continue
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=user_loop, args=(c,)) for c in cookies]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "users": len(cookies), "seconds": elapsed, "requests": len(latencies), "errors": len(errors),
+        "error_kinds": sorted(set(errors)), "throughput": len(latencies) / elapsed if elapsed else 0.0,
+        "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95), "max": max(latencies, default=0),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'web-city.sqlite3'}"))
+    parser.add_argument("--runs", type=int, default=10, help="server-time runs per page")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--rebuild", action="store_true", help="flush and rebuild the demo data")
+    parser.add_argument("--server", choices=("stdlib", "runserver"), default="stdlib")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return 0
+    args.workers = max(1, min(args.workers, 16))
+    args.users = max(1, min(args.users, 100))          # bounded load
+    args.seconds = max(1.0, min(args.seconds, 300.0))
+
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    setup_django(args.database_url)
+    prepare_data(args.rebuild)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    sizes = data_size()
+    print("data size (rows):", ", ".join(
+        f"{k} {v}" for k, v in sizes.items()
+        if k in ("enterprise", "enterprise_month", "park_month", "investment_project", "inspection", "hazard",
+                 "petition", "(all ledgers)")))
+
+    user = bench_user()
+    print(f"\n== server time ({args.runs} runs a page, after warm-up) ==")
+    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'goal ms':>9}  verdict")
+    for r in server_times(user, args.runs):
+        goal = r["goal"]
+        verdict = "" if goal is None else ("ok" if r["median"] <= goal else "MISS")
+        print(f"{r['page']:<28}{r['median']:>10.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['queries']:>9}"
+              f"{goal if goal else '':>9}  {verdict}")
+
+    port = free_port()
+    cookies = session_cookies(user, args.users)
+    connection.close()
+    server_name = "runserver" if args.server == "runserver" else f"{args.workers} stdlib WSGI workers"
+    print(f"\n== load: {args.users} users on the dashboard for {args.seconds:.0f} s, {server_name} on "
+          f"127.0.0.1:{port} ==", flush=True)
+    procs = start_server(port, args.database_url, args.server, args.workers)
+    try:
+        load = load_test(port, cookies, args.seconds)
+    finally:
+        stop_server(procs)
+    verdict = "ok" if load["p95"] <= LOAD_P95_GOAL_MS and load["errors"] == 0 else "MISS"
+    print(f"requests {load['requests']} in {load['seconds']:.1f} s ({load['throughput']:.1f}/s), "
+          f"errors {load['errors']} {load['error_kinds'] or ''}")
+    print(f"latency ms: p50 {load['p50']:.1f}, p95 {load['p95']:.1f}, max {load['max']:.1f} "
+          f"(goal p95 ≤ {LOAD_P95_GOAL_MS}, no errors): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""A short-lived cache of computed figures, shared by the dashboard, the indicators page and the
+report preview.
+
+Figures are a park's and period's whatever the user (access to the park is checked before), so
+one computation serves every user for `TTL` seconds. Any ledger write in this process (a save,
+a delete, an import) starts a new generation, so this process never shows figures older than
+its own writes; other processes of a deployment see them within `TTL`.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+from parkledger.indicators.engine import compute_figures
+from parkledger.indicators.types import FigureSet
+
+__all__ = ["TTL", "figures", "new_generation", "generation", "CachedFigureSource"]
+
+TTL = 60
+_generation = 0
+
+
+def new_generation(*args, **kwargs) -> None:
+    """Forget every cached figure (connected to ledger saves, deletes and imports)."""
+    global _generation
+    _generation += 1
+
+
+def generation() -> int:
+    return _generation
+
+
+def _key(park: str, period: str, tag: str) -> str:
+    return f"web:figures:{_generation}:{park}:{period}:{tag}"
+
+
+def figures(park: str, period: str, keys: Iterable[str] | None = None) -> FigureSet:
+    """The figures of a park and period (all, or only `keys`), computed at most once per TTL."""
+    full = cache.get(_key(park, period, "all"))
+    wanted = None if keys is None else list(dict.fromkeys(keys))
+    if full is not None:
+        if wanted is None:
+            return full
+        if all(k in full for k in wanted):
+            return FigureSet(full.park, full.period, {k: full[k] for k in wanted})
+    tag = "all" if wanted is None else hashlib.sha1(",".join(wanted).encode()).hexdigest()[:16]
+    key = _key(park, period, tag)
+    result = cache.get(key)
+    if result is None:
+        result = compute_figures(park, period, wanted)
+        cache.set(key, result, TTL)
+    return result
+
+
+class CachedFigureSource:
+    """A report's figure source: the cached figure set first, the engine for any key not in it
+    (a parameter the set did not expand), so a preview equals the downloaded report."""
+
+    def __init__(self, park: str, period: str, figure_set: FigureSet) -> None:
+        self.park = park
+        self.period = period
+        self.figure_set = figure_set
+        self._engine = None
+
+    def get(self, key: str):
+        fig = self.figure_set.get(key)
+        if fig is not None:
+            return fig
+        if self._engine is None:
+            from parkledger.reports.sources import EngineFigures
+
+            self._engine = EngineFigures(self.park, self.period)
+        return self._engine.get(key)
