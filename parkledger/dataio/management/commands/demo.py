@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if output:
             try:
                 counts = write_demo(output, seed, chosen)
-            except ValueError as exc:
+            except (ValueError, OSError) as exc:  # too many rows for a workbook, an unwritable path
                 raise CommandError(str(exc)) from exc
             self.stdout.write(_("已写出演示数据：%(path)s（%(rows)s行，%(kinds)s类台账，%(seconds)s秒）") % {
                 "path": output, "rows": sum(counts.values()), "kinds": len(counts),
