@@ -225,6 +225,7 @@ def _plans_for(ctx: ImportContext, sheets: list[RawSheet]) -> None:
     models = kind_models()
     found: dict[str, RawSheet] = {}
     for sheet in sheets:
+        ctx.issues.sheet_order(sheet.name)  # issues are listed in the file's sheet order
         kind = kind_for_name(sheet.name)
         if kind is None:
             if not sheet.rows or normalise_name(sheet.name) in IGNORED_SHEETS:
@@ -300,6 +301,7 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
         ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
         return
     for plan in plans:
+        plan.validate_fields()
         plan.check_unique()
         plan.check_references()
         ctx.prepare_park_lookups(plan)

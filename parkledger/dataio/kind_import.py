@@ -394,8 +394,12 @@ class KindImport:
                 continue
             park = self.park_of_row(row)
             if park is not None and park not in ctx.allowed_parks:
-                self.row_error(row, column, _("属于园区“%(p)s”，不在本次导入的园区“%(scope)s”范围内") % {
-                    "p": park, "scope": ctx.park})
+                if path == "code":
+                    reason = _("园区“%(p)s”不是“%(scope)s”或其下级园区，不能在本次导入中新增或修改") % {
+                        "p": park, "scope": ctx.park}
+                else:
+                    reason = _("属于园区“%(p)s”，不在本次导入的园区“%(scope)s”范围内") % {"p": park, "scope": ctx.park}
+                self.row_error(row, column, reason)
                 continue
             stored_park = self.stored_parks.get(row.key) if row.existing and path else None
             if stored_park is not None and stored_park not in ctx.allowed_parks:
@@ -437,8 +441,8 @@ class KindImport:
         """Rows become model instances only when something reads them as such."""
         return bool(self.model.date_order) or self.model.clean is not LedgerModel.clean or bool(hooks.row_checks())
 
-    def validate(self) -> None:
-        """Required fields, field validators, the model's date order; then the registered row checks."""
+    def validate_fields(self) -> None:
+        """Required fields and each field's validators (before references: a malformed code says so)."""
         checks = []
         for fld in self.data_fields:
             pos = self.position[fld.name]
@@ -446,12 +450,6 @@ class KindImport:
             runner = validator(fld)
             if required or runner:
                 checks.append((fld.name, pos, required, runner))
-        plain_clean = self.model.clean is LedgerModel.clean
-        date_order = bool(self.model.date_order)
-        make_instances = self.needs_instances()
-        row_checks = hooks.row_checks()
-        model = self.model
-        pos_id = self.position["id"]
         for row in self.rows:
             if row.bad:
                 continue
@@ -471,8 +469,19 @@ class KindImport:
                         errors = runner[1](value)
                         if errors:
                             self.row_error(row, name, "；".join(errors))
-            if row.bad:
+
+    def validate(self) -> None:
+        """The model's date order (and the kind's cross-row checks), then the registered row checks."""
+        plain_clean = self.model.clean is LedgerModel.clean
+        date_order = bool(self.model.date_order)
+        make_instances = self.needs_instances()
+        row_checks = hooks.row_checks()
+        model = self.model
+        pos_id = self.position["id"]
+        for row in self.rows:
+            if not row.ok:
                 continue
+            values = row.values
             if row.existing:
                 values[pos_id] = row.existing[0]
             if not make_instances:
