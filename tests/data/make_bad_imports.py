@@ -197,7 +197,7 @@ def main() -> None:
     # -- files that are not what they claim ---------------------------------------------
     (OUT / "zero_bytes.xlsx").write_bytes(b"")
     (OUT / "png_renamed.xlsx").write_bytes(png_bytes())
-    (OUT / "text_renamed.xlsx").write_bytes("uscc,name\n".encode())
+    (OUT / "text_renamed.xlsx").write_bytes(b"uscc,name\n")
     (OUT / "legacy_excel.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     (OUT / "corrupt.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     buffer = io.BytesIO()
