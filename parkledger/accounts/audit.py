@@ -73,11 +73,20 @@ def object_natural_key(obj: models.Model) -> str:
     return str(obj)[:255]
 
 
+def _field_value(fld: models.Field, obj: models.Model) -> Any:
+    value = fld.value_from_object(obj)
+    if isinstance(fld, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+        # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
+        value = value.quantize(Decimal(1).scaleb(-fld.decimal_places))
+    return jsonable(value)
+
+
 def record_snapshot(obj: models.Model) -> dict[str, Any]:
-    """The user-entered values of a record (references as codes), JSON-ready."""
+    """The user-entered values of a record (references as codes, decimals at the field's
+    places), JSON-ready."""
     from parkledger.core.kinds import data_fields
 
-    return {f.name: jsonable(f.value_from_object(obj)) for f in data_fields(type(obj))}
+    return {f.name: _field_value(f, obj) for f in data_fields(type(obj))}
 
 
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def test_every_ledger_model_logs_create_change_and_delete_with_its_values(eco_wo
         fld, value = _changed_value(models_by_kind[kind], obj)
         setattr(obj, fld.attname, value)
         obj.save()
-        changed[kind] = (fld.name, value)
+        changed[kind] = (fld, value)
     for kind in reversed(KIND_ORDER):  # references first, so nothing is protected
         if kind != "park":
             eco_world[kind].delete()
@@ -73,16 +73,18 @@ def test_every_ledger_model_logs_create_change_and_delete_with_its_values(eco_wo
                    if e.natural_key == "/".join(str(v) for v in obj.natural_key())}
         if kind == "park":  # built by the fixture with Park.objects.create: logged too
             entries = {e.action: e for e in AuditEntry.objects.filter(object_kind="park", natural_key="ECO")}
-        name, value = changed[kind]
+        fld, value = changed[kind]
+        name = fld.name
         create, change = entries.get("create"), entries.get("change")
         if create is None or create.before is not None or not create.after:
             missing.append((kind, "create"))
         if change is None or change.before.get(name) == change.after.get(name):
             missing.append((kind, "change"))
         else:
-            # the stored JSON: dates as ISO text, decimals as plain text, the rest as they are
+            # the stored JSON: dates as ISO text, decimals as text with the field's places, the rest as is
             expected = value.isoformat() if hasattr(value, "isoformat") else value
-            expected = format(expected, "f") if isinstance(expected, Decimal) else expected
+            if isinstance(expected, Decimal):
+                expected = format(expected.quantize(Decimal(1).scaleb(-fld.decimal_places)), "f")
             if change.after[name] != expected:
                 missing.append((kind, "change value", change.after[name], expected))
         if kind != "park":
