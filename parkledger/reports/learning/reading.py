@@ -6,7 +6,6 @@ The plain text is the document's paragraphs joined by "\\n"; for a `.txt` file i
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,14 +43,12 @@ class SourceDocument:
 
 def split_paragraphs(text: str) -> tuple[SourceParagraph, ...]:
     """The lines of a plain text as paragraphs, with their offsets (a `\\r` before `\\n` is not part of one)."""
-    out = []
-    for index, m in enumerate(re.finditer(r"[^\n]*", text)):
-        if m.start() > 0 and m.start() == m.end() and text[m.start() - 1] != "\n":
-            continue  # the empty match finditer yields right after a non-empty line
-        line = m.group(0)
-        end = m.end() - 1 if line.endswith("\r") else m.end()
-        out.append(SourceParagraph(len(out), m.start(), end, text[m.start():end]))
-        del index
+    out: list[SourceParagraph] = []
+    pos = 0
+    for line in text.split("\n"):
+        body = line[:-1] if line.endswith("\r") else line
+        out.append(SourceParagraph(len(out), pos, pos + len(body), body))
+        pos += len(line) + 1
     return tuple(out)
 
 

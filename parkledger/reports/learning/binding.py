@@ -1,0 +1,445 @@
+"""Binding each figure of a paragraph to an indicator key, with a confidence.
+
+The words around a figure decide, in this order:
+1. growth: `同比增长X%` after a level is that level's `.yoy`;
+2. lists: `A、B和C分别为X家、X家和X家` binds in order, `A、B均实现X%` is the pair of rates;
+3. lead names: `年产30万套LED车灯研发生产等X个项目完成投产` is a count with its lead name;
+4. parts: `总投资X亿元` after a project count is that set's `.investment` (and `补贴资金`, `奖金`, `面积` …);
+5. the synonym table (`lexicon.CUES`), scored on the cue's length, its distance to the figure and the
+   unit; parameters (`platform.incubated[SH-FUDAN]`) come from the names near the figure.
+Then a target sentence (`力争实现…`) makes the key `plan.target[…]`, and `预计全年入库项目` the estimate.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parkledger.reports.learning import keys
+from parkledger.reports.learning.detection import Detection
+from parkledger.reports.learning.lexicon import (
+    BOTH_RE,
+    CHILDREN,
+    CUES,
+    ESTIMATE_RE,
+    GROWTH_RE,
+    LEAD_NAMES,
+    SEPARATELY_RE,
+    TARGET_RE,
+)
+from parkledger.reports.learning.names import EMPTY, Catalogue, find_names
+
+__all__ = ["bind_paragraph", "SENTENCE_ENDS", "sentence_spans"]
+
+SENTENCE_ENDS = "。！？!?"
+BOUNDARIES = "，,；;。：:！？!?"
+_CJK = "\u4e00-\u9fff"
+LEAD_AFTER_RE = re.compile(f"^([{_CJK}]{{0,5}}?项目)")
+LIST_SPLIT_RE = re.compile(r"、|和|及|与|以及")
+FILLER_RE = re.compile(r"(?:达到|达|为|了|共|计|约|累计|合计|共计|均)+$")
+PROGRAMME_RE = re.compile(f"[{_CJK}]{{2,6}}(?:引才工程|人才工程|引才计划)")
+TITLE_RE = re.compile(f"市?[{_CJK}]{{0,2}}?(?:杰出|拔尖|优秀)人才")
+NUMERAL_KEYS = ("finance.special_bonds_approved", "platform.count[")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph; the end includes the 。 and closing quotes."""
+    spans = []
+    start = 0
+    i = 0
+    while i < len(text):
+        if text[i] in SENTENCE_ENDS:
+            j = i + 1
+            while j < len(text) and text[j] in "”’\"」』)）":
+                j += 1
+            spans.append((start, j))
+            start = i = j
+            continue
+        i += 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass
+class _Slot:
+    """A figure in its paragraph: local offsets and the text around it."""
+
+    det: Detection
+    s: int  # local start of the token
+    e: int  # local end of the token
+    sent: tuple[int, int]
+    before: str
+    after: str
+    before_start: int
+
+
+def _context(text: str, slot: _Slot) -> str:
+    window_start = max(0, min(slot.sent[0], slot.s) - 40)
+    return text[window_start:slot.sent[1]]
+
+
+def bind_paragraph(text: str, offset: int, detections: list[Detection], catalogue: Catalogue = EMPTY) -> None:
+    """Bind the figures of one paragraph (mutates the detections)."""
+    figures = [d for d in detections if d.cls == "figure"]
+    if not figures:
+        return
+    spans = sentence_spans(text)
+    slots: list[_Slot] = []
+    for i, det in enumerate(figures):
+        s, e = det.start - offset, det.end - offset
+        sent = next((sp for sp in spans if sp[0] <= s < sp[1]), (0, len(text)))
+        prev_end = max([p.end - offset for p in figures[:i] if p.end - offset <= s and p.end - offset > sent[0]],
+                       default=sent[0])
+        cut = max([k + 1 for k in range(sent[0], s) if text[k] in BOUNDARIES], default=sent[0])
+        b0 = max(prev_end, cut)
+        nxt = min([n.start - offset for n in figures[i + 1:] if n.start - offset >= e], default=sent[1])
+        slots.append(_Slot(det, s, e, sent, text[b0:s], text[e:min(nxt, sent[1])], b0))
+    done: set[int] = set()
+    _bind_lists(text, offset, slots, done, catalogue)
+    for index in range(len(slots)):
+        if index not in done:
+            _bind_one(text, offset, slots, index, catalogue)
+    for index in range(len(slots)):
+        _post(text, slots, index, catalogue)
+
+
+# -- lists: 分别为X、Y和Z / 均实现X% ------------------------------------------------------------------
+
+
+def _bind_lists(text: str, offset: int, slots: list[_Slot], done: set[int], catalogue: Catalogue) -> None:
+    i = 0
+    while i < len(slots):
+        slot = slots[i]
+        sep = SEPARATELY_RE.search(slot.before)
+        both = BOTH_RE.search(slot.before)
+        if not sep and not both:
+            i += 1
+            continue
+        run = [i]
+        if sep:
+            j = i + 1
+            while j < len(slots) and slots[j].sent == slot.sent:
+                between = text[slots[j - 1].e:slots[j].s]
+                if not re.fullmatch(r"[、,，和及与]{1,2}", between):
+                    break
+                run.append(j)
+                j += 1
+        head = slot.before[:(sep or both).start()]
+        names = [n for n in LIST_SPLIT_RE.split(head) if n.strip()]
+        if len(names) < len(run) or (both and len(names) != 2):
+            i += 1
+            continue
+        names = names[-len(run):] if sep else names
+        bound = []
+        for name in names:
+            scored = _score_cues(name, "", _context(text, slot), slot.det.unit, catalogue, max_gap=4,
+                                 slot=slot, text=text)
+            bound.append(scored[0] if scored else None)
+        if any(b is None for b in bound):
+            i += 1
+            continue
+        for k, idx in enumerate(run):
+            target = slots[idx]
+            key, conf = bound[k][1], bound[k][2]
+            _set(target.det, key, conf * 0.95)
+            target.det.extra["list"] = {"run": [slots[r].det.start for r in run], "index": k,
+                                        "start": offset + slot.before_start + (sep or both).start()}
+            done.add(idx)
+        if both:
+            slot.det.extra["pair"] = bound[1][1]
+            slot.det.extra["pair_span"] = (offset + slot.before_start + both.start(), slot.det.end)
+        i = run[-1] + 1
+
+
+# -- one figure ---------------------------------------------------------------------------------------
+
+
+def _set(det: Detection, key: str | None, confidence: float, note: str = "") -> None:
+    det.key = key
+    det.confidence = round(max(0.0, min(confidence, 0.99)), 2) if key else 0.0
+    if note:
+        det.note = note
+
+
+def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue: Catalogue) -> None:
+    slot = slots[index]
+    det = slot.det
+    before = slot.before
+    # 1. growth wording
+    growth = GROWTH_RE.search(before) if det.unit in ("%", "％") else None
+    if det.wording or growth:
+        if growth:
+            det.extra["growth"] = {"prefix": growth.group(1) or "", "verb": growth.group(2),
+                                   "start": offset + slot.before_start + growth.start()}
+        else:
+            det.extra["growth"] = {"prefix": det.extra.get("prefix", ""), "verb": det.wording,
+                                   "start": det.start}
+        rest = before[:growth.start()] if growth else before
+        scored = _score_cues(rest, "", _context(text, slot), "", catalogue, max_gap=3) if rest.strip() else []
+        if scored:
+            key = scored[0][1]
+            if not key.endswith(".yoy"):
+                key = f"{key}.yoy"
+            if keys.known(key):
+                _set(det, key, scored[0][2])
+                return
+        parent = _previous(slots, index, lambda k: keys.known(f"{k}.yoy") and not k.endswith(".yoy"))
+        if parent is not None:
+            _set(det, f"{parent.key}.yoy", parent.confidence * 0.97)
+            return
+        if growth and growth.group(2) in ("增速", "增幅", "增长率") and scored:
+            _set(det, scored[0][1], scored[0][2] * 0.8)
+            return
+        _set(det, None, 0, "增长率之前没有可归属的总量指标")
+        return
+    # 2. lead names: …等N个项目
+    lead = _lead(text, offset, slot)
+    if lead is not None:
+        det.extra["lead"] = lead
+    # 3. parts of the figure before: 总投资, 补贴资金, 面积 …
+    child = _child(text, slots, index, catalogue)
+    if child is not None:
+        _set(det, child[0], child[1])
+        return
+    # 4. the synonym table
+    scored = _score_cues(before, slot.after, _context(text, slot), det.unit, catalogue, slot=slot, text=text)
+    if lead is not None:
+        scored = [s for s in scored if s[1] in LEAD_NAMES] or scored
+    if det.numeral:
+        scored = [s for s in scored if s[1].startswith(NUMERAL_KEYS)]
+        if not scored:
+            det.cls = "phrase"
+            return
+    if not scored:
+        _set(det, None, 0, "没有找到指标名称")
+        return
+    best = scored[0]
+    conf = best[2]
+    rival = next((s for s in scored[1:] if s[1] != best[1]), None)
+    if rival is not None and rival[0] >= best[0] - 0.5:
+        conf *= 0.7
+    _set(det, best[1], conf)
+
+
+def _previous(slots: list[_Slot], index: int, accept) -> Detection | None:
+    slot = slots[index]
+    for prev in reversed(slots[:index]):
+        if prev.sent != slot.sent:
+            break
+        if prev.det.key and accept(prev.det.key):
+            return prev.det
+    return None
+
+
+def _lead(text: str, offset: int, slot: _Slot) -> dict | None:
+    """`NAME等N个项目`: the lead names before 等 and the noun after the count."""
+    if not slot.before.endswith("等") or slot.det.unit not in ("个", "项"):
+        return None
+    m = LEAD_AFTER_RE.match(slot.after)
+    if not m:
+        return None
+    names_text = slot.before[:-1]
+    start = slot.before_start
+    head = re.match(r"^(?:其中[,，]?\s*)", names_text)
+    if head:
+        start += head.end()
+        names_text = names_text[head.end():]
+    owner = None
+    reg = names_text.rfind("已注册")
+    if reg >= 0:
+        owner = (offset + start, offset + start + reg)
+        start += reg + 3
+        names_text = names_text[reg + 3:]
+    names = [n for n in re.split(r"、", names_text) if n.strip()]
+    if not names or len(names_text) > 60:
+        return None
+    return {"start": offset + start, "end": offset + slot.before_start + len(slot.before),
+            "names": names, "noun": m.group(1), "owner": owner}
+
+
+def _child(text: str, slots: list[_Slot], index: int, catalogue: Catalogue) -> tuple[str, float] | None:
+    slot = slots[index]
+    before = FILLER_RE.sub("", slot.before)
+    for pattern, suffixes in CHILDREN:
+        if not pattern.search(before):
+            continue
+        if suffixes[0] == ".investment":
+            project = _project_after(slot, catalogue)
+            if project is not None:
+                return f"build.project.total_investment[{project}]", 0.9
+        for prev in reversed(slots[:index]):
+            if prev.sent != slot.sent or not prev.det.key:
+                continue
+            base = prev.det.key
+            for suffix in suffixes:
+                for parent in (base, base.rsplit(".", 1)[0]):
+                    candidate = f"{parent}{suffix}"
+                    if candidate != base and keys.known(candidate) and keys.compatible(
+                            slot.det.unit, keys.unit_of(candidate) or ""):
+                        return candidate, prev.det.confidence * 0.95
+    return None
+
+
+def _project_after(slot: _Slot, catalogue: Catalogue) -> str | None:
+    hits = find_names(slot.after[:40], catalogue.pairs("project"))
+    if hits and hits[0].start <= 2:
+        return hits[0].code
+    return None
+
+
+# -- the synonym table ------------------------------------------------------------------------------------
+
+
+def _score_cues(before: str, after: str, context: str, unit: str, catalogue: Catalogue, *, max_gap: int = 14,
+                slot: _Slot | None = None, text: str = "") -> list[tuple[float, str, float]]:
+    """Candidate keys, best first: (score, key, confidence)."""
+    best: dict[str, tuple[float, float]] = {}
+    sides: dict[str, set[str]] = {}
+    for cue in CUES:
+        if cue.context is not None and not cue.context.search(context):
+            continue
+        if cue.side == "B":
+            last = None
+            for m in cue.pattern.finditer(before):
+                last = m
+            if last is None or not last.group(0):
+                continue
+            gap = len(before) - last.end()
+            if gap > max_gap:
+                continue
+            score = len(last.group(0)) - 0.35 * gap
+        else:
+            m = cue.pattern.search(after[:18])
+            if m is None or not m.group(0):
+                continue
+            score = len(m.group(0)) - 0.35 * m.start()
+        key = cue.key
+        key_unit = keys.unit_of(key)
+        if key_unit is None:
+            continue
+        if unit and not keys.compatible(unit, key_unit):
+            continue
+        if unit and unit == key_unit:
+            score += 1.0
+        if cue.context is not None:
+            score += 0.5
+        sides.setdefault(key, set()).add(cue.side)
+        if key not in best or score > best[key][0]:
+            best[key] = (score, score)
+    out = []
+    for key, (score, _s) in best.items():
+        if len(sides[key]) == 2:
+            score += 1.5
+        conf = min(0.97, 0.5 + 0.07 * score)
+        out.append((score, key, conf))
+    out.sort(key=lambda t: (-t[0], t[1]))
+    if slot is not None:
+        return [r for r in (_with_params(t, slot, text, catalogue) for t in out) if r is not None]
+    return [t for t in out if "{" not in t[1]]
+
+
+def _with_params(candidate: tuple[float, str, float], slot: _Slot, text: str,
+                 catalogue: Catalogue) -> tuple[float, str, float] | None:
+    score, key, conf = candidate
+    holders = keys.PLACEHOLDER_RE.findall(key)
+    if not holders:
+        return candidate
+    name = holders[0]
+    value, sure = _param(name, slot, text, catalogue)
+    if value is None:
+        slot.det.note = f"无法确定“{key}”中的{_PARAM_NAMES.get(name, name)}"
+        return None
+    return score, keys.PLACEHOLDER_RE.sub(value, key, count=1), conf * (1.0 if sure else 0.9)
+
+
+_PARAM_NAMES = {"platform": "平台", "project": "项目", "package": "扶持方案", "programme": "人才工程", "title": "荣誉称号"}
+
+
+def _param(name: str, slot: _Slot, text: str, catalogue: Catalogue) -> tuple[str | None, bool]:
+    """The parameter of a key from the names near the figure: (value, found unmasked)."""
+    sent_start, sent_end = slot.sent
+    before = text[sent_start:slot.s]
+    if name in ("platform", "package"):
+        window = before if name == "platform" else text[:slot.s]
+        hits = find_names(window, catalogue.pairs(name))
+        if not hits and name == "platform":
+            hits = find_names(text[max(0, slot.s - 120):slot.s], catalogue.pairs(name))
+        if hits:
+            return hits[-1].code, not hits[-1].masked
+        return None, False
+    if name == "project":
+        hits = find_names(text[sent_start:sent_end], catalogue.pairs("project"))
+        if hits:
+            after = [h for h in hits if h.start >= slot.e - sent_start]
+            hit = after[0] if after and slot.det.extra.get("lead") is None and _after_first(slot) else hits[-1]
+            return hit.code, not hit.masked
+        return None, False
+    if name == "programme":
+        hits = find_names(before, catalogue.pairs("programme"), masked=False)
+        if hits:
+            return hits[-1].code, True
+        m = _last(PROGRAMME_RE, before)
+        if m is not None:
+            return re.sub(r"^[^市]{0,3}市", "", m.group(0)), False
+        return None, False
+    if name == "title":
+        hits = find_names(before, catalogue.pairs("title"), masked=False)
+        if hits:
+            return hits[-1].code, True
+        m = _last(TITLE_RE, before)
+        if m is not None:
+            return m.group(0), False
+        return None, False
+    return None, False
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007  (the last match is wanted)
+        pass
+    return found
+
+
+def _after_first(slot: _Slot) -> bool:
+    """占地X亩、总建筑面积约X万平方米的…项目: the project is named after the figures."""
+    return bool(re.search(r"的", slot.after[:3])) or "、" in slot.after[:2] or slot.before.startswith(("占地", "总投资"))
+
+
+# -- sentence-level adjustments ------------------------------------------------------------------------------
+
+
+def _post(text: str, slots: list[_Slot], index: int, catalogue: Catalogue) -> None:
+    slot = slots[index]
+    det = slot.det
+    if not det.key:
+        return
+    sentence_before = text[slot.sent[0]:slot.s]
+    # 宁波市外 / 余姚市外: the prefecture or the county
+    if det.key == "invest.domestic_outside_prefecture":
+        name = slot.before[:slot.before.find("市外")] if "市外" in slot.before else ""
+        earlier = [p.det.key for p in slots[:index] if p.sent == slot.sent]
+        if (catalogue.county and name.endswith(catalogue.county)) or (
+                not (catalogue.city and name.endswith(catalogue.city))
+                and "invest.domestic_outside_prefecture" in earlier):
+            det.key = "invest.domestic_outside_county"
+    # 预计全年入库项目
+    if det.key == "econ.fai_projects" and ESTIMATE_RE.search(sentence_before):
+        det.key = "econ.fai_projects.estimate"
+    # 力争实现…: next year's targets
+    if TARGET_RE.search(sentence_before) and not det.key.startswith("plan."):
+        target = f"plan.target[{det.key}]"
+        if keys.known(target):
+            det.key = target
+            det.confidence = round(det.confidence * 0.95, 2)
+    # 其中，中美(硅谷)创新中心已注册…等5个项目: the platform's name is platform.intl_top
+    lead = det.extra.get("lead")
+    if lead and det.key in LEAD_NAMES:
+        det.extra["lead_names_key"] = LEAD_NAMES[det.key]
+    else:
+        det.extra.pop("lead", None)
+    # …项目和…项目两只政府专项债: the bonds' names
+    if det.key == "finance.special_bonds_approved":
+        names = slot.before.strip()
+        if names.endswith("项目") or "项目和" in names:
+            det.extra["names_span"] = (det.start - len(slot.before), det.start)
+            det.extra["names_key"] = "finance.special_bonds_approved.names"

@@ -1,0 +1,87 @@
+"""What the learner asks of the indicator registry: does a key exist, what is its display unit, and
+which units a figure written in the text may be quoted with."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from parkledger.reports.learning.detection import COUNT_UNITS
+
+__all__ = ["known", "unit_of", "family", "compatible", "kind_of", "indicator_choices", "PLACEHOLDER_RE"]
+
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+_TARGET_RE = re.compile(r"^plan\.(?:target|target_current|progress)\[(.+)\]$")
+
+_FAMILIES = {
+    "亿元": "money", "万元": "money", "元": "money", "千元": "money", "亿": "money",
+    "亿美元": "usd", "万美元": "usd", "%": "pct", "％": "pct", "个百分点": "pp", "百分点": "pp",
+    "亩": "area", "万亩": "area", "公顷": "area", "平方米": "area", "万平方米": "area", "平方公里": "area",
+    "万粒": "万粒", "万尾": "万尾", "万": "万",
+}
+
+
+def family(unit: str) -> str:
+    if unit in _FAMILIES:
+        return _FAMILIES[unit]
+    if unit in COUNT_UNITS or unit in ("只", "大"):
+        return "count"
+    return unit
+
+
+@lru_cache(maxsize=4096)
+def _resolved_unit(key: str) -> str | None:
+    from parkledger.indicators.registry import resolve
+
+    try:
+        ind, _param = resolve(key)
+    except KeyError:
+        return None
+    return ind.unit
+
+
+def unit_of(key: str) -> str | None:
+    """The display unit of a key (a placeholder stands for any parameter); None for an unknown key."""
+    key = PLACEHOLDER_RE.sub("X", key)
+    m = _TARGET_RE.match(key)
+    if m:
+        if _resolved_unit(key) is None:
+            return None
+        inner = unit_of(m.group(1))
+        return "%" if key.startswith("plan.progress") else inner
+    return _resolved_unit(key)
+
+
+def known(key: str) -> bool:
+    return unit_of(key) is not None
+
+
+def compatible(text_unit: str, key_unit: str) -> bool:
+    """May a figure written with `text_unit` be quoted from a key of `key_unit`?"""
+    if not text_unit:
+        return True
+    if not key_unit or key_unit == "—":
+        return False
+    return family(text_unit) == family(key_unit)
+
+
+def kind_of(key: str, unit: str) -> str:
+    """level, yoy, share, rate, count or target."""
+    if key.startswith("plan.target"):
+        return "target"
+    if key.endswith(".yoy"):
+        return "yoy"
+    if key.endswith(".share") or "比重" in key:
+        return "share"
+    if unit in ("%", "％") or key.endswith("_rate") or key.startswith("plan.progress"):
+        return "rate"
+    if family(unit) == "count":
+        return "count"
+    return "level"
+
+
+def indicator_choices() -> list[tuple[str, str, str]]:
+    """(key, Chinese name, unit) of every indicator, parameterised keys with their placeholder, for the
+    review page's searchable list."""
+    from parkledger.indicators.registry import all_indicators
+
+    return [(ind.key, ind.name, ind.unit) for ind in all_indicators()]
