@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import CaseMixin, Enterprise, EnterpriseMonth, LedgerModel, Park, ParkMonth
+from parkledger.dataio.cells import format_decimal
 from parkledger.governance.models import PETITION_CONCLUDE_DAYS, Hazard, Petition
 from parkledger.investment.models import InvestmentProject
 from parkledger.lib.periods import Period, month_key
@@ -439,7 +440,7 @@ def enterprise_returns(uscc: str, qs: QuerySet | None = None) -> list[Enterprise
 def returns_chart(returns: list[EnterpriseMonth], labels: dict[str, str]) -> dict:
     """Line-chart data (万元) of output, revenue and tax by month."""
     def values(attr: str) -> list[str | None]:
-        return [None if getattr(r, attr) is None else str(getattr(r, attr).normalize()) for r in returns]
+        return [None if getattr(r, attr) is None else format_decimal(getattr(r, attr)) for r in returns]
 
     return {
         "months": [r.month for r in returns],

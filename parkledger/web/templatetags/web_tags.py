@@ -64,3 +64,16 @@ def sort_link(request, field_name: str, label) -> str:
 def verbose_name_plural(model) -> str:
     """A model's plural name (templates cannot read `_meta`)."""
     return model._meta.verbose_name_plural
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A decimal without trailing zeros or exponent (`100.0000` → `100`)."""
+    from parkledger.dataio.cells import format_decimal
+
+    if value is None or value == "":
+        return ""
+    try:
+        return format_decimal(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)

@@ -55,8 +55,11 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     em_fields = [EnterpriseMonth._meta.get_field(n) for n in
                  ("month", "above_scale", "output_value", "value_added", "revenue", "tax", "energy_tce", "employees")]
     return_rows = [[cell_text(r, f) for f in em_fields] for r in reversed(returns[-24:])]
+    grades = next(s["rows"] for s in sections if s["kind"] == "permu_evaluation")
     context = {
         "ent": ent, "chart": returns_chart(returns, labels), "returns_count": len(returns),
-        "em_fields": em_fields, "return_rows": return_rows, "sections": sections,
+        "em_fields": em_fields, "return_rows": return_rows,
+        "sections": [s for s in sections if s["rows"]], "empty_sections": [s for s in sections if not s["rows"]],
+        "grades": sorted((row["obj"] for row in grades), key=lambda g: g.year),
     }
     return render_page(request, "web/enterprise.html", context, nav="enterprises")

@@ -160,7 +160,7 @@ def _save(form, request: HttpRequest, kind: str) -> LedgerModel | None:
     obj = form.instance
     action = "change" if obj.pk else "add"
     if not access.can_record(request.user, obj, action):
-        form.add_error(None, _("无权在该园区%(action)s此类记录") % {"action": _("修改") if obj.pk else _("新增")})
+        form.add_error(None, _("无权在该园区修改此类记录") if obj.pk else _("无权在该园区新增此类记录"))
         return None
     try:
         with transaction.atomic():
