@@ -161,6 +161,9 @@ PARK_YEAR = {
 # Monthly profile of investment (slow start of the year, a year-end push) and of revenue.
 INVESTMENT_SEASON = (0.55, 0.45, 0.95, 1.0, 1.05, 1.15, 1.0, 0.95, 1.1, 1.05, 1.1, 1.65)
 REVENUE_SEASON = (1.35, 0.7, 0.95, 1.05, 1.2, 0.9, 1.1, 0.85, 0.9, 1.0, 1.05, 0.95)
+# Revenues and capital inflows follow the revenue profile; spending and investment the investment one.
+_REVENUE_KEYS = ("fiscal_revenue_total", "general_budget_revenue", "fdi_actual",
+                 "domestic_capital_outside_prefecture", "domestic_capital_outside_county", "zhejiang_merchant_capital")
 
 
 def _park_months(ctx: BuildContext) -> list[ParkMonth]:
@@ -179,10 +182,7 @@ def _park_months(ctx: BuildContext) -> list[ParkMonth]:
             for month in range(1, 13):
                 values = {}
                 for key, per_year in levels.items():
-                    season = INVESTMENT_SEASON if key in (
-                        "fixed_asset_investment", "industrial_investment") else REVENUE_SEASON
-                    if key in ("fiscal_expenditure_total", "general_budget_expenditure"):
-                        season = INVESTMENT_SEASON
+                    season = REVENUE_SEASON if key in _REVENUE_KEYS else INVESTMENT_SEASON
                     shock = 0.6 if (year, month) in ((2020, 2), (2020, 3)) else 1.0
                     values[key] = per_year[year] / 12 * season[month - 1] * shock * rng.uniform(0.9, 1.1)
                 # Keep the sub-totals consistent with their totals month by month.
