@@ -333,9 +333,16 @@ def _score_cues(before: str, after: str, context: str, unit: str, catalogue: Cat
         conf = min(0.97, 0.5 + 0.07 * score)
         out.append((score, key, conf))
     out.sort(key=lambda t: (-t[0], t[1]))
-    if slot is not None:
-        return [r for r in (_with_params(t, slot, text, catalogue) for t in out) if r is not None]
-    return [t for t in out if "{" not in t[1]]
+    if slot is None:
+        return [t for t in out if "{" not in t[1]]
+    resolved = []
+    for candidate in out:
+        found = _with_params(candidate, slot, text, catalogue)
+        if found is None and not resolved:
+            return []  # the best reading names something this park's names cannot tell: leave it unbound
+        if found is not None:
+            resolved.append(found)
+    return resolved
 
 
 def _with_params(candidate: tuple[float, str, float], slot: _Slot, text: str,

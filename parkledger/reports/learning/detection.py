@@ -185,9 +185,6 @@ def detect_paragraph(text: str, *, offset: int = 0, paragraph: int = 0) -> list[
         s, e = m.span()
         core = m.group(0)
         masked = is_masked(core)
-        if masked and not any(c.isdigit() or c in "*＊_＿" for c in core) and core.strip("XxＸｘ") == "" \
-                and len(core) > 3:
-            continue  # a run like XXXXX is a placeholder word, not a figure
         if in_date(s, e):
             continue
         before, after = text[:s], text[e:]

@@ -52,6 +52,18 @@ class Catalogue:
             return [(n, n) for n in self.titles]
         raise ValueError(what)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Catalogue:
+        """A catalogue from its JSON form (`dataclasses.asdict`)."""
+        return cls(
+            park_code=data.get("park_code", ""), park_name=data.get("park_name", ""),
+            short_name=data.get("short_name", ""), city=data.get("city", ""), county=data.get("county", ""),
+            platforms=tuple(tuple(p) for p in data.get("platforms", ())),
+            projects=tuple(tuple(p) for p in data.get("projects", ())),
+            packages=tuple(tuple(p) for p in data.get("packages", ())),
+            programmes=tuple(data.get("programmes", ())), titles=tuple(data.get("titles", ())),
+        )
+
     def platform_kind(self, code: str) -> str:
         return next((k for c, _n, k in self.platforms if c == code), "")
 
