@@ -325,6 +325,14 @@ def import_path(
     return _run(sheets, errors, park=park, dry_run=dry_run, user=user, progress=progress, source=target.name)
 
 
+def _size_text(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):g}MB"
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):g}KB"
+    return _("%(n)d字节") % {"n": size}
+
+
 def _safe_filename(filename: str) -> str:
     name = Path(str(filename).replace("\\", "/")).name
     name = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", name).lstrip(".")
@@ -351,7 +359,7 @@ def import_upload(
                 size += len(chunk)
                 if size > limit:
                     return ImportResult(issues=[ImportIssue(name, None, "", _(
-                        "文件超过%(mb)dMB，请拆分后分批导入") % {"mb": limit >> 20})], source=name)
+                        "文件超过%(size)s，请拆分后分批导入") % {"size": _size_text(limit)})], source=name)
                 out.write(chunk)
         return import_path(target, park=park, dry_run=dry_run, user=user)
 

@@ -48,7 +48,7 @@ REQUIRED = "必填项，不能为空"
 class Row:
     """A data row: its spreadsheet row number, its values (model field order) and its state."""
 
-    __slots__ = ("number", "values", "bad", "blocked", "instance", "existing", "key", "cells")
+    __slots__ = ("number", "values", "bad", "blocked", "instance", "existing", "key", "failed")
 
     def __init__(self, number: int, values: list[Any]) -> None:
         self.number = number
@@ -58,6 +58,7 @@ class Row:
         self.instance: LedgerModel | None = None
         self.existing: tuple | None = None  # (pk, stored values…) when the record exists
         self.key: tuple | None = None
+        self.failed: set[int] | None = None  # positions whose cell could not be read
 
     @property
     def ok(self) -> bool:
@@ -215,6 +216,7 @@ class KindImport:
                     values[position] = convert(cells[index])
                 except CellError as exc:
                     row.bad = True
+                    row.failed = {*(row.failed or ()), position}
                     issue(number, header, str(exc), order=index)
             if ncells > width:
                 for index in range(width, ncells):
@@ -428,14 +430,11 @@ class KindImport:
                     continue
                 earlier = first_seen.setdefault(key, row.number)
                 if earlier != row.number:
-                    if self.generated_code and names == ("code",) and "code" not in self.present_codes():
-                        reason = _("与第%(n)d行内容完全相同（重复的行）") % {"n": earlier}
+                    if self.generated_code and names == ("code",) and "code" not in self.present:
+                        self.row_error(row, None, _("与第%(n)d行内容完全相同（重复的行）") % {"n": earlier})
                     else:
-                        reason = _("与第%(n)d行重复（%(labels)s相同）") % {"n": earlier, "labels": labels}
-                    self.row_error(row, names[0], reason)
-
-    def present_codes(self) -> set[str]:
-        return {"code"} if "code" in self.present else set()
+                        self.row_error(row, names[0], _("与第%(n)d行重复（%(labels)s相同）") % {
+                            "n": earlier, "labels": labels})
 
     def needs_instances(self) -> bool:
         """Rows become model instances only when something reads them as such."""
@@ -451,10 +450,13 @@ class KindImport:
             if required or runner:
                 checks.append((fld.name, pos, required, runner))
         for row in self.rows:
-            if row.bad:
+            if row.bad and not row.failed:
                 continue
             values = row.values
+            failed = row.failed or ()
             for name, pos, required, runner in checks:
+                if pos in failed:
+                    continue  # already reported: the cell could not be read
                 value = values[pos]
                 if value is None or value == "":
                     if required:
