@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.urls import path
 
 from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers, reports
+from parkledger.web.views import learn as learn_views
 
 app_name = "web"
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("reports/templates/preview/", reports.template_preview, name="report_template_preview"),
     path("reports/templates/<int:pk>/", reports.template_edit, name="report_template"),
     path("reports/templates/versions/<int:pk>/", reports.template_version_text, name="report_template_version"),
+    path("reports/learn/", learn_views.learn_page, name="report_learn"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures/explain/", figures.figure_explain, name="figure_explain"),
 ]

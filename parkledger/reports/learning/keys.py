@@ -79,9 +79,36 @@ def kind_of(key: str, unit: str) -> str:
     return "level"
 
 
-def indicator_choices() -> list[tuple[str, str, str]]:
-    """(key, Chinese name, unit) of every indicator, parameterised keys with their placeholder, for the
-    review page's searchable list."""
+def indicator_choices(catalogue=None) -> list[tuple[str, str, str]]:
+    """(key, Chinese name, unit) of every indicator for the review page's searchable list: plain keys,
+    parameterised keys expanded with the park's codes and names, and next year's targets."""
     from parkledger.indicators.registry import all_indicators
 
-    return [(ind.key, ind.name, ind.unit) for ind in all_indicators()]
+    params: dict[str, list[tuple[str, str]]] = {}
+    if catalogue is not None:
+        params = {
+            "platform.count": [("intl_center", "国际创新中心"), ("cee_base", "中东欧创新基地"), ("enclave", "飞地")],
+            "talent.applications": [(n, n) for n in catalogue.programmes],
+            "talent.honours": [(n, n) for n in catalogue.titles],
+        }
+        for prefix, what in (("platform.", "platform"), ("build.project.", "project"), ("finance.package.", "package")):
+            params[prefix] = catalogue.pairs(what)
+    out: list[tuple[str, str, str]] = []
+    plain: list[tuple[str, str, str]] = []
+    for ind in all_indicators():
+        if not ind.parameterised:
+            out.append((ind.key, ind.name, ind.unit))
+            plain.append((ind.key, ind.name, ind.unit))
+            continue
+        prefix = ind.prefix
+        values = params.get(prefix) or next((v for p, v in params.items() if p.endswith(".") and
+                                             prefix.startswith(p)), None)
+        if prefix.startswith("plan."):
+            continue
+        if values:
+            out += [(ind.key_for(code), f"{ind.name}（{name}）", ind.unit) for code, name in values]
+        else:
+            out.append((ind.key, ind.name, ind.unit))
+    out += [(f"plan.target[{k}]", f"{name}目标（下一年）", unit) for k, name, unit in plain
+            if not k.startswith("plan.") and unit and unit != "—"]
+    return out

@@ -48,6 +48,7 @@ class LearnResult:
     template: str
     notes: list[str] = field(default_factory=list)
     catalogue: Catalogue = EMPTY
+    errors: list[str] = field(default_factory=list)
 
     @property
     def figures(self) -> list[Detection]:
@@ -63,6 +64,22 @@ class LearnResult:
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(d.cls for d in self.detections))
+
+    def segments(self) -> list[list[tuple[str, Detection | None]]]:
+        """Each kept paragraph as runs of plain text and detections (for showing the document)."""
+        out = []
+        for p in self.paragraphs:
+            runs: list[tuple[str, Detection | None]] = []
+            pos = p.start
+            for det in (d for d in self.detections if p.start <= d.start < p.end):
+                if det.start > pos:
+                    runs.append((self.source.text[pos:det.start], None))
+                runs.append((self.source.text[det.start:det.end], det))
+                pos = det.end
+            if pos < p.end:
+                runs.append((self.source.text[pos:p.end], None))
+            out.append(runs)
+        return out
 
 
 def _body_paragraphs(source: SourceDocument) -> tuple[list[SourceParagraph], list[SourceParagraph]]:
@@ -162,6 +179,7 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
             for det in found:
                 if det.cls == "figure" and det.start in overrides:
                     wanted = overrides[det.start]
+                    det.extra["learnt_key"] = det.key
                     if not wanted:
                         det.key, det.confidence, det.note = None, 0.0, "已取消绑定"
                         continue
@@ -169,6 +187,7 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
                         det.key = check_override(det, wanted)
                     except BindingError as exc:
                         errors.append(str(exc))
+                        det.extra.pop("learnt_key", None)
                         continue
                     det.confidence, det.note = 1.0, "已人工确认"
                     det.kind = keys.kind_of(det.key, det.unit)
@@ -179,7 +198,7 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
         _periods(p, found, period)
         detections += found
         per_paragraph.append(found)
-    notes: list[str] = list(errors)
+    notes: list[str] = []
     rendered = []
     for p, found in zip(kept, per_paragraph, strict=True):
         edits, paragraph_notes = paragraph_edits(p, found, catalogue=catalogue, year=year, period_label=period,
@@ -188,7 +207,8 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
         rendered.append(render_paragraph(p, edits))
     template = write_template(kept, rendered, source_name=source.name, notes=notes)
     return LearnResult(source=source, detections=detections, paragraphs=kept, dropped=dropped, year=year,
-                       period_label=period, template=template, notes=notes, catalogue=catalogue)
+                       period_label=period, template=template, notes=notes, catalogue=catalogue,
+                       errors=errors)
 
 
 def _unbound_kind(det: Detection) -> str:
