@@ -320,7 +320,9 @@ def _generic_projects(ctx: BuildContext) -> list[InvestmentProject]:
             contacted = submitted - timedelta(days=rng.randint(30, 240))
             reviewed = submitted + timedelta(days=rng.randint(10, (signed - submitted).days))
             planned = signed + timedelta(days=rng.randint(45, 200))
-            total = min(GENERIC_INVESTMENT_CAP - 1, max(800.0, rng.lognormvariate(math.log(9000), 0.7)))
+            total = max(800.0, rng.lognormvariate(math.log(9000), 0.7))
+            if total >= GENERIC_INVESTMENT_CAP:
+                total = rng.uniform(15000, GENERIC_INVESTMENT_CAP - 1)
             source = rng.choices(("local", "domestic_outside", "foreign"), (40, 45, 15))[0]
             country, platform = "CN", None
             if source == "foreign":
@@ -359,7 +361,7 @@ def _generic_projects(ctx: BuildContext) -> list[InvestmentProject]:
             rows.append(InvestmentProject(
                 code=ctx.next_code(f"IP-{year}"), name=project_name(rng, industry), park_id=ctx.spec.code,
                 industry_code=industry.code,
-                total_investment=money(min(GENERIC_INVESTMENT_CAP - 1, rng.uniform(3000, 40000))),
+                total_investment=money(rng.uniform(3000, GENERIC_INVESTMENT_CAP - 1)),
                 capital_source="domestic_outside", contacted_on=contacted,
                 terminated_on=contacted + timedelta(days=rng.randint(30, 90)),
             ))

@@ -73,12 +73,22 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + given
 
 
+# Plausible annual capacities by unit (a 万吨 plant is not a 万件 workshop).
+_AMOUNTS: dict[str, tuple[int, ...]] = {
+    "万件": (20, 30, 50, 60, 80, 100, 120, 150, 200, 300, 500),
+    "万吨": (1, 2, 3, 5, 8, 10, 15, 20),
+    "GWh": (2, 3, 5, 8, 10, 20),
+    "吨": (50, 100, 200, 300, 500, 1000, 2000),
+    "套": (500, 800, 1000, 2000, 3000, 5000),
+}
+
+
 def project_name(rng: random.Random, industry: Industry) -> str:
     """A project name in the style reports quote, e.g. 年产500万件汽车传感器生产项目."""
     product = rng.choice(industry.products)
     form = rng.random()
     if form < 0.55:
-        amount = rng.choice((2, 3, 5, 8, 10, 12, 15, 20, 30, 50, 60, 80, 100, 120, 150, 200, 300, 500))
+        amount = rng.choice(_AMOUNTS.get(industry.unit, _AMOUNTS["万件"]))
         tail = rng.choice(("生产项目", "研发生产项目", "智能制造项目", "扩建项目"))
         return f"年产{amount}{industry.unit}{product}{tail}"
     if form < 0.8:
