@@ -34,9 +34,9 @@ def build_plans(ctx: BuildContext) -> dict[str, list]:
             targets.append(Target(park_id=park, year=y, indicator=key, value=value.quantize(Decimal("0.01"))))
     estimates = [
         Estimate(park_id=park, month=f"{year}-06", indicator="econ.fai_projects",
-                 value=(Decimal(24) * factor).to_integral_value(), note="预计全年入库项目"),
+                 value=(Decimal(27) * factor).to_integral_value(), note="预计全年入库项目"),
         Estimate(park_id=park, month=f"{year}-09", indicator="econ.fai_projects",
-                 value=(Decimal(26) * factor).to_integral_value(), note="预计全年入库项目累计"),
+                 value=(Decimal(29) * factor).to_integral_value(), note="预计全年入库项目累计"),
     ]
     manual = [
         ManualFigure(park_id=park, month=f"{year}-03", indicator="build.basic_farmland_area",
