@@ -11,18 +11,31 @@
   the importing user (or None) once a (non dry-run) import has been committed. Example: the
   audit log records what an import changed.
 
-Both work as decorators, and are usually called from an `AppConfig.ready()`. Tests use
-`registered(...)` to add a hook for the duration of a `with` block.
+- `register_rows_check(func)`: the batch form of a row check, for checks that would otherwise
+  query the database per row: `func(model, changes)` is called once per kind with a list of
+  `RowChange` (instance, is_new, `before` = the stored values by attname, `park` = the row's
+  park code as the importer resolved it, sheet and row number); `change.reject(reason, field)`
+  refuses a row.
+- `register_rows_written(func)`: `func(model, changes)` is called once per kind right after its
+  rows were written, inside the import's transaction (what it writes is rolled back with a
+  failed import). Example: the audit log's entry per changed record, written in bulk.
+
+All work as decorators, and are usually called from an `AppConfig.ready()`. Tests use
+`registered(...)` to add a hook for the duration of a `with` block. A hook is called for
+every row of every import: keep it free of per-row queries (the batch forms exist for that).
 """
 from __future__ import annotations
 
 __all__ = [
     "RowCheck", "AfterImport", "register_row_check", "register_after_import",
     "row_checks", "after_import_hooks", "registered", "suspended",
+    "RowChange", "register_rows_check", "register_rows_written", "rows_checks", "rows_written_hooks",
+    "batch_hooks_active",
 ]
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 RowCheck = Callable[[type, Any, bool], None]
@@ -30,6 +43,52 @@ AfterImport = Callable[[Any, Any], None]
 
 _row_checks: list[RowCheck] = []
 _after_import: list[AfterImport] = []
+_rows_checks: list[Callable] = []
+_rows_written: list[Callable] = []
+
+
+@dataclass
+class RowChange:
+    """One imported row as a batch hook sees it."""
+
+    model: type
+    instance: Any  # unsaved instance with the row's values (stored values overlaid with the file's)
+    is_new: bool
+    before: dict[str, Any] | None  # the stored record's data values by attname; None for a new record
+    park: str | None  # the park the row belongs to (through its references)
+    sheet: str
+    row: int
+    rejections: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def reject(self, reason: str, field_name: str | None = None) -> None:
+        """Refuse the row: `reason` is shown under the field's column (or the row's)."""
+        self.rejections.append((str(reason), field_name))
+
+
+def register_rows_check(func: Callable) -> Callable:
+    """Add a batch check `func(model, changes)` (see the module docstring)."""
+    if func not in _rows_checks:
+        _rows_checks.append(func)
+    return func
+
+
+def register_rows_written(func: Callable) -> Callable:
+    """Add `func(model, changes)`, called after each kind's rows are written (see the module docstring)."""
+    if func not in _rows_written:
+        _rows_written.append(func)
+    return func
+
+
+def rows_checks() -> tuple[Callable, ...]:
+    return tuple(_rows_checks)
+
+
+def rows_written_hooks() -> tuple[Callable, ...]:
+    return tuple(_rows_written)
+
+
+def batch_hooks_active() -> bool:
+    return bool(_rows_checks or _rows_written)
 
 
 def register_row_check(func: RowCheck) -> RowCheck:
@@ -73,10 +132,12 @@ def registered(*, row_check: RowCheck | None = None, after_import: AfterImport |
 @contextmanager
 def suspended() -> Iterator[None]:
     """No hooks at all for the duration of a `with` block (to measure the importer alone)."""
-    saved = (_row_checks[:], _after_import[:])
-    _row_checks.clear()
-    _after_import.clear()
+    lists = (_row_checks, _after_import, _rows_checks, _rows_written)
+    saved = [items[:] for items in lists]
+    for items in lists:
+        items.clear()
     try:
         yield
     finally:
-        _row_checks[:], _after_import[:] = saved
+        for items, kept in zip(lists, saved, strict=True):
+            items[:] = kept

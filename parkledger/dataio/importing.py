@@ -174,7 +174,7 @@ class ImportContext:
     def prepare_park_lookups(self, plan: KindImport) -> None:
         """Before `check_parks`: the stored parks of every record the plan's rows refer to, in bulk."""
         path = plan.model.park_path
-        if not self.park or path in ("code", "park"):
+        if (not self.park and not hooks.batch_hooks_active()) or path in ("code", "park"):
             return
         if not path:
             by_model: dict[type, set] = {}

@@ -48,7 +48,7 @@ REQUIRED = "必填项，不能为空"
 class Row:
     """A data row: its spreadsheet row number, its values (model field order) and its state."""
 
-    __slots__ = ("number", "values", "bad", "blocked", "instance", "existing", "key", "failed")
+    __slots__ = ("number", "values", "bad", "blocked", "instance", "existing", "key", "failed", "before")
 
     def __init__(self, number: int, values: list[Any]) -> None:
         self.number = number
@@ -59,6 +59,7 @@ class Row:
         self.existing: tuple | None = None  # (pk, stored values…) when the record exists
         self.key: tuple | None = None
         self.failed: set[int] | None = None  # positions whose cell could not be read
+        self.before: dict[str, Any] | None = None  # stored data values (for batch hooks)
 
     @property
     def ok(self) -> bool:
@@ -259,9 +260,10 @@ class KindImport:
         rows = [row for row in self.rows if not row.bad and all(v not in (None, "") for v in row.key)]
         if not rows:
             return
+        wants_before = hooks.batch_hooks_active()
         absent = [
             fld for fld in self.data_fields
-            if fld.name not in self.present and fld.name not in self.model.natural_key_fields
+            if (wants_before or fld.name not in self.present) and fld.name not in self.model.natural_key_fields
         ]
         nk_names = [fld.attname for fld in self.nk_fields]
         fetch = [*nk_names, "pk", *(fld.attname for fld in absent)]
@@ -282,8 +284,13 @@ class KindImport:
             if record is None:
                 continue
             row.existing = record
-            for pos, value in zip(absent_positions, record[1: 1 + len(absent)], strict=True):
-                row.values[pos] = value
+            stored_values = record[1: 1 + len(absent)]
+            if wants_before:
+                row.before = dict(zip(nk_names, row.key, strict=True))
+                row.before.update((fld.attname, v) for fld, v in zip(absent, stored_values, strict=True))
+            for fld, pos, value in zip(absent, absent_positions, stored_values, strict=True):
+                if fld.name not in self.present:
+                    row.values[pos] = value
         self.stored_parks = {key: record[-1] for key, record in stored.items()} if park_path else {}
 
     def row_by(self, attname: str, value: Any) -> Row | None:
@@ -438,7 +445,8 @@ class KindImport:
 
     def needs_instances(self) -> bool:
         """Rows become model instances only when something reads them as such."""
-        return bool(self.model.date_order) or self.model.clean is not LedgerModel.clean or bool(hooks.row_checks())
+        return (bool(self.model.date_order) or self.model.clean is not LedgerModel.clean or bool(hooks.row_checks())
+                or hooks.batch_hooks_active())
 
     def validate_fields(self) -> None:
         """Required fields and each field's validators (before references: a malformed code says so)."""
@@ -508,6 +516,21 @@ class KindImport:
                     except ValidationError as exc:
                         self.validation_error(row, exc)
                         break
+        if hooks.rows_checks():
+            changes = self.changes()
+            for check in hooks.rows_checks():
+                check(model, [change for change, _row in changes])
+            for change, row in changes:
+                for reason, field_name in change.rejections:
+                    self.row_error(row, field_name, reason)
+
+    def changes(self) -> list[tuple[hooks.RowChange, Row]]:
+        """The good rows as batch hooks see them."""
+        return [
+            (hooks.RowChange(self.model, row.instance, row.existing is None, row.before, self.park_of_row(row),
+                             self.name, row.number), row)
+            for row in self.rows if row.ok and row.instance is not None
+        ]
 
     # -- 5. write --------------------------------------------------------------
     def write(self) -> None:
@@ -525,6 +548,10 @@ class KindImport:
         if not rows:
             return
         self.ctx.upsert(self, rows)
+        if hooks.rows_written_hooks() and not self.ctx.write_failed:
+            changes = [change for change, _row in self.changes()]
+            for hook in hooks.rows_written_hooks():
+                hook(self.model, changes)
 
     def upsert_sql(self) -> tuple[str, list[str]]:
         """The INSERT … ON CONFLICT statement of the kind and the attnames of its parameters."""

@@ -246,3 +246,35 @@ def test_an_upload_is_checked_for_size_and_type(parks):
         "enterprise.exe: 只能上传.xlsx工作簿或.csv文件"]
     png = import_upload(io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "../../etc/ledger.xlsx")
     assert png.issue_lines() == ["ledger.xlsx: 文件不是Excel工作簿（是PNG图片），请上传.xlsx或.csv文件"]
+
+
+def test_batch_hooks_see_each_kind_once_with_stored_values_and_parks(parks, tmp_path):
+    Enterprise.objects.create(uscc=U1, name="甲", park_id="ECO-CEE", registered_on=date(2020, 1, 1))
+    EnterpriseMonth.objects.create(uscc_id=U1, month="2022-01", output_value=Decimal("5"))
+    calls = []
+
+    def check(model, changes):
+        calls.append((model.kind_key, [(c.row, c.is_new, c.park, c.before and c.before["output_value"])
+                                       for c in changes]))
+        for change in changes:
+            if change.instance.month == "2022-02":
+                change.reject("2022-02已封账", "month")
+
+    written = []
+    d = tmp_path / "in"
+    write_csv(d, "enterprise_month", f"uscc,month,output_value\n{U1},2022-01,6\n{U1},2022-02,7\n")
+    hooks.register_rows_check(check)
+    try:
+        with hooks.registered():
+            refused = import_path(d)
+        hooks.register_rows_written(lambda model, changes: written.append([c.row for c in changes]))
+        write_csv(d, "enterprise_month", f"uscc,month,output_value\n{U1},2022-01,6\n")
+        accepted = import_path(d)
+    finally:
+        hooks._rows_checks.remove(check)
+        hooks._rows_written.clear()
+    assert refused.issue_lines() == ["enterprise_month, 3, month: 2022-02已封账"]
+    # One call per import and kind; the stored 2022-01 row had output 5; the park comes through the enterprise.
+    assert calls[0] == ("enterprise_month", [(2, False, "ECO-CEE", Decimal("5")), (3, True, "ECO-CEE", None)])
+    assert accepted.ok and written == [[2]]
+    assert EnterpriseMonth.objects.get(month="2022-01").output_value == Decimal("6")
