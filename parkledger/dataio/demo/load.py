@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import LedgerModel, Park
@@ -45,6 +45,7 @@ def load_demo(seed: int, scale: Scale, *, batch_size: int = BATCH_SIZE,
                 for batch in batched(rows[kind], batch_size):
                     model.objects.bulk_create(batch, batch_size=batch_size)
                     counts[kind] += len(batch)
+                    reset_queries()  # with DEBUG on, Django keeps every INSERT's text: memory would grow
                 if progress:
                     progress(spec.code, kind, counts[kind])
     return counts
