@@ -44,13 +44,13 @@ def test_login_and_dashboard_draws_its_charts(page, site):
 def test_switch_to_english_and_back(page, site):
     login(page, site)
     assert page.locator("nav.mainnav a").first.inner_text() == "首页"
-    page.select_option("[data-testid=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "en")
     assert page.locator("nav.mainnav a").first.inner_text() == "Home"
     assert "Ledgers" in page.locator("nav.mainnav").inner_text()
     shot(page, "dashboard-en")
-    page.select_option("[data-testid=language]", "zh-hans")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "zh-hans")
     assert page.locator("nav.mainnav a").first.inner_text() == "首页"
 
 
@@ -152,3 +152,39 @@ def test_generate_the_report_click_a_figure_and_download_word(page, site):
     assert page.locator("[data-testid=explain-total]").inner_text().startswith("17")
     assert page.locator("[data-testid=explain-records] tbody tr").count() == 17
     shot(page, "figure-explain")
+
+
+def test_edit_a_report_template_with_a_live_preview(page, site):
+    login(page, site, "/reports/templates/?park=ECO&period=2022-09")
+    page.fill("[data-testid=template-create] input[name=name]", "简版")
+    page.click("[data-testid=template-create] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    editor = page.locator("#id_text")
+    editor.fill('园区{{ park.short_name }}简报\n\n工业总产值{{ "econ.output" | yi }}。\n')
+    preview = page.locator("[data-testid=template-preview] [data-testid=report-html]")
+    expect(preview).to_contain_text("工业总产值1.70亿元")
+    editor.fill('第一行\n{{ "econ.output" | no_such_filter }}\n')
+    expect(page.locator("[data-testid=template-preview] [data-testid=report-error]")).to_contain_text("第2行")
+    shot(page, "report-template-error", full_page=False)
+    editor.fill('园区{{ park.short_name }}简报\n\n工业总产值{{ "econ.output" | yi }}。\n')
+    expect(preview).to_contain_text("工业总产值1.70亿元")
+    page.fill("input[name=note]", "简化")
+    page.click("[data-testid=template-save]")
+    page.wait_for_load_state("networkidle")
+    assert "v2" in page.locator("h1").inner_text()
+    shot(page, "report-template", full_page=False)
+
+
+def test_screenshots_of_the_other_pages(page, site):
+    login(page, site, "/figures/?park=ECO&period=2022-09")
+    expect(page.locator("[data-testid=chapter-economy]")).to_be_visible()
+    shot(page, "figures")
+    page.goto(f"{site}/ledgers/")
+    shot(page, "ledgers")
+    page.goto(f"{site}/import/")
+    shot(page, "import")
+    page.goto(f"{site}/ledgers/petition/")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    shot(page, "ledger-petition-phone")
+    assert page.js_errors == []

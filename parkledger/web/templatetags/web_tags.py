@@ -31,7 +31,8 @@ def nav_links(active: str, user=None) -> str:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append((url, "active" if key == active else "", label))
+        current = key == active or (key == "reports" and active == "learn")
+        items.append((url, "active" if current else "", label))
     return format_html_join("", '<a href="{}" class="{}">{}</a>', items)
 
 

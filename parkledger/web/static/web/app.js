@@ -36,7 +36,7 @@
   function funnelOption(stages) {
     return {
       animationDuration: 300,
-      color: ["#1d4f91", "#2f6db5", "#4a89c8", "#6fa5d8", "#96c0e6", "#c0daf1"],
+      color: ["#163d70", "#1d4f91", "#2a62a8", "#3a76bd", "#4f88c9", "#6699d1"],
       tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " / " + p.data.amount; } },
       series: [{
         type: "funnel", sort: "none", left: "8%", width: "84%", top: 8, bottom: 8, minSize: "18%", gap: 2,
