@@ -200,6 +200,7 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
     child = _child(text, slots, index, catalogue)
     if child is not None:
         _set(det, child[0], child[1])
+        det.extra["child"] = not child[0].startswith("build.project.")
         return
     # 4. the synonym table
     scored = _score_cues(before, slot.after, _context(text, slot), det.unit, catalogue, slot=slot, text=text)
