@@ -59,7 +59,7 @@ def test_separately_binds_in_order():
 
 
 def test_both_rates_equal_is_a_pair():
-    result = learn_text(TITLE + "累计调解纠纷49起，办结率、调解成功率均实现100%。", eco_catalogue())
+    result = learn_text(TITLE + "累计办结信访件163件，调解纠纷49起，办结率、调解成功率均实现100%。", eco_catalogue())
     rate = find(result, "100%")
     assert (rate.key, rate.extra["pair"]) == ("gov.petition_closure_rate", "gov.mediation_success_rate")
     assert '{{ rates("gov.petition_closure_rate", "gov.mediation_success_rate") }}' in result.template

@@ -30,6 +30,7 @@ def test_the_seeds_xs_are_classified_as_labelled_and_bound_right():
     ("demo-report.json", 0.98, 0.98, 0.97),
     ("handwritten-a.txt", 0.95, 0.95, 0.9),
     ("handwritten-b.txt", 0.95, 0.95, 0.9),
+    ("handwritten-c.txt", 0.95, 0.95, 0.9),
 ])
 def test_test_set(name, precision, recall, accuracy):
     _size, scores, _result, labels = measure(DATA, name)

@@ -3,8 +3,8 @@
 - `work-report-2022-seed.txt` with `seed-labels.tsv`: every X of the seed, labelled by hand;
 - `demo-report.json`: the demo park's report rendered from the default template, each figure labelled
   with the indicator key the renderer marked it with (`make_demo_data`);
-- `handwritten-a.txt`, `handwritten-b.txt`: report text written for the measurement, in other wording
-  and mask styles, labelled inline (`⟦156.38亿元|econ.above_scale_output⟧`).
+- `handwritten-a.txt`, `handwritten-b.txt`, `handwritten-c.txt`: report text written for the measurement,
+  in other wording and mask styles, labelled inline (`⟦156.38亿元|econ.above_scale_output⟧`).
 The seed and the demo report are learnt with the demo park's names (`eco-catalogue.json`), the
 hand-written ones without any.
 """
@@ -27,7 +27,8 @@ from parkledger.reports.learning.reading import read_bytes
 
 __all__ = ["DOCUMENTS", "measure", "measure_all", "make_demo_data", "seed_x_classes"]
 
-DOCUMENTS = ("work-report-2022-seed.txt", "demo-report.json", "handwritten-a.txt", "handwritten-b.txt")
+DOCUMENTS = ("work-report-2022-seed.txt", "demo-report.json", "handwritten-a.txt", "handwritten-b.txt",
+             "handwritten-c.txt")
 MASKS = set("XxＸｘ*＊_＿")
 
 

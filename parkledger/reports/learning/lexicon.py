@@ -100,7 +100,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("support.quality_award", "A", r"高质量发展(?:奖励)?企业", ""),
     ("support.quality_award", "B", r"高质量发展(?:奖励)?企业", ""),
     ("support.relief_total", "B", r"奖励或补助|留工红包|(?:扶持|纾困)(?:等)?(?:奖励|补助|资金)", ""),
-    ("support.service_requests", "B", r"受理(?:各类)?(?:业务|事项|办件)", ""),
+    ("support.service_requests", "B", r"受理(?:各类)?(?:业务|事项|办件)|受理(?:企业)?诉求", ""),
     # (三) 基础配套
     ("build.gov_projects", "B", r"政府投资项目", ""),
     ("build.gov_projects.invested", "B", r"完成年度投资", ""),
@@ -125,7 +125,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("safety.letter_rate", "B", r"(?:责任书)?签订率", ""),
     ("safety.insured", "B", r"投保(?:安全生产责任险)?(?:企业)?", ""),
     ("safety.inspections", "B", r"检查(?:各类)?企业", ""),
-    ("safety.hazards", "B", r"(?:发现|排查出?)(?:安全)?隐患", ""),
+    ("safety.hazards", "B", r"(?:发现|排查出?)(?:并整改)?(?:安全)?隐患|隐患", ""),
     ("safety.ordered", "A", r"企业限时(?:完成)?整改|家?企业整改", ""),
     ("safety.materials", "B", r"宣传资料|宣传册", ""),
     ("safety.messages", "B", r"短消息|短信", ""),
@@ -135,13 +135,14 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("env.odour_next_year", "A", r"企业的?提升改造", r"明年|下一年"),
     ("env.air_samples_per_month", "A", r"大气(?:质量)?(?:抽检|监测)", ""),
     ("env.water_compliance_rate", "B", r"水质达标率", ""),
-    ("env.violators", "B", r"查处(?:违规|违法)企业", ""),
+    ("env.violators", "B", r"查处(?:环境)?(?:违规|违法)企业", ""),
     ("env.violators.rectify", "B", r"责令整改", ""),
     ("env.violators.penalty", "B", r"行政处罚", ""),
     ("env.violators.closure", "B", r"关停|关闭", ""),
     ("gov.issues_rectified", "B", r"问题", r"整改"),
     ("gov.petitions_closed", "B", r"信访件|信访案件|办结信访", ""),
-    ("gov.petition_closure_rate", "B", r"(?:信访)?办结率", ""),
+    ("gov.petition_closure_rate", "B", r"信访(?:件)?办结率", ""),
+    ("gov.petition_closure_rate", "B", r"办结率", r"信访|来访|来信|投诉"),
     ("gov.disputes_mediated", "B", r"调解(?:各类|矛盾)?纠纷", ""),
     ("gov.mediation_success_rate", "B", r"调解成功率", ""),
     # (五) 改革创新与资金保障
@@ -161,6 +162,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("party.training", "B", r"培训(?:机关)?干部|干部培训", ""),
     ("party.unions", "B", r"(?:企业)?工会", ""),
     ("party.task_forces", "A", r"(?:工作)?专班", ""),
+    ("party.task_forces", "B", r"(?:工作|攻坚)?专班", ""),
     ("party.duty", "A", r"参加.{0,12}值守", ""),
 ]
 
