@@ -1,6 +1,6 @@
 """Import speed: enterprise_month rows (plus their enterprises) from CSV and from .xlsx, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/import.py [--rows 100000] [--db sqlite|postgres|both] [--months 36]
+    .venv/bin/python bench/import.py [--rows 100000] [--db sqlite|postgres|both] [--months 36] [--hooks]
 
 Generates the rows (valid 统一社会信用代码 via `make_uscc`, one `above_scale` flag per
 enterprise-year) as a CSV directory and as a workbook, then imports each into a fresh
@@ -8,7 +8,8 @@ database: a new SQLite file, and a PostgreSQL database of its own name on 127.0.
 (user postgres), created and dropped by this script. Each import runs in a child process
 (`parkledger.dataio.importing.import_path`, migrations done before the clock starts), first
 into the empty database (all rows created), then again (all rows updated). Prints rows per
-second with the data size.
+second with the data size. By default the importer is measured alone (hooks other apps
+register are suspended); `--hooks` keeps them, to see what they cost.
 """
 from __future__ import annotations
 
@@ -91,22 +92,28 @@ def make_data(rows: int, months: int, directory: Path) -> dict:
 # Child: one import into one database
 # ---------------------------------------------------------------------------
 
-def child(path: str) -> None:
+def child(path: str, with_hooks: bool) -> None:
     _setup_django()
+    from contextlib import nullcontext
+
     from django.core.management import call_command
 
+    from parkledger.dataio import hooks
     from parkledger.dataio.importing import import_path
 
     call_command("migrate", verbosity=0, interactive=False)
     results = []
     for attempt in ("create", "update"):
         started = time.perf_counter()
-        result = import_path(path)
+        cpu = time.process_time()
+        with nullcontext() if with_hooks else hooks.suspended():
+            result = import_path(path)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         if not result.ok:
             print(json.dumps({"error": result.issue_lines()[:10]}))
             return
-        results.append({"run": attempt, "seconds": elapsed, "rows": result.rows,
+        results.append({"run": attempt, "seconds": elapsed, "cpu": cpu, "rows": result.rows,
                         "created": result.created, "updated": result.updated})
     print(json.dumps(results))
 
@@ -118,7 +125,7 @@ def _pg(sql: str) -> None:
         conn.execute(sql)
 
 
-def run_one(db: str, source: str, tmp: Path) -> list[dict] | dict:
+def run_one(db: str, source: str, tmp: Path, with_hooks: bool) -> list[dict] | dict:
     env = dict(os.environ)
     if db == "sqlite":
         file = tmp / f"bench-{time.monotonic_ns()}.sqlite3"
@@ -128,7 +135,8 @@ def run_one(db: str, source: str, tmp: Path) -> list[dict] | dict:
         _pg(f'CREATE DATABASE "{PG_NAME}"')
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
     try:
-        out = subprocess.run([sys.executable, __file__, "--child", source], env=env, capture_output=True,
+        command = [sys.executable, __file__, "--child", source, *(["--hooks"] if with_hooks else [])]
+        out = subprocess.run(command, env=env, capture_output=True,
                              text=True, check=False, cwd=ROOT)
         if out.returncode:
             return {"error": out.stderr[-2000:]}
@@ -143,10 +151,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="enterprise_month rows (default 100000)")
     parser.add_argument("--months", type=int, default=36, help="months per enterprise (default 36)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--hooks", action="store_true", help="keep the hooks other apps register")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.hooks)
         return
     with tempfile.TemporaryDirectory(prefix="pl-bench-import-") as tmp_name:
         tmp = Path(tmp_name)
@@ -157,16 +166,20 @@ def main() -> None:
               f"+ 1 park = {total:,} rows; CSV {data['csv_bytes'] / 1e6:.1f} MB, "
               f"xlsx {data['xlsx_bytes'] / 1e6:.1f} MB (generated in {time.perf_counter() - started:.1f} s)")
         dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-        print(f"{'database':<10} {'format':<6} {'run':<7} {'seconds':>8} {'rows/s':>10}")
+        print(f"hooks of other apps: {'on' if args.hooks else 'suspended'}; load average before: "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'database':<10} {'format':<6} {'run':<7} {'seconds':>8} {'rows/s':>10} {'CPU s':>7} {'rows/CPU s':>11}")
         for db in dbs:
             for fmt in ("csv", "xlsx"):
-                outcome = run_one(db, data[fmt], tmp)
+                outcome = run_one(db, data[fmt], tmp, args.hooks)
                 if isinstance(outcome, dict):
                     print(f"{db:<10} {fmt:<6} FAILED: {outcome.get('error')}")
                     continue
                 for run in outcome:
                     rate = run["rows"] / run["seconds"]
-                    print(f"{db:<10} {fmt:<6} {run['run']:<7} {run['seconds']:>8.2f} {rate:>10,.0f}")
+                    cpu_rate = run["rows"] / run["cpu"]
+                    print(f"{db:<10} {fmt:<6} {run['run']:<7} {run['seconds']:>8.2f} {rate:>10,.0f} "
+                          f"{run['cpu']:>7.2f} {cpu_rate:>11,.0f}")
 
 
 if __name__ == "__main__":

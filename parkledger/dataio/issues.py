@@ -5,6 +5,8 @@ __all__ = ["ImportIssue", "IssueLog", "ImportResult", "MAX_REPORTED_ISSUES"]
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 MAX_REPORTED_ISSUES = 200  # issues kept in a result; the rest are only counted
 _MAX_COLLECTED = 20_000  # issues held while importing, before sorting and cutting
 
@@ -54,7 +56,7 @@ class IssueLog:
         """The first `limit` issues in order, and how many more there are."""
         seen: set[ImportIssue] = set()
         ordered = []
-        for *_, issue in sorted(self._items, key=lambda item: item[:3]):
+        for *_order, issue in sorted(self._items, key=lambda item: item[:3]):
             if issue not in seen:
                 seen.add(issue)
                 ordered.append(issue)
@@ -93,5 +95,5 @@ class ImportResult:
     def issue_lines(self) -> list[str]:
         lines = [str(issue) for issue in self.issues]
         if self.more_issues:
-            lines.append(f"……另有{self.more_issues}个错误未列出")
+            lines.append(_("……另有%(n)d个错误未列出") % {"n": self.more_issues})
         return lines

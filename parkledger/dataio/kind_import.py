@@ -42,7 +42,6 @@ from parkledger.dataio.sources import RawSheet, column_letter
 if TYPE_CHECKING:
     from parkledger.dataio.importing import ImportContext
 
-REQUIRED = "必填项，不能为空"
 
 
 class Row:
@@ -468,7 +467,7 @@ class KindImport:
                 value = values[pos]
                 if value is None or value == "":
                     if required:
-                        self.row_error(row, name, REQUIRED)
+                        self.row_error(row, name, _("必填项，不能为空"))
                     continue
                 if runner is not None:
                     try:

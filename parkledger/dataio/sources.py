@@ -28,6 +28,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB of XML is several million rows
 MAX_RATIO = 200  # real workbooks compress 5-30×; a bomb compresses about 1000×
@@ -84,7 +85,7 @@ def _decode_csv(data: bytes, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(name, "文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8（逗号分隔）”")
+        raise SourceError(name, _("文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8（逗号分隔）”"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -96,22 +97,22 @@ def _decode_csv(data: bytes, name: str) -> str:
             continue
         raise SourceError(
             name,
-            f"文件不是UTF-8编码（看来是{label}编码）：请在Excel中另存为“CSV UTF-8（逗号分隔）”，"
-            "或在WPS中另存时选择UTF-8编码",
+            _("文件不是UTF-8编码（看来是%(encoding)s编码）：请在Excel中另存为“CSV UTF-8（逗号分隔）”，"
+              "或在WPS中另存时选择UTF-8编码") % {"encoding": label},
         )
     raise SourceError(
-        name, f"文件不是UTF-8编码（第{utf8_error.start + 1}个字节无法识别），请另存为UTF-8编码的CSV"
+        name, _("文件不是UTF-8编码（第%(n)d个字节无法识别），请另存为UTF-8编码的CSV") % {"n": utf8_error.start + 1}
     )
 
 
 def read_csv_bytes(data: bytes, name: str) -> RawSheet:
     """One CSV file's bytes as a sheet named after the file (without `.csv`)."""
     if not data.strip():
-        raise SourceError(name, "文件是空的")
+        raise SourceError(name, _("文件是空的"))
     if data.startswith(b"PK\x03\x04"):
-        raise SourceError(name, "文件不是CSV文本（看来是Excel工作簿，请把扩展名改为.xlsx）")
+        raise SourceError(name, _("文件不是CSV文本（看来是Excel工作簿，请把扩展名改为.xlsx）"))
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(name, "文件不是CSV文本（含二进制内容）")
+        raise SourceError(name, _("文件不是CSV文本（含二进制内容）"))
     text = _decode_csv(data, name)
     sheet = RawSheet(name=Path(name).stem, source=name)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -121,7 +122,7 @@ def read_csv_bytes(data: bytes, name: str) -> RawSheet:
             if cells and not _blank(cells):
                 append((number, cells))
     except csv.Error as exc:
-        raise SourceError(name, f"CSV格式错误：{exc}") from None
+        raise SourceError(name, _("CSV格式错误：%(e)s") % {"e": exc}) from None
     return sheet
 
 
@@ -142,21 +143,21 @@ def _open_zip(data_path: Path, name: str) -> zipfile.ZipFile:
     with open(data_path, "rb") as fh:
         head = fh.read(8)
     if not head:
-        raise SourceError(name, "文件是空的")
+        raise SourceError(name, _("文件是空的"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SourceError(name, "这是旧版Excel（.xls）或加密的工作簿：请在Excel中另存为.xlsx（不加密）")
+        raise SourceError(name, _("这是旧版Excel（.xls）或加密的工作簿：请在Excel中另存为.xlsx（不加密）"))
     if head.startswith(b"\x89PNG"):
-        raise SourceError(name, "文件不是Excel工作簿（是PNG图片），请上传.xlsx或.csv文件")
+        raise SourceError(name, _("文件不是Excel工作簿（是PNG图片），请上传.xlsx或.csv文件"))
     if not head.startswith(b"PK"):
-        raise SourceError(name, "文件不是Excel工作簿（.xlsx），请上传.xlsx或.csv文件")
+        raise SourceError(name, _("文件不是Excel工作簿（.xlsx），请上传.xlsx或.csv文件"))
     try:
         archive = zipfile.ZipFile(data_path)
     except (zipfile.BadZipFile, OSError):
-        raise SourceError(name, "文件已损坏，不是有效的Excel工作簿（.xlsx）") from None
+        raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         archive.close()
-        raise SourceError(name, "压缩包里没有Excel工作簿（.xlsx）的内容，请上传.xlsx或.csv文件")
+        raise SourceError(name, _("压缩包里没有Excel工作簿（.xlsx）的内容，请上传.xlsx或.csv文件"))
     return archive
 
 
@@ -169,12 +170,13 @@ def _check_sizes(archive: zipfile.ZipFile, name: str) -> None:
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise SourceError(
                 name,
-                f"文件解压后异常巨大（{info.filename}压缩比{ratio:.0f}倍，解压后{info.file_size // (1 << 20)}MB），"
-                "疑为恶意压缩文件，已拒绝",
+                _("文件解压后异常巨大（%(part)s压缩比%(ratio).0f倍，解压后%(mb)dMB），疑为恶意压缩文件，已拒绝") % {
+                    "part": info.filename, "ratio": ratio, "mb": info.file_size // (1 << 20)},
             )
     if total > limit:
         raise SourceError(
-            name, f"工作簿解压后{total // (1 << 20)}MB，超过上限{limit // (1 << 20)}MB，请拆分为多个文件导入"
+            name, _("工作簿解压后%(mb)dMB，超过上限%(limit)dMB，请拆分为多个文件导入") % {
+                "mb": total // (1 << 20), "limit": limit // (1 << 20)}
         )
 
 
@@ -208,7 +210,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[b
                 break
             seen += len(chunk)
             if seen > limit or seen > info.file_size + (1 << 20):
-                raise SourceError(name, "文件解压后异常巨大，疑为恶意压缩文件，已拒绝")
+                raise SourceError(name, _("文件解压后异常巨大，疑为恶意压缩文件，已拒绝"))
             window = tail + chunk
             if not has_formula and (b"<f" in window or b":f" in window) and _FORMULA_RE.search(window):
                 has_formula = True
@@ -246,22 +248,22 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError):
-            raise SourceError(name, "文件已损坏，不是有效的Excel工作簿（.xlsx）") from None
+            raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
         flagged: dict[str, tuple[bool, list[str]]] = {}
         for sheet_name, member in parts.items():
             try:
                 flagged[sheet_name] = _scan_sheet_xml(archive, member, name)
             except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
-                raise SourceError(name, "文件已损坏，不是有效的Excel工作簿（.xlsx）") from None
+                raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
     finally:
         archive.close()
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except CalamineError as exc:
-        raise SourceError(name, f"无法读取工作簿：{exc}") from None
+        raise SourceError(name, _("无法读取工作簿：%(e)s") % {"e": exc}) from None
     except Exception as exc:  # calamine raises its own types for broken archives
-        raise SourceError(name, f"无法读取工作簿：{exc}") from None
+        raise SourceError(name, _("无法读取工作簿：%(e)s") % {"e": exc}) from None
 
     sheets: list[RawSheet] = []
     for sheet_name in workbook.sheet_names:
@@ -272,7 +274,7 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
                 m = _CELL_REF_RE.match(first)
                 row = int(m.group(2)) if m else None
                 errors.append(SourceError(
-                    sheet_name, f"有合并单元格（{ref}），请取消合并后每个单元格各填一个值", row=row,
+                    sheet_name, _("有合并单元格（%(ref)s），请取消合并后每个单元格各填一个值") % {"ref": ref}, row=row,
                     column=m.group(1) if m else "",
                 ))
             continue
@@ -281,7 +283,7 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
             for ref in cells:
                 m = _CELL_REF_RE.match(ref)
                 errors.append(SourceError(
-                    sheet_name, f"单元格{ref}是公式，请复制后“选择性粘贴为数值”再导入",
+                    sheet_name, _("单元格%(ref)s是公式，请复制后“选择性粘贴为数值”再导入") % {"ref": ref},
                     row=int(m.group(2)) if m else None, column=m.group(1) if m else "",
                 ))
             if cells:
@@ -289,7 +291,7 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
         try:
             data = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as exc:
-            errors.append(SourceError(sheet_name, f"无法读取工作表：{exc}"))
+            errors.append(SourceError(sheet_name, _("无法读取工作表：%(e)s") % {"e": exc}))
             continue
         sheet = RawSheet(name=sheet_name, source=name)
         append = sheet.rows.append
@@ -312,7 +314,7 @@ def read_path(path: str | Path) -> tuple[list[RawSheet], list[SourceError]]:
     if target.is_dir():
         files = sorted(p for p in target.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
         if not files:
-            return [], [SourceError(name, "目录中没有CSV文件（每种台账一个<台账类型>.csv）")]
+            return [], [SourceError(name, _("目录中没有CSV文件（每种台账一个<台账类型>.csv）"))]
         sheets, errors = [], []
         for file in files:
             try:
@@ -321,7 +323,7 @@ def read_path(path: str | Path) -> tuple[list[RawSheet], list[SourceError]]:
                 errors.append(exc)
         return sheets, errors
     if not target.exists():
-        return [], [SourceError(name, f"文件不存在：{target}")]
+        return [], [SourceError(name, _("文件不存在：%(path)s") % {"path": target})]
     suffix = target.suffix.lower()
     try:
         if suffix == ".csv":
@@ -329,8 +331,8 @@ def read_path(path: str | Path) -> tuple[list[RawSheet], list[SourceError]]:
         if suffix in (".xlsx", ".xlsm"):
             return read_xlsx(target, name)
         if suffix == ".xls":
-            raise SourceError(name, "不支持旧版Excel（.xls）文件：请在Excel中另存为.xlsx")
-        raise SourceError(name, "只能导入.xlsx工作簿、.csv文件或CSV文件所在的目录")
+            raise SourceError(name, _("不支持旧版Excel（.xls）文件：请在Excel中另存为.xlsx"))
+        raise SourceError(name, _("只能导入.xlsx工作簿、.csv文件或CSV文件所在的目录"))
     except SourceError as exc:
         return [], [exc]
 

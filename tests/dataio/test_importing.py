@@ -278,3 +278,16 @@ def test_batch_hooks_see_each_kind_once_with_stored_values_and_parks(parks, tmp_
     assert calls[0] == ("enterprise_month", [(2, False, "ECO-CEE", Decimal("5")), (3, True, "ECO-CEE", None)])
     assert accepted.ok and written == [[2]]
     assert EnterpriseMonth.objects.get(month="2022-01").output_value == Decimal("6")
+
+
+def test_issues_speak_english_when_english_is_active(parks, tmp_path):
+    from django.utils import translation
+
+    d = tmp_path / "in"
+    write_csv(d, "enterprise", f"uscc,name,park,registered_on,备注\n{U1},甲,ECO,2022-02-30,x\n")
+    with translation.override("en"):
+        lines = import_path(d).issue_lines()
+        write_csv(d, "enterprise", f"uscc,name,park,registered_on\n{U1},甲,ECO,2022-02-30\n")
+        date_lines = import_path(d).issue_lines()
+    assert lines == ["enterprise, 1, 备注: Unknown column: 企业 has no “备注”"]
+    assert date_lines == ["enterprise, 2, registered_on: The date “2022-02-30” does not exist"]
