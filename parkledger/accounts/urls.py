@@ -1,7 +1,7 @@
 """Routes under /accounts/ (login, logout, password, second factor) and /audit/ (audit log)."""
 from django.urls import path
 
-from parkledger.accounts import views
+from parkledger.accounts import admin_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/password/", views.password_change_view, name="password_change"),
     path("accounts/totp/", views.totp_enrol_view, name="totp_enrol"),
+    path("accounts/manage/users/", admin_views.accounts_view, name="manage_accounts"),
+    path("accounts/manage/grants/", admin_views.grants_view, name="manage_grants"),
+    path("accounts/manage/periods/", admin_views.periods_view, name="manage_periods"),
     path("audit/", views.audit_list_view, name="audit_list"),
     path("audit/export.csv", views.audit_export_view, name="audit_export"),
     path("audit/verify/", views.audit_verify_view, name="audit_verify"),
