@@ -20,6 +20,10 @@
   rows were written, inside the import's transaction (what it writes is rolled back with a
   failed import). Example: the audit log's entry per changed record, written in bulk.
 
+- `register_after_export(func)`: `func(kinds=…, park=…, fmt=…, rows=…, user=…, target=…)` is
+  called after `parkledger export` wrote its files (the web pages and the API, which export
+  through `export_queryset`, log their own exports).
+
 All work as decorators, and are usually called from an `AppConfig.ready()`. Tests use
 `registered(...)` to add a hook for the duration of a `with` block. A hook is called for
 every row of every import: keep it free of per-row queries (the batch forms exist for that).
@@ -30,7 +34,7 @@ __all__ = [
     "RowCheck", "AfterImport", "register_row_check", "register_after_import",
     "row_checks", "after_import_hooks", "registered", "suspended",
     "RowChange", "register_rows_check", "register_rows_written", "rows_checks", "rows_written_hooks",
-    "batch_hooks_active",
+    "batch_hooks_active", "register_after_export", "after_export_hooks",
 ]
 
 from collections.abc import Callable, Iterator
@@ -45,6 +49,18 @@ _row_checks: list[RowCheck] = []
 _after_import: list[AfterImport] = []
 _rows_checks: list[Callable] = []
 _rows_written: list[Callable] = []
+_after_export: list[Callable] = []
+
+
+def register_after_export(func: Callable) -> Callable:
+    """Add an action called after every command-line export (see the module docstring)."""
+    if func not in _after_export:
+        _after_export.append(func)
+    return func
+
+
+def after_export_hooks() -> tuple[Callable, ...]:
+    return tuple(_after_export)
 
 
 @dataclass
@@ -132,7 +148,7 @@ def registered(*, row_check: RowCheck | None = None, after_import: AfterImport |
 @contextmanager
 def suspended() -> Iterator[None]:
     """No hooks at all for the duration of a `with` block (to measure the importer alone)."""
-    lists = (_row_checks, _after_import, _rows_checks, _rows_written)
+    lists = (_row_checks, _after_import, _rows_checks, _rows_written, _after_export)
     saved = [items[:] for items in lists]
     for items in lists:
         items.clear()

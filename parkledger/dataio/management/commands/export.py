@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkledger.dataio import hooks
 from parkledger.dataio.exporting import ExportError, export_path
 from parkledger.dataio.writers import TooManyRowsError
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             counts = export_path(output, park=park, kinds=kinds)
         except (ExportError, TooManyRowsError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        for hook in hooks.after_export_hooks():
+            hook(kinds=list(counts), park=park, fmt="xlsx" if output.lower().endswith(".xlsx") else "csv",
+                 rows=sum(counts.values()), user=None, target=output)
         if options.get("verbosity", 1) >= 2:
             for kind, n in counts.items():
                 self.stdout.write(f"  {kind}: {n}")
