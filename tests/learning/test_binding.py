@@ -134,3 +134,7 @@ def test_kinds_and_periods():
         ("80.08亿元", "level", "1-9月"), ("4.1%", "yoy", "1-9月"), ("98%", "rate", "1-9月"),
         ("31%", "share", "1-9月"), ("19个", "count", "1-9月"), ("26个", "count", "全年"),
         ("135亿元", "target", "全年")]
+
+
+def test_a_list_name_no_indicator_has_leaves_only_that_figure_unbound():
+    assert bound("园区特优人才、外籍专家总数分别达6人和3人。") == [("6人", "talent.total.top"), ("3人", None)]

@@ -135,13 +135,15 @@ def _bind_lists(text: str, offset: int, slots: list[_Slot], done: set[int], cata
             scored = _score_cues(name, "", _context(text, slot), slot.det.unit, catalogue, max_gap=4,
                                  slot=slot, text=text)
             bound.append(scored[0] if scored else None)
-        if any(b is None for b in bound):
+        if all(b is None for b in bound) or (both and any(b is None for b in bound)):
             i += 1
             continue
         for k, idx in enumerate(run):
             target = slots[idx]
-            key, conf = bound[k][1], bound[k][2]
-            _set(target.det, key, conf * 0.95)
+            if bound[k] is None:  # a name of the list no indicator has: that figure stays as written
+                _set(target.det, None, 0, f"“{names[k].strip()}”不是已知指标")
+            else:
+                _set(target.det, bound[k][1], bound[k][2] * 0.95)
             target.det.extra["list"] = {"run": [slots[r].det.start for r in run], "index": k,
                                         "start": offset + slot.before_start + (sep or both).start()}
             done.add(idx)

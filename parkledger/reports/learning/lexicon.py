@@ -142,7 +142,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("gov.issues_rectified", "B", r"问题", r"整改"),
     ("gov.petitions_closed", "B", r"信访件|信访案件|办结信访", ""),
     ("gov.petition_closure_rate", "B", r"信访(?:件)?办结率", ""),
-    ("gov.petition_closure_rate", "B", r"办结率", r"信访|来访|来信|投诉"),
+    ("gov.petition_closure_rate", "B", r"办结率", r"信访|来访|来信|投诉|调解"),
     ("gov.disputes_mediated", "B", r"调解(?:各类|矛盾)?纠纷", ""),
     ("gov.mediation_success_rate", "B", r"调解成功率", ""),
     # (五) 改革创新与资金保障
