@@ -291,3 +291,17 @@ def test_issues_speak_english_when_english_is_active(parks, tmp_path):
         date_lines = import_path(d).issue_lines()
     assert lines == ["enterprise, 1, 备注: Unknown column: 企业 has no “备注”"]
     assert date_lines == ["enterprise, 2, registered_on: The date “2022-02-30” does not exist"]
+
+
+def test_the_import_command_reports_what_it_did(parks, tmp_path, capsys):
+    from django.core.management import call_command
+
+    d = tmp_path / "in"
+    write_csv(d, "enterprise", f"uscc,name,park,registered_on\n{U1},甲,,2020-01-01\n")
+    call_command("import", str(d), "--park", "ECO", "--dry-run")
+    assert "检查通过（--dry-run，未写入）：1行，新增1，更新0" in capsys.readouterr().out
+    assert not Enterprise.objects.exists()
+    call_command("import", str(d), "--park", "ECO")
+    out = capsys.readouterr().out
+    assert "enterprise（企业）：新增1，更新0" in out and "导入完成：1行" in out
+    assert Enterprise.objects.get().park_id == "ECO"

@@ -68,6 +68,11 @@ def test_a_park_export_holds_the_park_and_its_sub_parks_only(every_kind, tmp_pat
     # The second enterprise belongs to ECO-CEE: its months follow it into the sub-park's export.
     cee_months = (tmp_path / "cee" / "enterprise_month.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     assert len(cee_months) == 1 and cee_months[0].split(",")[1] == "2022-04"
+    # Milestones belong to their subject's park: wetland-2 is ECO-CEE's, gov_project-1 is ECO's.
+    cee_milestones = (tmp_path / "cee" / "milestone.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    eco_milestones = (tmp_path / "eco" / "milestone.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[1:3] for line in cee_milestones] == [["wetland", "wetland-2"]]
+    assert len(eco_milestones) == 2
 
 
 def test_workbook_sheets_are_named_by_kind_with_field_keys(every_kind, tmp_path):
