@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 
 import docx
 import pytest
@@ -83,3 +85,9 @@ def test_templates_are_copied_edited_previewed_and_versioned(client_in):
     assert "工业总产值" in built and "1.70" in built
     # the old version can still be read
     assert client_in.get(f"/reports/templates/{tpl.pk}/", {"version": 1}).context["shown"].number == 1
+
+
+@pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"), reason="LibreOffice is not installed")
+def test_the_pdf_download(client_in):
+    response = client_in.get("/reports/download/", {"fmt": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
