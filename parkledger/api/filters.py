@@ -17,6 +17,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 BOOLEAN_WORDS = ("true", "false")
 
 
@@ -31,7 +32,7 @@ def _date_error(raw: str) -> str | None:
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend that first checks dates (`YYYY-MM-DD`) and booleans (`true`/`false`)."""
+    """DjangoFilterBackend that first checks dates (`YYYY-MM-DD`), months (`YYYY-MM`) and booleans."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -43,6 +44,8 @@ class StrictFilterBackend(DjangoFilterBackend):
                     continue
                 if isinstance(flt, df.DateFilter):
                     message = _date_error(raw)
+                elif isinstance(flt, df.CharFilter) and flt.field_name == "month":
+                    message = None if MONTH.match(raw) else _("月份格式应为 YYYY-MM")
                 elif isinstance(flt, df.BooleanFilter):
                     message = None if raw in BOOLEAN_WORDS else _("应为 true 或 false")
                 else:

@@ -77,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "8")))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "20220930")))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
+    parser.add_argument("--phases", default=os.environ.get("FUZZ_PHASES", "examples,fuzzing"),
+                        help="schemathesis phases (the coverage phase alone takes tens of minutes here)")
     args = parser.parse_args(argv)
+    # a SIGTERM (CI timeout) still stops the server: the `finally` below runs
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     tmp = Path(tempfile.mkdtemp(prefix="parkledger-fuzz-"))
     env = {**os.environ, "PARKLEDGER_VAR_DIR": str(tmp), "DJANGO_DEBUG": "1", "PYTHONUNBUFFERED": "1"}
@@ -97,12 +101,18 @@ def main(argv: list[str] | None = None) -> int:
             str(Path(PYTHON).with_name("schemathesis")), "run", f"{base}/api/schema/",
             "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
             "--header", f"Authorization: Token {key}",
-            "--max-examples", str(args.max_examples), "--seed", str(args.seed),
+            "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--phases", args.phases,
             "--workers", "1", "--request-timeout", "30", "--no-color",
             "--suppress-health-check", "all",
         ]
         print("$", " ".join(c if not c.startswith("Authorization") else "Authorization: Token ***" for c in command))
-        return subprocess.run(command, cwd=tmp).returncode
+        schemathesis = subprocess.Popen(command, cwd=tmp, start_new_session=True)
+        try:
+            return schemathesis.wait()
+        finally:
+            if schemathesis.poll() is None:
+                os.killpg(schemathesis.pid, signal.SIGTERM)
+                schemathesis.wait(timeout=10)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -12,6 +12,8 @@ from parkledger.core.kinds import data_fields, kind_models
 from parkledger.lib.uscc import make_uscc
 
 WORLD_PARK = "A"
+#: kinds whose optional choice is always given: the indicators expand over it (platform.count[KIND])
+CHOICES_SET = {"platform"}
 
 
 def uscc(n: int) -> str:
@@ -39,7 +41,7 @@ def value_for(kind: str, field: models.Field, n: int):
     if isinstance(field, models.DateField):
         return f"2022-{n:02d}-01"
     if isinstance(field, models.IntegerField):
-        return 2020 + n
+        return 2010 + n
     return _text(kind, field, n)
 
 
@@ -53,12 +55,12 @@ def payload(kind: str, n: int, world: dict[str, models.Model]) -> dict:
                 continue
             target = world[field.related_model.kind_key]
             data[field.name] = getattr(target, field.target_field.attname)
-        elif not field.blank and not field.has_default():
+        elif (not field.blank and not field.has_default()) or (field.choices and kind in CHOICES_SET):
             data[field.name] = value_for(kind, field, n)
     if model.has_generated_code():  # the generated code comes from the content: make it differ with n
         for field in data_fields(model):
             if isinstance(field, models.DateField) and field.blank and field.name not in data:
-                data[field.name] = f"2022-{n:02d}-01"
+                data[field.name] = f"2022-{n + 6:02d}-01"  # after every world date (deadlines follow inspections)
                 break
     if kind == "milestone":
         data["subject_kind"] = "gov_project"

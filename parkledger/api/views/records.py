@@ -7,13 +7,16 @@ from functools import cache
 from typing import ClassVar
 
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parkledger.accounts.dataio_checks import audit_export
 from parkledger.api.access import scope
 from parkledger.api.base import ApiMixin
 from parkledger.api.bulk import bulk_upsert
@@ -25,6 +28,7 @@ from parkledger.api.serializers import BulkResultSerializer, bulk_serializer_for
 from parkledger.api.services import record_create, record_delete, record_update
 from parkledger.core.filtersets import filterset_for
 from parkledger.core.kinds import kind_models
+from parkledger.dataio.exporting import export_queryset
 
 ID_PARAMETER = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="记录 ID（列表和新增返回的 `id`）：按 ID 读取、修改、删除"
@@ -66,6 +70,25 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance) -> None:
         record_delete(instance=instance, user=self.request.user)
 
+    def perform_content_negotiation(self, request, force=False):
+        # a file download answers whatever the Accept header asks (its errors are JSON)
+        return super().perform_content_negotiation(request, force=force or self.action == "export")
+
+    @action(detail=False, methods=["get"], ledger_action="export", filter_backends=[], pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        """The (filtered) records as an Excel workbook or a CSV file with Chinese headers."""
+        fmt = request.query_params.get("fmt", "xlsx")
+        if fmt not in EXPORT_TYPES:
+            raise ValidationError({"fmt": [_("应为 xlsx 或 csv")]})
+        model = kind_models()[self.kind]
+        queryset = StrictFilterBackend().filter_queryset(request, self.get_queryset(), self)
+        content = export_queryset(model, queryset, fmt)
+        audit_export(kinds=self.kind, park=request.query_params.get("park"), fmt=fmt, rows=None,
+                     user=request.user, target="api")
+        response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{self.kind}.{fmt}"'
+        return response
+
     @action(detail=False, methods=["post"], ledger_action="import")
     def bulk(self, request, *args, **kwargs):
         """Add or update many records at once, all or nothing (the importer's validation)."""
@@ -77,6 +100,16 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
                 dry_run=serializer.validated_data.get("dry_run", False), user=request.user,
             )
         return Response(result, status=status.HTTP_200_OK)
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+EXPORT_PARAMETER = OpenApiParameter(
+    "fmt", str, enum=list(EXPORT_TYPES), default="xlsx",
+    description="文件格式：xlsx（默认）或 csv；列表的筛选参数同样适用",
+)
 
 
 def _schema(kind: str, model) -> dict:
@@ -95,6 +128,13 @@ def _schema(kind: str, model) -> dict:
                                         responses={200: ser, **write}),
         "destroy": extend_schema(summary=f"{name}：删除", parameters=[ID_PARAMETER],
                                  responses={204: None, **error_responses(401, 403, 404, 409)}),
+        "export": extend_schema(
+            summary=f"{name}：导出（Excel 或 CSV，可带列表的筛选参数）", parameters=[EXPORT_PARAMETER],
+            responses={
+                **{(200, mime): OpenApiResponse(OpenApiTypes.BINARY, description=fmt) for fmt, mime in EXPORT_TYPES.items()},
+                **error_responses(400, 401, 403),
+            },
+        ),
         "bulk": extend_schema(
             summary=f"{name}：批量新增或更新", request=bulk_serializer_for(kind),
             description=_("按自然键新增或更新多行，全部成功或全部不保存；出错时返回每一行的错误（rows[行号].字段）。"),
