@@ -149,26 +149,33 @@ class ImportContext:
         return cache.get(value)
 
     def scope_parks(self) -> bool:
-        """The park and its sub-parks (stored or in the import); False when the park does not exist."""
+        """The park and its sub-parks (stored, or new in the import); False when the park does not exist.
+
+        Stored parks keep their stored place in the tree for this purpose, so a file cannot pull
+        another park into the scope by giving it a new parent.
+        """
         if not self.park:
             return True
-        parent_of: dict[str, str | None] = dict(Park.objects.values_list("code", "parent_id"))
+        stored: dict[str, str | None] = dict(Park.objects.values_list("code", "parent_id"))
+        new_parent: dict[str, str | None] = {}
         plan = self.plans.get("park")
         if plan is not None:
             pos_code, pos_parent = plan.position["code"], plan.position["parent"]
             for row in plan.rows:
-                if not row.bad and row.values[pos_code]:
-                    parent_of[row.values[pos_code]] = row.values[pos_parent]
-        if self.park not in parent_of:
+                code = row.values[pos_code]
+                if not row.bad and code and code not in stored:
+                    new_parent[code] = row.values[pos_parent]
+        if self.park not in stored and self.park not in new_parent:
             return False
-        for code in parent_of:
+        tree = {**stored, **new_parent}
+        for code in tree:
             seen, current = set(), code
             while current and current not in seen:
                 if current == self.park:
                     self.allowed_parks.add(code)
                     break
                 seen.add(current)
-                current = parent_of.get(current)
+                current = tree.get(current)
         return True
 
     def prepare_park_lookups(self, plan: KindImport) -> None:

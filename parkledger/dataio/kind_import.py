@@ -240,11 +240,6 @@ class KindImport:
             for row in self.rows:
                 if not row.values[pos]:
                     row.values[pos] = ctx.park
-        if self.kind == "park" and ctx.park:
-            pos_parent, pos_code = self.position["parent"], self.position["code"]
-            for row in self.rows:
-                if not row.values[pos_parent] and row.values[pos_code] != ctx.park:
-                    row.values[pos_parent] = ctx.park
         if self.generated_code:
             pos = self.position["code"]
             for row in self.rows:
@@ -254,6 +249,11 @@ class KindImport:
         for row in self.rows:
             row.key = tuple(row.values[i] for i in nk)
         self._load_existing()
+        if self.kind == "park" and ctx.park:  # a park without a parent goes under the import's park
+            pos_parent, pos_code = self.position["parent"], self.position["code"]
+            for row in self.rows:
+                if not row.values[pos_parent] and row.values[pos_code] != ctx.park:
+                    row.values[pos_parent] = ctx.park
 
     def _load_existing(self) -> None:
         rows = [row for row in self.rows if not row.bad and all(v not in (None, "") for v in row.key)]
@@ -409,6 +409,12 @@ class KindImport:
                     reason = _("属于园区“%(p)s”，不在本次导入的园区“%(scope)s”范围内") % {"p": park, "scope": ctx.park}
                 self.row_error(row, column, reason)
                 continue
+            if path == "code" and row.values[self.position["code"]] != ctx.park:
+                parent = row.values[self.position["parent"]]
+                if parent not in ctx.allowed_parks:
+                    self.row_error(row, "parent", _("上级园区“%(p)s”不是“%(scope)s”或其下级园区") % {
+                        "p": parent or "", "scope": ctx.park})
+                    continue
             stored_park = self.stored_parks.get(row.key) if row.existing and path else None
             if stored_park is not None and stored_park not in ctx.allowed_parks:
                 self.row_error(row, column, _("已有记录属于园区“%(p)s”，不能在园区“%(scope)s”的导入中修改") % {

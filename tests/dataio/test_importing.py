@@ -305,3 +305,14 @@ def test_the_import_command_reports_what_it_did(parks, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "enterprise（企业）：新增1，更新0" in out and "导入完成：1行" in out
     assert Enterprise.objects.get().park_id == "ECO"
+
+
+def test_park_option_cannot_pull_another_park_into_its_tree(parks, tmp_path):
+    d = tmp_path / "in"
+    write_csv(d, "park", "code,name\nOTHER,别的园区改名\n")
+    assert import_path(d, park="ECO").issue_lines() == [
+        "park, 2, code: 园区“OTHER”不是“ECO”或其下级园区，不能在本次导入中新增或修改"]
+    write_csv(d, "park", "code,name,parent\nECO-CEE,中东欧园,OTHER\n")
+    assert import_path(d, park="ECO").issue_lines() == ["park, 2, parent: 上级园区“OTHER”不是“ECO”或其下级园区"]
+    assert Park.objects.get(code="OTHER").parent_id is None
+    assert Park.objects.get(code="ECO-CEE").parent_id == "ECO"
