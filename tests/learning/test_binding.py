@@ -138,3 +138,13 @@ def test_kinds_and_periods():
 
 def test_a_list_name_no_indicator_has_leaves_only_that_figure_unbound():
     assert bound("园区特优人才、外籍专家总数分别达6人和3人。") == [("6人", "talent.total.top"), ("3人", None)]
+
+
+def test_a_masked_name_matches_only_where_what_is_left_is_distinctive():
+    from parkledger.reports.learning.names import find_names
+
+    pairs = eco_catalogue().pairs("platform")
+    assert [h.code for h in find_names("上海虹桥X楼已有X家企业入驻", pairs)] == ["SH-HONGQIAO"]
+    assert [h.code for h in find_names("X复旦(张江)科创中心投资孵化项目", pairs)] == ["SH-FUDAN"]
+    # X)创新中心 could be any of the four 创新中心: no hit; the unmasked name is found
+    assert [h.code for h in find_names("X(X)创新中心、中以(特拉维夫)创新中心等", pairs)] == ["IC-IL"]

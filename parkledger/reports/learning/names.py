@@ -80,7 +80,9 @@ class NameHit:
     masked: bool
 
 
-def _masked_hits(text: str, name: str) -> list[tuple[int, int]]:
+def _masked_hits(text: str, name: str, others: list[str]) -> list[tuple[int, int]]:
+    """Where `text` keeps a prefix and a suffix of `name` around a masked run, and no other name of the
+    list has that prefix and suffix (`X)创新中心` could be any 创新中心: not a hit)."""
     hits = []
     for m in MASK_RUN_RE.finditer(text):
         ms, me = m.span()
@@ -92,6 +94,9 @@ def _masked_hits(text: str, name: str) -> list[tuple[int, int]]:
                     continue
                 if text[ms - len(prefix):ms] == prefix and text[me:me + len(suffix)] == suffix and ms >= len(prefix):
                     size = len(prefix) + len(suffix)
+                    if any(o != name and len(o) > size and o.startswith(prefix) and o.endswith(suffix)
+                           for o in others):
+                        continue
                     if best is None or size > best[0]:
                         best = (size, ms - len(prefix), me + len(suffix))
         if best is not None:
@@ -110,7 +115,8 @@ def find_names(text: str, pairs: list[tuple[str, str]], *, masked: bool = True) 
         for m in re.finditer(re.escape(target), norm):
             found.append(NameHit(m.start(), m.end(), code, name, False))
         if masked and MASK_RUN_RE.search(norm):
-            for s, e in _masked_hits(norm, target):
+            others = [normalise(n) for _c, n in pairs]
+            for s, e in _masked_hits(norm, target, others):
                 found.append(NameHit(s, e, code, name, True))
     found.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[NameHit] = []
