@@ -113,19 +113,44 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
+_INSERT_FIELDS = ("seq", "time", "user_id", "username", "ip", "action", "object_kind", "object_pk",
+                  "natural_key", "result", "before", "after", "detail", "prev_hash", "hash")
+
+
+def _insert(cursor: Any, entry: AuditEntry) -> None:
+    """INSERT one entry with plain SQL (appends are frequent: the ORM's per-query cost is avoided)."""
+    meta = AuditEntry._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _INSERT_FIELDS]
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    if connection.features.can_return_columns_from_insert:
+        cursor.execute(f"{sql} RETURNING {quote(meta.pk.column)}", params)
+        entry.pk = cursor.fetchone()[0]
+    else:
+        cursor.execute(sql, params)
+        entry.pk = cursor.lastrowid
+
+
 def _append(**fields: Any) -> AuditEntry:
+    quote = connection.ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
     for attempt in range(5):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), connection.cursor() as cursor:
                 _lock_chain()
-                last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+                cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
+                last = cursor.fetchone()
                 seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
                 now = timezone.now()
                 # milliseconds: the precision every database and Django's JSON serialiser keep
                 now = now.replace(microsecond=now.microsecond // 1000 * 1000)
                 entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=now, **fields)
                 entry.hash = entry_hash(entry)
-                entry.save(force_insert=True)
+                _insert(cursor, entry)
+                entry._state.adding = False
+                entry._state.db = connection.alias
                 return entry
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
             if attempt == 4:

@@ -22,10 +22,17 @@ from parkledger.accounts.periods import check_record_write
 __all__ = ["closed_period_row_check", "audit_import_row", "audit_import", "audit_export"]
 
 
+_UNSET = object()
+
+
 def _stored(model: type[models.Model], instance: models.Model, is_new: bool) -> models.Model | None:
-    if is_new or instance.pk is None:
-        return None
-    return model._base_manager.filter(pk=instance.pk).first()
+    """The stored record an imported row updates (read once for both hooks)."""
+    cached = getattr(instance, "_pl_stored", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    stored = None if is_new or instance.pk is None else model._base_manager.filter(pk=instance.pk).first()
+    instance._pl_stored = stored
+    return stored
 
 
 def closed_period_row_check(model: type[models.Model], instance: models.Model, is_new: bool) -> None:

@@ -71,8 +71,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +80,7 @@ from parkledger.accounts.scoping import _follow, park_ancestors, park_parents, r
 
 __all__ = [
     "PERIOD_FIELDS", "PeriodClosedError", "Lock", "month_of", "record_months", "locks_for_write",
-    "check_record_write", "closed_lock", "is_month_closed",
+    "check_record_write", "closed_lock", "is_month_closed", "invalidate",
 ]
 
 PERIOD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -199,16 +198,87 @@ def _other_values(obj: models.Model, dating: tuple[str, ...]) -> dict[str, Any]:
     return {f.attname: f.value_from_object(obj) for f in data_fields(type(obj)) if f.name not in skip}
 
 
-def _touched(old: models.Model | None, new: models.Model | None) -> set[tuple[str, str]]:
-    """The (record park, month) pairs a write touches, by the rule in the module docstring."""
+class _State:
+    """What the period check reads from the database: closed months, corrections, the park tree,
+    the parks of referenced records. Loaded once per transaction (and again after any change to
+    those tables, see `invalidate`), so an import checks thousands of rows without a query each."""
+
+    def __init__(self) -> None:
+        self.closed: dict[str, set[str]] = {}
+        for park, month in ClosedPeriod.objects.values_list("park_id", "month"):
+            self.closed.setdefault(month, set()).add(park)
+        self._parents: dict[str, str | None] | None = None
+        self._unlocks: list[PeriodUnlock] | None = None
+        self.parks_of: dict[tuple, str | None] = {}
+        self.block: Any = None
+        self.generation = _generation
+
+    @property
+    def parents(self) -> dict[str, str | None]:
+        if self._parents is None:
+            self._parents = park_parents()
+        return self._parents
+
+    def unlock_for(self, park: str, month: str, user_id: int | None) -> PeriodUnlock | None:
+        if self._unlocks is None:
+            self._unlocks = list(PeriodUnlock.objects.filter(revoked_at__isnull=True).order_by("-unlocked_at"))
+        now = timezone.now()
+        for unlock in self._unlocks:
+            if (unlock.park_id == park and unlock.month == month and unlock.is_active(now)
+                    and (unlock.user_id is None or (user_id is not None and unlock.user_id == user_id))):
+                return unlock
+        return None
+
+    def record_park(self, obj: models.Model) -> str | None:
+        """`record_park_code`, remembering the park of each referenced record."""
+        path = getattr(obj, "park_path", "")
+        if path and "__" not in path:
+            return record_park_code(obj)
+        if path:
+            first = obj._meta.get_field(path.split("__")[0])
+            key = (obj._meta.label, path, getattr(obj, first.attname))
+        else:
+            key = (obj._meta.label, getattr(obj, "subject_kind", None), getattr(obj, "subject", None))
+        if key not in self.parks_of:
+            self.parks_of[key] = record_park_code(obj)
+        return self.parks_of[key]
+
+
+_generation = 0
+
+
+def invalidate() -> None:
+    """Forget the cached state (closed months, corrections or parks changed)."""
+    global _generation
+    _generation += 1
+
+
+def _state() -> _State:
+    conn = connection
+    if conn.in_atomic_block and conn.atomic_blocks:
+        cached = getattr(conn, "_pl_period_state", None)
+        if cached is not None and cached.block is conn.atomic_blocks[0] and cached.generation == _generation:
+            return cached
+        state = _State()
+        state.block = conn.atomic_blocks[0]
+        conn._pl_period_state = state
+        return state
+    return _State()
+
+
+def _touched(old: models.Model | None, new: models.Model | None, state: _State) -> set[tuple[str, str]]:
+    """The (record park, month) pairs a write touches, by the rule in the module docstring;
+    parks are looked up only for months that are closed somewhere."""
     kind = getattr(new if new is not None else old, "kind_key", "")
     dating = PERIOD_FIELDS.get(kind, ())
     if not dating:
         return set()
     new_months = record_months(new) if new is not None else {}
     old_months = record_months(old) if old is not None else {}
-    new_park = record_park_code(new) if new is not None else None
-    old_park = record_park_code(old) if old is not None else None
+    if not any(m in state.closed for m in (*new_months.values(), *old_months.values())):
+        return set()
+    new_park = state.record_park(new) if new is not None else None
+    old_park = state.record_park(old) if old is not None else None
     pairs: set[tuple[str | None, str | None]] = set()
     if old is None:
         pairs = {(new_park, m) for m in new_months.values()}
@@ -224,24 +294,15 @@ def _touched(old: models.Model | None, new: models.Model | None) -> set[tuple[st
     return {(p, m) for p, m in pairs if p and m}
 
 
-def _active_unlock(park: str, month: str, user_id: int | None) -> PeriodUnlock | None:
-    now = timezone.now()
-    qs = PeriodUnlock.objects.filter(
-        park_id=park, month=month, revoked_at__isnull=True, unlocked_at__lte=now, expires_at__gt=now
-    )
-    qs = qs.filter(Q(user__isnull=True) | Q(user_id=user_id)) if user_id else qs.filter(user__isnull=True)
-    return qs.order_by("-unlocked_at").first()
-
-
-def closed_lock(park: str, month: str, *, user_id: int | None = None,
-                parents: dict[str, str | None] | None = None) -> Lock | None:
+def closed_lock(park: str, month: str, *, user_id: int | None = None, state: _State | None = None) -> Lock | None:
     """The closed period covering a park's month (its own or an ancestor's), with any active correction."""
-    closed = set(ClosedPeriod.objects.filter(month=month).values_list("park_id", flat=True))
+    state = state or _state()
+    closed = state.closed.get(month)
     if not closed:
         return None
-    for code in park_ancestors(park, parents):
+    for code in park_ancestors(park, state.parents):
         if code in closed:
-            return Lock(code, month, park, _active_unlock(code, month, user_id))
+            return Lock(code, month, park, state.unlock_for(code, month, user_id))
     return None
 
 
@@ -252,16 +313,10 @@ def is_month_closed(park: str, month: str) -> bool:
 
 def locks_for_write(old: models.Model | None, new: models.Model | None, *, user_id: int | None = None) -> list[Lock]:
     """The closed periods a write (create: old None; delete: new None) runs into."""
-    pairs = _touched(old, new)
-    if not pairs:
-        return []
-    months = {m for _p, m in pairs}
-    if not ClosedPeriod.objects.filter(month__in=months).exists():
-        return []
-    parents = park_parents()
+    state = _state()
     locks = []
-    for park, month in sorted(pairs):
-        lock = closed_lock(park, month, user_id=user_id, parents=parents)
+    for park, month in sorted(_touched(old, new, state)):
+        lock = closed_lock(park, month, user_id=user_id, state=state)
         if lock is not None:
             locks.append(lock)
     return locks

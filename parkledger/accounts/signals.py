@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from parkledger.accounts import permissions
+from parkledger.accounts import periods, permissions
 from parkledger.accounts.audit import audit_log, record_snapshot
 from parkledger.accounts.authn import profile_of, register_failure, register_success
 from parkledger.accounts.context import current_actor
@@ -72,7 +72,11 @@ def ledger_pre_save(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, dispatch_uid="accounts_ledger_post_save")
 def ledger_post_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not isinstance(instance, LedgerModel):
+    if not isinstance(instance, LedgerModel):
+        return
+    if instance.kind_key in ("park", "enterprise"):  # the period check caches their parks
+        periods.invalidate()
+    if raw:
         return
     before = getattr(instance, "_pl_before", None)
     after = record_snapshot(instance)
@@ -131,6 +135,7 @@ _GRANT_ACTIONS = {
 
 def _grant_saved(sender, instance, created, raw=False, **kwargs):
     permissions.invalidate_cache()
+    periods.invalidate()
     if raw:
         return
     action = _GRANT_ACTIONS[sender][0]
@@ -139,6 +144,7 @@ def _grant_saved(sender, instance, created, raw=False, **kwargs):
 
 def _grant_deleted(sender, instance, **kwargs):
     permissions.invalidate_cache()
+    periods.invalidate()
     action = _GRANT_ACTIONS[sender][1]
     audit_log(action, obj=instance, before=_grant_snapshot(instance), detail={"deleted": True})
 

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from parkledger.accounts.context import acting_as
-from parkledger.accounts.models import AuditEntry, PeriodUnlock
+from parkledger.accounts.models import AuditEntry
 from parkledger.accounts.periods import PERIOD_FIELDS, PeriodClosedError, check_record_write, month_of
 from parkledger.accounts.services import period_close, period_unlock
 from parkledger.core.kinds import kind_models
@@ -150,7 +150,8 @@ def test_a_correction_opened_with_a_reason_lets_writes_through_and_is_logged(eco
     assert change.detail["correction"][0]["reason"] == "统计局反馈3月信访件数有误"
     assert change.detail["correction"][0]["unlock_id"] == unlock.pk
     # once expired, the month is closed again
-    PeriodUnlock.objects.filter(pk=unlock.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    unlock.expires_at = timezone.now() - timedelta(seconds=1)
+    unlock.save()
     petition.subject = "再改"
     with pytest.raises(PeriodClosedError):
         petition.save()
