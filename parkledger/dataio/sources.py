@@ -279,7 +279,11 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
                 ))
             continue
         if has_formula:
-            cells = _formula_cells(path, sheet_name)
+            try:
+                cells = _formula_cells(path, sheet_name)
+            except Exception:  # openpyxl cannot open it either: say what calamine's scan found
+                errors.append(SourceError(sheet_name, _("工作表含公式，请复制后“选择性粘贴为数值”再导入")))
+                continue
             for ref in cells:
                 m = _CELL_REF_RE.match(ref)
                 errors.append(SourceError(
