@@ -205,6 +205,9 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
         det.extra["child"] = not child[0].startswith("build.project.")
         return
     # 4. the synonym table
+    if lead is not None and lead.get("owner"):
+        # …已注册 NAME等N个项目: the words before the lead names are the cue, not the names
+        before = before[:lead["start"] - offset - slot.before_start]
     scored = _score_cues(before, slot.after, _context(text, slot), det.unit, catalogue, slot=slot, text=text)
     if lead is not None:
         scored = [s for s in scored if s[1] in LEAD_NAMES] or scored
