@@ -32,10 +32,19 @@ def test_docx_paragraphs_and_tables_in_body_order():
                  ["以上。"])
     source = read_bytes(data, "去年.docx")
     assert source.kind == "docx"
-    assert source.text == "园区2022年工作总结\n新签约项目19个。\n指标\n数值\n工业总产值\n80.08亿元\n以上。"
+    assert source.text == "园区2022年工作总结\n新签约项目19个。\n指标\t数值\n工业总产值\t80.08亿元\n以上。"
     # each paragraph's offsets cut it out of the plain text
     for p in source.paragraphs:
         assert source.text[p.start:p.end] == p.text
+
+
+def test_a_figure_in_a_table_row_is_bound_by_its_rows_words():
+    from parkledger.reports.learning import learn
+
+    data = _docx(["园区2022年工作总结"], [["指标", "1-9月"], ["规上工业总产值", "70.47亿元"], ["实际使用外资", "2380万美元"]])
+    result = learn(read_bytes(data, "表格.docx"))
+    assert [(d.text, d.key) for d in result.figures] == [("70.47亿元", "econ.above_scale_output"),
+                                                         ("2380万美元", "invest.fdi_actual")]
 
 
 def test_txt_utf8_offsets_are_the_files_own_text():

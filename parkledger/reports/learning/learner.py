@@ -106,7 +106,8 @@ def _body_paragraphs(source: SourceDocument) -> tuple[list[SourceParagraph], lis
         pending = ""
         kept.append(p)
     # trailing furniture: short lines without a sentence end after the last real paragraph
-    while len(kept) > 1 and len(kept[-1].text.strip()) < 30 and not kept[-1].text.strip().endswith(("。", "！", "？")):
+    while (len(kept) > 1 and len(kept[-1].text.strip()) < 30 and "\t" not in kept[-1].text
+           and not kept[-1].text.strip().endswith(("。", "！", "？"))):
         dropped.append(kept.pop())
     return kept, sorted(dropped, key=lambda p: p.start)
 

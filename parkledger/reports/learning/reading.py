@@ -1,6 +1,7 @@
 """Reading last year's report: a `.docx` (paragraphs and tables) or a `.txt` file, as plain text.
 
-The plain text is the document's paragraphs joined by "\\n"; for a `.txt` file it is the file's own text
+The plain text is the document's paragraphs joined by "\\n" (a table row is a paragraph of its cells
+joined by tabs); for a `.txt` file it is the file's own text
 (UTF-8, with or without a byte-order mark, else GB18030). Every offset the learner reports refers to it.
 """
 from __future__ import annotations
@@ -93,14 +94,18 @@ def _docx_paragraph_texts(data: bytes) -> list[str]:
             if tag == "p":
                 texts.append(Paragraph(child, parent).text)
             elif tag == "tbl":
+                # a table row is one paragraph, its cells separated by tabs (工业总产值\t80.08亿元), so a
+                # figure keeps the words of its row
                 table = Table(child, parent)
                 for row in table.rows:
                     seen: set[int] = set()
+                    cells = []
                     for cell in row.cells:
                         if id(cell._tc) in seen:  # a merged cell is listed once per grid column
                             continue
                         seen.add(id(cell._tc))
-                        walk(cell, cell._tc)
+                        cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+                    texts.append("\t".join(cells))
             elif tag == "sdt":
                 content = child.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent")
                 if content is not None:
