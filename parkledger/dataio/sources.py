@@ -38,6 +38,10 @@ _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
 _CELL_REF_RE = re.compile(r"^([A-Z]+)(\d+)$")
 
+# What a damaged archive raises while being read.
+_BROKEN = (KeyError, ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError,
+           NotImplementedError, RuntimeError)
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -152,7 +156,7 @@ def _open_zip(data_path: Path, name: str) -> zipfile.ZipFile:
         raise SourceError(name, _("文件不是Excel工作簿（.xlsx），请上传.xlsx或.csv文件"))
     try:
         archive = zipfile.ZipFile(data_path)
-    except (zipfile.BadZipFile, OSError):
+    except _BROKEN:
         raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
@@ -239,7 +243,7 @@ def _formula_cells(path: Path, sheet_name: str) -> list[str]:
 
 def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]:
     """The sheets of an .xlsx workbook; errors for formulas and merged cells (per sheet)."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineWorkbook
 
     archive = _open_zip(path, name)
     errors: list[SourceError] = []
@@ -247,22 +251,19 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
         _check_sizes(archive, name)
         try:
             parts = _sheet_parts(archive)
-        except (KeyError, ElementTree.ParseError):
-            raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
-        flagged: dict[str, tuple[bool, list[str]]] = {}
-        for sheet_name, member in parts.items():
-            try:
+            flagged: dict[str, tuple[bool, list[str]]] = {}
+            for sheet_name, member in parts.items():
                 flagged[sheet_name] = _scan_sheet_xml(archive, member, name)
-            except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
-                raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
+        except _BROKEN:
+            raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
     finally:
         archive.close()
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except CalamineError as exc:
-        raise SourceError(name, _("无法读取工作簿：%(e)s") % {"e": exc}) from None
-    except Exception as exc:  # calamine raises its own types for broken archives
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # CalamineError, or a panic of the Rust reader (a BaseException)
         raise SourceError(name, _("无法读取工作簿：%(e)s") % {"e": exc}) from None
 
     sheets: list[RawSheet] = []
@@ -294,7 +295,9 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
                 continue
         try:
             data = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # see above
             errors.append(SourceError(sheet_name, _("无法读取工作表：%(e)s") % {"e": exc}))
             continue
         sheet = RawSheet(name=sheet_name, source=name)

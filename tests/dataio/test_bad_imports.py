@@ -191,3 +191,25 @@ def test_the_command_prints_every_issue_and_exits_with_status_2(stored, capsys):
     err = capsys.readouterr().err
     assert "enterprise_month, 3, uscc: 与第2行重复（统一社会信用代码+月份相同）" in err
     assert snapshot() == stored
+
+
+def test_truncated_and_scrambled_workbooks_get_an_error_not_an_exception(stored, tmp_path):
+    import random
+
+    good = CORPUS / "unknown_column.xlsx"
+    data = good.read_bytes()
+    rng = random.Random(7)
+    for n, cut in enumerate([10, 100, len(data) // 3, len(data) // 2, len(data) - 22, len(data) - 1]):
+        path = tmp_path / f"cut{n}.xlsx"
+        path.write_bytes(data[:cut])
+        result = import_path(path)
+        assert not result.ok and result.issues, cut
+    for n in range(5):
+        scrambled = bytearray(data)
+        for _ in range(20):
+            scrambled[rng.randrange(30, len(scrambled))] = rng.randrange(256)
+        path = tmp_path / f"scrambled{n}.xlsx"
+        path.write_bytes(bytes(scrambled))
+        result = import_path(path)
+        assert not result.ok
+    assert snapshot() == stored
