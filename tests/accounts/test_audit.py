@@ -97,6 +97,19 @@ def test_every_ledger_model_logs_create_change_and_delete_with_its_values(eco_wo
     assert report.checked == AuditEntry.objects.count()
 
 
+def test_a_park_is_logged_when_created_changed_and_deleted(db):
+    from parkledger.core.models import Park
+
+    park = Park.objects.create(code="TMP", name="临时园区")
+    park.name = "临时园区改"
+    park.save()
+    park.delete()
+    entries = list(AuditEntry.objects.filter(object_kind="park", natural_key="TMP").order_by("seq"))
+    assert [e.action for e in entries] == ["create", "change", "delete"]
+    assert entries[1].before["name"] == "临时园区" and entries[1].after["name"] == "临时园区改"
+    assert entries[2].before["name"] == "临时园区改" and entries[2].after is None
+
+
 def test_a_save_that_changes_nothing_writes_no_entry(eco_world):
     before = AuditEntry.objects.count()
     eco_world["petition"].save()
