@@ -22,6 +22,7 @@ __all__ = [
     "LedgerDecimalField", "StrictDateField",
 ]
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -30,15 +31,23 @@ from rest_framework import serializers
 
 from parkledger.dataio.cells import format_decimal
 
+#: control characters no ledger text holds (and no spreadsheet cell can): all but tab and line breaks
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 class StrictCharField(serializers.CharField):
-    """Text (and codes of referenced records): a JSON string, nothing else."""
+    """Text (and codes of referenced records): a JSON string without control characters."""
 
-    default_error_messages = {"invalid": _("应为文本（字符串）")}
+    default_error_messages = {
+        "invalid": _("应为文本（字符串）"),
+        "control": _("含有不可见的控制字符"),
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if CONTROL_CHARACTERS.search(data):
+            self.fail("control")
         return super().to_internal_value(data)
 
 

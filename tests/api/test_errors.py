@@ -159,3 +159,21 @@ def test_put_without_required_fields_is_400_and_changes_nothing(client):
     response = client.put(f"/api/enterprise_month/{obj.pk}/", {"tax": "5"}, format="json")
     assert response.status_code == 400
     assert EnterpriseMonth.objects.get(pk=obj.pk).tax == obj.tax
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\x01b", "\x1b[31m", "a\x7f"])
+def test_control_characters_in_text_are_400(client, park, text):
+    response = client.post("/api/park/", {"code": "X", "name": text}, format="json")
+    assert response.status_code == 400
+    assert [item["field"] for item in response.json()["errors"]] == ["name"]
+    assert not Park.objects.filter(code="X").exists()
+
+
+def test_export_gives_a_workbook_or_csv_with_the_lists_filters(client):
+    make_world()
+    xlsx = client.get("/api/enterprise/export/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    csv = client.get("/api/enterprise/export/", {"fmt": "csv", "registered_on_after": "2030-01-01"})
+    assert csv.status_code == 200
+    assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 1  # the header only: nothing that late
+    assert client.get("/api/enterprise/export/", {"fmt": "pdf"}).status_code == 400

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from openpyxl.utils.exceptions import IllegalCharacterError
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -29,6 +30,7 @@ from parkledger.api.services import record_create, record_delete, record_update
 from parkledger.core.filtersets import filterset_for
 from parkledger.core.kinds import kind_models
 from parkledger.dataio.exporting import export_queryset
+from parkledger.dataio.writers import TooManyRowsError
 
 ID_PARAMETER = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="记录 ID（列表和新增返回的 `id`）：按 ID 读取、修改、删除"
@@ -82,7 +84,10 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
             raise ValidationError({"fmt": [_("应为 xlsx 或 csv")]})
         model = kind_models()[self.kind]
         queryset = StrictFilterBackend().filter_queryset(request, self.get_queryset(), self)
-        content = export_queryset(model, queryset, fmt)
+        try:
+            content = export_queryset(model, queryset, fmt)
+        except (TooManyRowsError, IllegalCharacterError) as exc:  # too long for a workbook; text it cannot hold
+            raise ValidationError({"fmt": [_("无法导出为 Excel：%(reason)s；请改用 csv") % {"reason": exc}]}) from exc
         audit_export(kinds=self.kind, park=request.query_params.get("park"), fmt=fmt, rows=None,
                      user=request.user, target="api")
         response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])

@@ -5,6 +5,7 @@ __all__ = ["ReportListCreateView", "IssuedReportDownloadView"]
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -159,7 +160,7 @@ class ReportListCreateView(FileNegotiationMixin, ApiMixin, ListAPIView):
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
-    default_detail = "暂时无法生成该格式"
+    default_detail = _lazy("暂时无法生成该格式")
     default_code = "unavailable"
 
 
