@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parkledger.accounts.authn import find_user, is_locked, locked_minutes_left, register_failure
+from parkledger.accounts.conf import security_setting
 from parkledger.accounts.models import AuditAction, AuditResult
 
 __all__ = ["LoginForm", "TotpCodeForm", "PasswordChangeNewForm", "AuditSearchForm"]
@@ -19,9 +20,15 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确。连续失败 5 次将锁定账户 15 分钟。"),
+        "invalid_login": _("用户名或密码不正确。连续失败 %(threshold)s 次将锁定账户 %(minutes)s 分钟。"),
         "locked": _("账户已被锁定，请 %(minutes)s 分钟后再试，或联系系统管理员解锁。"),
     }
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login",
+            params={"threshold": security_setting("LOCKOUT_THRESHOLD"), "minutes": security_setting("LOCKOUT_MINUTES")},
+        )
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
