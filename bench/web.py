@@ -236,6 +236,18 @@ def stop_server(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
+def warm_up(port: int, cookie: str, seconds: float = 5.0) -> int:
+    """Ask for the dashboard for a few seconds (every worker computes its cache once); not measured."""
+    stop_at, done = time.time() + seconds, 0
+    while time.time() < stop_at:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", f"/?park={PARK}&period={PERIOD}", headers={"Cookie": f"sessionid={cookie}"})
+        conn.getresponse().read()
+        conn.close()
+        done += 1
+    return done
+
+
 def load_test(port: int, cookies: list[str], seconds: float) -> dict:
     """Each user (thread) asks for the dashboard again as soon as the last answer arrived."""
     path = f"/?park={PARK}&period={PERIOD}"
@@ -328,6 +340,8 @@ def main() -> int:
           f"127.0.0.1:{port} ==", flush=True)
     procs = start_server(port, args.database_url, args.server, args.workers)
     try:
+        warmed = warm_up(port, cookies[0])
+        print(f"warm-up (not measured): {warmed} requests in 5 s", flush=True)
         load = load_test(port, cookies, args.seconds)
     finally:
         stop_server(procs)

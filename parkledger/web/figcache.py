@@ -16,7 +16,7 @@ from django.core.cache import cache
 from parkledger.indicators.engine import compute_figures
 from parkledger.indicators.types import FigureSet
 
-__all__ = ["TTL", "figures", "new_generation", "generation", "CachedFigureSource"]
+__all__ = ["TTL", "figures", "checks", "new_generation", "generation", "CachedFigureSource"]
 
 TTL = 60
 _generation = 0
@@ -52,6 +52,18 @@ def figures(park: str, period: str, keys: Iterable[str] | None = None) -> Figure
         result = compute_figures(park, period, wanted)
         cache.set(key, result, TTL)
     return result
+
+
+def checks(park: str, period: str) -> list:
+    """The data-quality checks of a park and period over its cached figures, computed at most once per TTL."""
+    key = _key(park, period, "checks")
+    found = cache.get(key)
+    if found is None:
+        from parkledger.indicators.checks import run_checks
+
+        found = list(run_checks(park, period, figures=figures(park, period)))
+        cache.set(key, found, TTL)
+    return found
 
 
 class CachedFigureSource:

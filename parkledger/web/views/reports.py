@@ -2,6 +2,8 @@
 downloads; template editing with preview and versions; issuing (leaders only)."""
 from __future__ import annotations
 
+import importlib.util
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,12 +68,10 @@ def _build(sel, template: ReportTemplate | None, *, text: str | None = None):
 
 def _quality(sel) -> list:
     """The data-quality checks of the park and period (over the cached figures)."""
-    try:
-        from parkledger.indicators.checks import run_checks
-    except ImportError:
+    if importlib.util.find_spec("parkledger.indicators.checks") is None:
         return data_quality(sel.park_code, sel.period.key)
     try:
-        return run_checks(sel.park_code, sel.period.key, figures=figcache.figures(sel.park_code, sel.period.key))
+        return figcache.checks(sel.park_code, sel.period.key)
     except ValueError:
         return []
 
