@@ -56,6 +56,10 @@ date a record by its parent's date.
 Planned or deadline dates (`planned_start_on`, `deadline`, `extended_until`, `insured_to`)
 date nothing: they are not events of the month.
 
+The check reads closed months, corrections and the park tree once per transaction; saving a
+`ClosedPeriod`, `PeriodUnlock`, park or enterprise through the ORM (or the services) refreshes
+it, so write those rows with `save()`, never with `bulk_create` or `update()`.
+
 The rule for a write:
 - create: refused when any dating value of the new record lies in a closed month;
 - delete: refused when any dating value of the old record lies in a closed month;
