@@ -18,7 +18,8 @@ from django.db.models import Model, QuerySet
 from parkledger.core.models import Park
 
 __all__ = [
-    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_issue", "can_view_audit", "history", "audit_export", "audit_report_issue", "record_park_code",
+    "visible_parks", "visible_park_codes", "can", "can_record", "scope", "can_see_park_figures", "can_issue",
+    "can_view_audit", "history", "audit_export", "audit_report_issue", "record_park_code",
 ]
 
 
@@ -70,6 +71,15 @@ def scope(user, kind_key: str, qs: QuerySet) -> QuerySet:
     if perms is None or not hasattr(perms, "scope_queryset"):
         return qs if user.is_authenticated else qs.none()
     return perms.scope_queryset(user, kind_key, qs)
+
+
+def can_see_park_figures(user, park_code: str) -> bool:
+    """May the user see a park's aggregate figures (dashboard, indicators, report)?
+
+    Those who may read the park's own statistics (`park_month`) may: department staff, leaders,
+    statisticians. An enterprise user sees only his enterprise's records, an administrator none.
+    """
+    return bool(park_code) and can(user, "park_month", "view", park_code)
 
 
 def can_issue(user) -> bool:

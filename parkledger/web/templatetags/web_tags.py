@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from parkledger.core.kinds import kind_models
 from parkledger.web import access
 
 register = template.Library()
@@ -19,11 +20,25 @@ NAV_ITEMS = (
 )
 
 
+def _allowed(key: str, user, sel) -> bool:
+    """Is a menu entry of use to the user (park figures, enterprises, imports)?"""
+    if user is None or not user.is_authenticated:
+        return False
+    if key in ("figures", "reports"):
+        return access.can_see_park_figures(user, getattr(sel, "park_code", ""))
+    if key == "enterprises":
+        return access.can(user, "enterprise", "view")
+    if key == "import":
+        return any(access.can(user, kind, "import") for kind in kind_models())
+    return True
+
+
 @register.simple_tag
-def nav_links(active: str, user=None) -> str:
-    """The main menu's links to the pages that are installed (the audit log for those who may read it)."""
+def nav_links(active: str, user=None, sel=None) -> str:
+    """The main menu's links to the pages that are installed and of use to the user (the audit log
+    for those who may read it)."""
     items = []
-    nav = list(NAV_ITEMS)
+    nav = [item for item in NAV_ITEMS if _allowed(item[0], user, sel)]
     if user is not None and access.can_view_audit(user):
         nav.append(("accounts", _("审计日志"), "accounts:audit_list"))
     for key, label, name in nav:

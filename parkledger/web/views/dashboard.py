@@ -36,6 +36,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sel = selection_of(request)
     if sel.park is None:
         return render_page(request, "web/dashboard.html", {"empty": True}, nav="dashboard")
+    if not access.can_see_park_figures(request.user, sel.park_code):
+        # an enterprise user: his own ledgers, not the park's figures
+        return render_page(request, "web/dashboard.html", {"own_only": True, "kind_links": _own_kinds(request.user)},
+                           nav="dashboard")
     # per user (what a user sees depends on his roles), per park and period, and per generation of
     # the figures cache (a ledger write in this process starts a new one)
     key = (f"web:dashboard:{figcache.generation()}:{request.user.pk}:{sel.park_code}:{sel.period.key}:"
@@ -45,6 +49,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = dashboard_data(request.user, sel)
         cache.set(key, context, figcache.TTL)
     return render_page(request, "web/dashboard.html", context, nav="dashboard")
+
+
+def _own_kinds(user) -> list[tuple[str, str]]:
+    """(kind, name) of the ledgers an enterprise user may open."""
+    from parkledger.core.kinds import kind_models
+
+    return [(kind, model._meta.verbose_name_plural) for kind, model in kind_models().items()
+            if access.can(user, kind, "view")]
 
 
 def dashboard_data(user, sel) -> dict:

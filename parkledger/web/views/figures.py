@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     groups, error = [], ""
     if sel.park is None:
         error = _("您的账号还没有可查看的园区。")
+    elif not access.can_see_park_figures(request.user, sel.park_code):
+        raise PermissionDenied(_("无权查看园区指标"))
     else:
         try:
             groups = figure_groups(figcache.figures(sel.park_code, sel.period.key))
@@ -53,6 +56,8 @@ def figure_explain(request: HttpRequest) -> HttpResponse:
     if sel.park is None or not key:
         return render_page(request, "web/explain.html", {"error": _("请指定园区和指标。"), "key": key},
                            status=400, nav="figures")
+    if not access.can_see_park_figures(request.user, sel.park_code):
+        raise PermissionDenied(_("无权查看园区指标"))
     export = request.GET.get("export") == "xlsx"
     try:
         explanation = explain_figure(sel.park_code, sel.period.key, key, cap=EXPORT_CAP if export else 500)

@@ -37,6 +37,12 @@ DOWNLOAD_FORMATS = (("docx", "Word"), ("pdf", "PDF"), ("md", "Markdown"), ("txt"
 MAX_TEMPLATE_CHARS = 200_000
 
 
+def _require_figures(request: HttpRequest, sel) -> None:
+    """Reports are made of the park's figures: refused to those who may not see them."""
+    if sel.park is not None and not access.can_see_park_figures(request.user, sel.park_code):
+        raise PermissionDenied(_("无权查看园区指标"))
+
+
 def _templates_for(park: str):
     """The templates a park may use: its own and the shared ones (park empty)."""
     return (ReportTemplate.objects.filter(Q(park_id=park) | Q(park__isnull=True))
@@ -80,6 +86,7 @@ def _quality(sel) -> list:
 def report_page(request: HttpRequest) -> HttpResponse:
     """The builder: choices, the preview (loaded by htmx, or inline without JavaScript) and downloads."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     if sel.park is None:
         return render_page(request, "web/report.html", {"error": _("您的账号还没有可查看的园区。")}, nav="reports")
     template = _chosen_template(request, sel.park_code)
@@ -96,6 +103,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 def report_preview(request: HttpRequest) -> HttpResponse:
     """The HTML preview (every figure links to its provenance) and the data-quality list."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     if sel.park is None:
         raise Http404
     template = _chosen_template(request, sel.park_code)
@@ -114,6 +122,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest) -> HttpResponse:
     """The report as Word, PDF, Markdown, text, masked text, HTML or JSON."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     fmt = request.GET.get("fmt", "docx")
     if sel.park is None or fmt not in CONTENT_TYPES:
         raise Http404(_("未知格式"))
@@ -141,6 +150,7 @@ def report_issue(request: HttpRequest) -> HttpResponse:
     if not access.can_issue(request.user):
         raise PermissionDenied(_("只有领导可以签发报告"))
     sel = selection_of(request)
+    _require_figures(request, sel)
     template = _chosen_template(request, sel.park_code)
     try:
         issued = issue_report(park=sel.park_code, period=sel.period.key, fmt="docx",
@@ -158,6 +168,7 @@ def report_issue(request: HttpRequest) -> HttpResponse:
 def issued_download(request: HttpRequest, pk: int) -> HttpResponse:
     """An archived report's file, byte for byte as issued."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     visible = [p.code for p in sel.parks]
     issued = get_object_or_404(IssuedReport, pk=pk, park_id__in=visible)
     access.audit_export(request.user, kinds="report", park=issued.park_id, fmt=issued.format,
@@ -181,6 +192,7 @@ def _editable(request: HttpRequest, tpl: ReportTemplate) -> bool:
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
     sel = selection_of(request)
+    _require_figures(request, sel)
     return render_page(request, "web/report_templates.html", {"templates": _templates_for(sel.park_code)},
                        nav="reports")
 
@@ -190,6 +202,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_create(request: HttpRequest) -> HttpResponse:
     """A new template of the selected park, copied from the default or another template."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     name = (request.POST.get("name") or "").strip()[:100]
     if sel.park is None or not name:
         messages.error(request, _("请填写模板名称。"))
@@ -210,6 +223,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a template: the text of its current (or a chosen) version, preview, save as a new version."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     tpl = get_object_or_404(_templates_for(sel.park_code), pk=pk)
     editable = _editable(request, tpl)
     versions = list(tpl.versions.select_related("author").order_by("-number"))
@@ -241,6 +255,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def template_preview(request: HttpRequest) -> HttpResponse:
     """htmx: render the posted template text for the selection (errors name their line)."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     text = request.POST.get("text", "")[:MAX_TEMPLATE_CHARS]
     context: dict = {"error": ""}
     if sel.park is None:
@@ -259,6 +274,7 @@ def template_preview(request: HttpRequest) -> HttpResponse:
 def template_version_text(request: HttpRequest, pk: int) -> HttpResponse:
     """A version's text as plain text (to compare or copy)."""
     sel = selection_of(request)
+    _require_figures(request, sel)
     version = get_object_or_404(
         ReportTemplateVersion.objects.filter(Q(template__park_id=sel.park_code) | Q(template__park__isnull=True)),
         pk=pk,
