@@ -128,7 +128,7 @@ def main() -> int:
                       f"median {median * 1000:6.1f} ms  {len(ctx.captured_queries)} queries  "
                       f"(goal ≤ {LIST_GOAL_MS:.0f} ms: {'met' if ok else 'NOT met'})", flush=True)
             counts = {}
-            for what, params in ((f"one enterprise ({one_rows} rows)", {"uscc": one_uscc}),
+            for what, params in ((f"one enterprise ({one_rows} rows)", {"park": SUB_PARK, "uscc": one_uscc}),
                                  (f"{SUB_PARK} ({sub_rows} rows)", {"park": SUB_PARK}),
                                  (f"{PARK} ({in_park} rows)", {"park": PARK})):
                 with CaptureQueriesContext(connection) as ctx:
