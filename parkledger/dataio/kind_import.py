@@ -4,13 +4,14 @@ The steps run for every kind of an import in dependency order (`parkledger.core.
 over all rows at once, so the database sees one query per kind and step, never one per row:
 
 1. `read_header`: columns by field key or Chinese label; unknown, doubled and missing columns.
-2. `parse`: every cell by its field's type (`parkledger.dataio.cells`), choices by key or label,
-   the import's park for rows without one.
-3. `complete`: generated codes, the natural keys, the stored records with those keys (one
-   query), stored values for columns the file leaves out, defaults for new rows.
-4. `check_references`, `check_parks`, `check_unique`, `validate`: references to the database
-   or the same import, the park scope, duplicate keys, field validators and the model's
-   `clean()` (date order), then the hooks of other apps (`parkledger.dataio.hooks`).
+2. `parse`: every cell by its field's type (`parkledger.dataio.converters`), choices by key or
+   label.
+3. `complete`: the import's park for rows without one, generated codes, the natural keys, the
+   stored records with those keys (one query), stored values for columns the file leaves out.
+4. `validate_fields`, `check_unique`, `check_references`, `check_parks`, `validate`: required
+   fields and field validators, duplicate keys, references to the database or the same
+   import, the park scope, the model's `clean()` (date order) and cross-row checks
+   (`parkledger.dataio.checks`), then the hooks of other apps (`parkledger.dataio.hooks`).
 5. `write`: the model's own `clean()` where it reads the database (it then sees the rows of
    earlier kinds), then one `INSERT … ON CONFLICT (natural key) DO UPDATE` per row, batched
    with `executemany`.
@@ -41,7 +42,6 @@ from parkledger.dataio.sources import RawSheet, column_letter
 
 if TYPE_CHECKING:
     from parkledger.dataio.importing import ImportContext
-
 
 
 class Row:
