@@ -62,6 +62,8 @@ def test_masked_names(text, token):
 
 @pytest.mark.parametrize(("text", "token"), [
     ("电力系统三期、DNX给水管安装等项目扎实推进。", "X"),
+    ("DN X给水管安装。", "X"),
+    ("X KV望海变开工建设。", "X KV"),
     ("DN1000给水管安装。", "1000"),
     ("XKV望海变开工建设。", "XKV"),
     ("220KV望海变开工建设。", "220KV"),
@@ -80,6 +82,10 @@ def test_specifications_inside_names(text, token):
 ])
 def test_fixed_phrases(text, token):
     assert (token, "phrase") in classes(text)
+
+
+def test_a_ranking_in_chinese_numerals_is_a_name():
+    assert classes("入选全国三十强园区，引进世界500强企业。") == [("三十强", "name"), ("500强", "phrase")]
 
 
 def test_numbering_and_latin_words_are_not_figures():

@@ -209,6 +209,11 @@ def detect_paragraph(text: str, *, offset: int = 0, paragraph: int = 0) -> list[
     for m in CN_RE.finditer(text):
         s, e = m.span()
         value = cn_value(m.group(0))
+        if value is not None and text.startswith("强", e) and not in_date(s, e):
+            # 全国三十强: a ranking's name, not a quantity
+            found.append(Detection(offset + s, offset + e + 1, offset + s, offset + e, text[s:e + 1], "name",
+                                   paragraph, value=Decimal(value), numeral=True))
+            continue
         if value is None or e >= len(text) or text[e] not in CN_MEASURES:
             continue
         if in_date(s, e) or (s and text[s - 1] in "第初周星礼"):

@@ -231,7 +231,7 @@ def _name_edits(text: str, off: int, detections: list[Detection], catalogue: Cat
     # masked names: the park's variables
     park_short = catalogue.short_name or short_name
     for det in detections:
-        if det.cls != "name":
+        if det.cls != "name" or not det.masked:
             continue
         s, e = det.start - off, det.end - off
         rest = text[e:]
