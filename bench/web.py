@@ -236,10 +236,11 @@ def stop_server(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
-def warm_up(port: int, cookie: str, seconds: float = 5.0) -> int:
-    """Ask for the dashboard for a few seconds (every worker computes its cache once); not measured."""
-    stop_at, done = time.time() + seconds, 0
-    while time.time() < stop_at:
+def warm_up(port: int, cookie: str, seconds: float = 5.0, requests: int = 12) -> int:
+    """Ask for the dashboard for at least `seconds` and `requests` times (so that every worker has
+    computed its cache once, as after a first visit); not measured. At most 60 s."""
+    started, done = time.time(), 0
+    while (time.time() < started + seconds or done < requests) and time.time() < started + 60:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("GET", f"/?park={PARK}&period={PERIOD}", headers={"Cookie": f"sessionid={cookie}"})
         conn.getresponse().read()
@@ -341,7 +342,7 @@ def main() -> int:
     procs = start_server(port, args.database_url, args.server, args.workers)
     try:
         warmed = warm_up(port, cookies[0])
-        print(f"warm-up (not measured): {warmed} requests in 5 s", flush=True)
+        print(f"warm-up (not measured): {warmed} requests", flush=True)
         load = load_test(port, cookies, args.seconds)
     finally:
         stop_server(procs)
