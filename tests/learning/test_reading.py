@@ -87,3 +87,17 @@ def test_too_big(tmp_path):
     missing = tmp_path / "missing.txt"
     with pytest.raises(LearnInputError, match="无法打开"):
         read_path(missing)
+
+
+def test_too_long_or_too_many_figures_is_refused_quickly():
+    import time
+
+    from parkledger.reports.learning import learn
+    from parkledger.reports.learning.reading import MAX_CHARS
+
+    with pytest.raises(LearnInputError, match="文档太长"):
+        read_bytes(("字" * (MAX_CHARS + 1)).encode(), "long.txt")
+    started = time.perf_counter()
+    with pytest.raises(LearnInputError, match="数字过多"):
+        learn(read_bytes(("新增企业1家，" * 20000).encode(), "many.txt"))
+    assert time.perf_counter() - started < 10

@@ -88,12 +88,14 @@ def bind_paragraph(text: str, offset: int, detections: list[Detection], catalogu
     for i, det in enumerate(figures):
         s, e = det.start - offset, det.end - offset
         sent = next((sp for sp in spans if sp[0] <= s < sp[1]), (0, len(text)))
-        prev_end = max([p.end - offset for p in figures[:i] if p.end - offset <= s and p.end - offset > sent[0]],
-                       default=sent[0])
-        cut = max([k + 1 for k in range(sent[0], s) if text[k] in BOUNDARIES], default=sent[0])
-        b0 = max(prev_end, cut)
-        nxt = min([n.start - offset for n in figures[i + 1:] if n.start - offset >= e], default=sent[1])
-        slots.append(_Slot(det, s, e, sent, text[b0:s], text[e:min(nxt, sent[1])], b0))
+        prev_end = figures[i - 1].end - offset if i else sent[0]
+        b0 = max(prev_end, sent[0])
+        for k in range(s - 1, b0 - 1, -1):  # back to the clause's start
+            if text[k] in BOUNDARIES:
+                b0 = k + 1
+                break
+        nxt = figures[i + 1].start - offset if i + 1 < len(figures) else sent[1]
+        slots.append(_Slot(det, s, e, sent, text[b0:s], text[e:min(max(nxt, e), sent[1])], b0))
     done: set[int] = set()
     _bind_lists(text, offset, slots, done, catalogue)
     for index in range(len(slots)):

@@ -161,10 +161,10 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
 
 def _quoted(text: str, s: int, e: int) -> bool:
     """The token is the whole or part of a short quoted phrase (`"八个一"`, `“两优一先”`)."""
-    left = max(text.rfind(q, 0, s) for q in "“\"「")
+    left = max(text.rfind(q, max(0, s - 5), s) for q in "“\"「")
     if left < 0 or s - left > 4:
         return False
-    rights = [i for i in (text.find(q, e) for q in "”\"」") if i >= 0]
+    rights = [i for i in (text.find(q, e, e + 5) for q in "”\"」") if i >= 0]
     return bool(rights) and min(rights) - e <= 4
 
 
@@ -187,8 +187,8 @@ def detect_paragraph(text: str, *, offset: int = 0, paragraph: int = 0) -> list[
         masked = is_masked(core)
         if in_date(s, e):
             continue
-        before, after = text[:s], text[e:]
-        if not before.strip() and after[:1] in (".", "．", "、") and not masked:
+        before, after = text[max(0, s - 24):s], text[e:e + 24]
+        if s < 8 and not text[:s].strip() and after[:1] in (".", "．", "、") and not masked:
             continue  # the paragraph's own numbering: 1. 2、
         left_latin = bool(s and LATIN_RE.match(text[s - 1]))
         right_latin = bool(after and LATIN_RE.match(after[0]))
@@ -255,7 +255,7 @@ def _simple(text: str, s: int, e: int, cls: str, offset: int, paragraph: int, ma
 
 def _figure_like(text: str, s: int, e: int, core: str, masked: bool, offset: int, paragraph: int) -> Detection | None:
     """A number or mask that is not a date or a spec: a figure, a masked name or a phrase."""
-    before = text[:s]
+    before = text[max(0, s - 24):s]
     start, end = s, e
     approx = ""
     for word in APPROX_BEFORE:
@@ -274,7 +274,7 @@ def _figure_like(text: str, s: int, e: int, core: str, masked: bool, offset: int
             approx, end = word, end + len(word)
             break
     value = None if masked else _number(core)
-    after = text[e:]
+    after = text[e:e + 24]
     # fixed phrases: 世界500强, 三十强, 101周年, 第3
     if after.startswith(("强", "周年")) or before.endswith("第"):
         phrase_end = e + (2 if after.startswith("周年") else 1)

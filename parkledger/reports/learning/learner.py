@@ -19,12 +19,13 @@ from parkledger.reports.learning.binding import bind_paragraph
 from parkledger.reports.learning.detection import Detection, detect_paragraph
 from parkledger.reports.learning.lexicon import LEAD_NAMES
 from parkledger.reports.learning.names import EMPTY, Catalogue
-from parkledger.reports.learning.reading import SourceDocument, SourceParagraph
+from parkledger.reports.learning.reading import LearnInputError, SourceDocument, SourceParagraph
 from parkledger.reports.learning.writing import paragraph_edits, render_paragraph, write_template
 
 __all__ = ["LearnResult", "learn", "BindingError", "check_override"]
 
 TITLE_RE = re.compile(r"((?:19|20)\d{2})\s*年.{0,12}(?:工作总结|工作思路|工作报告|工作要点|总结)")
+MAX_FIGURES = 3000  # a work report quotes some 150
 STATS_RE = re.compile(r"共计\s*\d+\s*个字\s*[,，]\s*预计阅读时长\s*\d+\s*分钟")
 PERIOD_LABEL_RE = re.compile(r"(\d{1,2})\s*[-—–~～至到]\s*(\d{1,2})\s*月")
 PERIOD_TEXT_RE = re.compile(r"^(?:\d{1,2}|[Xx])\s*[-—–~～至到]\s*(?:\d{1,2}|[Xx])\s*月份?$|^(?:上半年|下半年|前三季度|全年)$"
@@ -171,6 +172,8 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
     errors: list[str] = []
     for p in kept:
         found = detect_paragraph(p.text, offset=p.start, paragraph=p.index)
+        if len(detections) + len(found) > MAX_FIGURES * 2:
+            raise LearnInputError(f"文档中的数字过多（超过 {MAX_FIGURES} 处），不像一份工作报告")
         bind_paragraph(p.text, p.start, found, catalogue)
         _as_of_dates(found)
         for det in found:

@@ -15,6 +15,7 @@ __all__ = ["LearnInputError", "SourceParagraph", "SourceDocument", "read_bytes",
            "ACCEPTED_SUFFIXES"]
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_CHARS = 300_000  # a year's work report is some 6,000 characters
 ACCEPTED_SUFFIXES = (".docx", ".txt")
 
 
@@ -133,6 +134,7 @@ def read_bytes(data: bytes, filename: str) -> SourceDocument:
             raise LearnInputError("无法读取 Word 文件：文件已损坏，或不是 .docx 格式（旧版 .doc 请先另存为 .docx）")
         texts = [t.replace("\n", " ").replace("\r", " ") for t in _docx_paragraph_texts(data)]
         text = "\n".join(texts)
+        _check_length(text)
         paragraphs = []
         pos = 0
         for i, t in enumerate(texts):
@@ -142,7 +144,13 @@ def read_bytes(data: bytes, filename: str) -> SourceDocument:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LearnInputError("这不是文本文件：请上传 .docx 或纯文本 .txt 文件")
     text = decode_text(data)
+    _check_length(text)
     return SourceDocument(name, "txt", text, split_paragraphs(text))
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise LearnInputError(f"文档太长（{len(text)} 字）：工作报告通常不超过 {MAX_CHARS // 10000} 万字")
 
 
 def read_path(path: str | Path) -> SourceDocument:

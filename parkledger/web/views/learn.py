@@ -126,7 +126,10 @@ def learn_page(request: HttpRequest) -> HttpResponse:
         catalogue = catalogue_for_park(sel.park_code)
     except (ValueError, DatabaseError) as exc:
         return _form_page(request, str(exc), status=400)
-    result = learn(source, catalogue=catalogue, overrides=overrides)
+    try:
+        result = learn(source, catalogue=catalogue, overrides=overrides)
+    except LearnInputError as exc:
+        return _form_page(request, str(exc), status=400)
     template_name = (request.POST.get("name") or "").strip()[:100] or _("学习自%(name)s") % {"name": name}
     action = request.POST.get("action", "") if upload is None else ""
     if action == "save" and not result.errors:

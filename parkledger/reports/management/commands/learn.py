@@ -52,7 +52,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         except DatabaseError as exc:
             raise CommandError(f"数据库不可用或尚未迁移（parkledger migrate）：{exc}") from exc
-        result = learn(source, catalogue=catalogue)
+        try:
+            result = learn(source, catalogue=catalogue)
+        except LearnInputError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         self._summary(result)
         if report:
             self._write(report, json.dumps(result.report(), ensure_ascii=False, indent=1) + "\n")
