@@ -146,6 +146,7 @@ class KindImport:
         mapping = column_map(self.model)
         seen: dict[str, str] = {}
         ok = True
+        wrong_delimiter = False
         width = 0
         for index, cell in enumerate(cells):
             text = "" if cell is None else str(cell).strip()
@@ -154,8 +155,13 @@ class KindImport:
             width = index + 1
             field = mapping.get(normalise_name(text))
             if field is None:
-                self.issue(number, text, _("未知的列：%(kind)s没有“%(col)s”这一项") % {
-                    "kind": self.ctx.kind_label(self.kind), "col": text}, order=index)
+                if ";" in text or "\t" in text:
+                    reason = _("表头“%(col)s”像是用分号或制表符分隔的：CSV文件应以逗号分隔") % {"col": text}
+                    wrong_delimiter = True
+                else:
+                    reason = _("未知的列：%(kind)s没有“%(col)s”这一项") % {"kind": self.ctx.kind_label(self.kind),
+                                                                     "col": text}
+                self.issue(number, text, reason, order=index)
                 ok = False
                 continue
             if field.name in seen:
@@ -167,7 +173,7 @@ class KindImport:
                                        converter(field, canonical=self.generated_code)))
         self.present = set(seen)
         for field in data_fields(self.model):
-            if field.name in seen or field.blank or field.has_default() or field.null:
+            if field.name in seen or field.blank or field.has_default() or field.null or wrong_delimiter:
                 continue
             self.issue(number, field_label(field), _("缺少必填列“%(label)s”（%(key)s）") % {
                 "label": field_label(field), "key": field.name})

@@ -23,10 +23,18 @@ from parkledger.core.kinds import data_fields, kind_models
 IGNORED_SHEETS = frozenset({"说明", "填写说明", "readme"})
 
 
+_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", " ": None, "\u3000": None, "\n": None, "\t": None})
+
+
 def normalise_name(text: object) -> str:
-    """A sheet or header name as compared: trimmed, ASCII lower-cased, a trailing `*` dropped."""
+    """A sheet or header name as compared: trimmed, ASCII lower-cased, a trailing `*` dropped.
+
+    Chinese names also match with half-width brackets or stray spaces (`用地面积(亩)`).
+    """
     name = str(text).strip().rstrip("*").strip()
-    return name.lower() if name.isascii() else name
+    if name.isascii():
+        return name.lower()
+    return name.translate(_WIDTH)
 
 
 @cache

@@ -316,3 +316,14 @@ def test_park_option_cannot_pull_another_park_into_its_tree(parks, tmp_path):
     assert import_path(d, park="ECO").issue_lines() == ["park, 2, parent: 上级园区“OTHER”不是“ECO”或其下级园区"]
     assert Park.objects.get(code="OTHER").parent_id is None
     assert Park.objects.get(code="ECO-CEE").parent_id == "ECO"
+
+
+def test_headers_match_with_half_width_brackets_and_semicolons_are_explained(parks, tmp_path):
+    d = tmp_path / "in"
+    write_csv(d, "企业", f"统一社会信用代码,企业名称,园区,注册日期,用地面积(亩)\n{U1},甲,ECO,2020-01-01,3\n")
+    assert import_path(d).ok
+    assert Enterprise.objects.get().land_area_mu == 3
+    write_csv(d, "park", "code;name\nP1;一园\n")
+    (d / "企业.csv").unlink()
+    assert import_path(d).issue_lines() == [
+        "park, 1, code;name: 表头“code;name”像是用分号或制表符分隔的：CSV文件应以逗号分隔"]
