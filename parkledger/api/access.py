@@ -7,7 +7,6 @@ from __future__ import annotations
 
 __all__ = [
     "PeriodClosedError", "visible_parks", "can", "can_write_record", "scope", "record_park_code",
-    "ACTIONS_BY_METHOD",
 ]
 
 from django.db.models import Model, QuerySet
@@ -20,11 +19,6 @@ from parkledger.accounts.permissions import (
     scope_queryset,
     visible_park_codes,
 )
-
-ACTIONS_BY_METHOD = {
-    "GET": "view", "HEAD": "view", "OPTIONS": "view",
-    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
-}
 
 
 def visible_parks(user) -> list[str]:

@@ -102,6 +102,18 @@ def _response(status_code: int, items: list[dict[str, Any]], headers: dict | Non
     return Response({"errors": items}, status=status_code, headers=headers)
 
 
+def _audit_denied(request, exc: exceptions.PermissionDenied) -> None:
+    """A refused request of a logged-in user is an audit event (越权访问), as on the web pages."""
+    user = getattr(request, "user", None)
+    if request is None or not (user and user.is_authenticated):
+        return
+    from parkledger.accounts.audit import audit_log
+    from parkledger.accounts.models import AuditAction, AuditResult
+
+    audit_log(AuditAction.PERM_DENIED, user=user, result=AuditResult.DENIED,
+              detail={"attempted": f"api {request.method} {request.path}", "reason": str(exc.detail)})
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's exception handler, answering every error in the one error body."""
     if isinstance(exc, Http404):
@@ -109,6 +121,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
 
+    if isinstance(exc, exceptions.PermissionDenied):
+        _audit_denied(context.get("request"), exc)
     if isinstance(exc, exceptions.APIException):
         headers = {}
         if getattr(exc, "auth_header", None):

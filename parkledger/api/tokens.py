@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from parkledger.accounts.audit import audit_log
+from parkledger.accounts.models import AuditAction
 from parkledger.api.models import ApiToken
 
 TOKEN_PREFIX = "plk_"
@@ -31,6 +33,7 @@ def token_create(*, user, days: int = DEFAULT_DAYS, name: str = "") -> tuple[Api
         user=user, name=name, prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=hash_key(key),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    _audit(AuditAction.PERM_GRANT, token, "api_token_create")
     return token, key
 
 
@@ -39,7 +42,16 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _audit(AuditAction.PERM_REVOKE, token, "api_token_revoke")
     return token
+
+
+def _audit(action: str, token: ApiToken, event: str) -> None:
+    """Token grants and revocations are permission changes: they go to the audit log."""
+    audit_log(action, obj=token, detail={
+        "event": event, "token_user": token.user.get_username(), "prefix": token.prefix, "name": token.name,
+        "expires_at": token.expires_at.isoformat(),
+    })
 
 
 def token_for_key(key: str) -> ApiToken | None:

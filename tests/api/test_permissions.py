@@ -119,3 +119,30 @@ def test_the_audit_log_is_for_the_audit_administrator_only():
     assert {row["action"] for row in body["results"]} == {"create"}
     assert auditor.get("/api/audit/", {"action": "nope"}).status_code == 400
     assert auditor.get("/api/audit/", {"date_from": "2022/01/01"}).status_code == 400
+
+
+def test_refused_requests_are_audited():
+    from parkledger.accounts.models import AuditEntry
+
+    build_parks()
+    world = build_records("ECO", "E")
+    leader = make_user("boss", "leader", park="ECO")
+    response = token_client(leader).delete(f"/api/enterprise/{world['enterprise'].pk}/")
+    assert response.status_code == 403
+    entry = AuditEntry.objects.filter(action="perm_denied").latest("seq")
+    assert entry.username == "boss" and entry.result == "denied"
+    assert entry.detail["attempted"] == f"api DELETE /api/enterprise/{world['enterprise'].pk}/"
+
+
+def test_api_writes_are_audited_as_the_tokens_user():
+    from parkledger.accounts.models import AuditEntry
+
+    build_parks()
+    world = build_records("ECO", "E")
+    clerk = make_user("clerk", "economy", park="ECO")
+    response = token_client(clerk).patch(f"/api/enterprise/{world['enterprise'].pk}/", {"name": "新名称"},
+                                         format="json")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="change", object_kind="enterprise").latest("seq")
+    assert entry.username == "clerk"
+    assert entry.after["name"] == "新名称" and entry.before["name"] != "新名称"

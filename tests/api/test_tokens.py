@@ -127,3 +127,14 @@ def test_a_session_works_and_its_writes_need_the_csrf_token():
     accepted = client.post("/api/park/", {"code": "S1", "name": "会话园区"}, format="json",
                            HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret))
     assert accepted.status_code == 201, accepted.json()
+
+
+def test_creating_and_revoking_tokens_is_audited():
+    from parkledger.accounts.models import AuditEntry
+
+    make_api_user("stat")
+    create_token("stat", "--name", "统计局")
+    call_command("token", "revoke", ApiToken.objects.get().prefix, stdout=StringIO())
+    events = list(AuditEntry.objects.filter(object_kind="api.apitoken").order_by("seq")
+                  .values_list("action", "detail__event"))
+    assert events == [("perm_grant", "api_token_create"), ("perm_revoke", "api_token_revoke")]

@@ -1,27 +1,19 @@
 """`/api/audit/`: the audit log, searched; for the audit administrator only."""
 from __future__ import annotations
 
-__all__ = ["AuditLogView", "AuditAdminPermission"]
+__all__ = ["AuditLogView"]
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission
 
+from parkledger.accounts.drf import AuditAdminOnly
 from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
-from parkledger.accounts.permissions import can_view_audit
 from parkledger.accounts.selectors import audit_search
 from parkledger.api.base import ApiMixin
 from parkledger.api.errors import error_responses
 from parkledger.api.fields import StrictCharField, StrictChoiceField, StrictDateField
 from parkledger.api.pagination import LedgerPagination
-
-
-class AuditAdminPermission(BasePermission):
-    """The audit administrator (审计管理员), and no one else."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and can_view_audit(request.user))
 
 
 class AuditQuerySerializer(serializers.Serializer):
@@ -52,7 +44,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class AuditLogView(ApiMixin, ListAPIView):
     """Audit entries, newest first, filtered like the audit page's search."""
 
-    permission_classes = [AuditAdminPermission]
+    permission_classes = [AuditAdminOnly]
     pagination_class = LedgerPagination
     serializer_class = AuditEntrySerializer
 

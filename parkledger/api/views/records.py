@@ -18,13 +18,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from parkledger.accounts.dataio_checks import audit_export
+from parkledger.accounts.drf import LedgerPermission
 from parkledger.api.access import scope
 from parkledger.api.base import ApiMixin
 from parkledger.api.bulk import bulk_upsert
 from parkledger.api.errors import error_responses
 from parkledger.api.filters import StrictFilterBackend
 from parkledger.api.pagination import LedgerPagination
-from parkledger.api.permissions import LedgerApiPermission
 from parkledger.api.serializers import BulkResultSerializer, bulk_serializer_for, serializer_for
 from parkledger.api.services import record_create, record_delete, record_update
 from parkledger.core.filtersets import filterset_for
@@ -42,7 +42,7 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
 
     kind: ClassVar[str] = ""
     ledger_action: str | None = None  # set by actions whose permission is not the method's (bulk: import)
-    permission_classes = [LedgerApiPermission]
+    permission_classes = [LedgerPermission]  # the role and park rules the web pages use
     pagination_class = LedgerPagination
     filter_backends = [StrictFilterBackend]
     lookup_value_regex = r"[^/]+"  # anything: a non-numeric id is a JSON 404, not the site's HTML page
