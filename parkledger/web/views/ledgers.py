@@ -84,10 +84,12 @@ def filtered_queryset(request: HttpRequest, kind: str) -> Filtered:
     (filterset, qs, preset), (_fs, joined, _p) = results
     if not request.GET.get("ordering"):
         qs = qs.order_by("-pk")  # the latest entered first
-    filtered = preset is not None or any(
-        value for name, value in filterset.form.cleaned_data.items() if name != "ordering"
-    ) if filterset.is_valid() else True
-    # an index-selective filter is counted fastest the way the page is read; an unfiltered list by a join
+    if filterset.is_valid():
+        asked = any(value for name, value in filterset.form.cleaned_data.items() if name != "ordering")
+        filtered = asked or preset is not None
+    else:
+        filtered = True
+    # a list narrowed by a filter is counted fastest the way its page is read; an unfiltered one by a join
     return Filtered(filterset, qs, qs if filtered else joined, preset, filtered)
 
 
