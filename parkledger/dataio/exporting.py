@@ -129,9 +129,14 @@ def export_path(path: str | Path, *, park: str | None = None, kinds: str | Itera
 # For people: one list with Chinese headers
 # ---------------------------------------------------------------------------
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def _people_value(fld: models.Field, value: Any, choices: dict[str, str] | None, typed: bool) -> Any:
     if value is None or value == "":
         return None if typed else ""
+    if not typed and isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # a spreadsheet opening the CSV must not run it as a formula
     if choices is not None:
         return choices.get(value, value)
     if isinstance(fld, models.BooleanField):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 Sheets = Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]
 
@@ -62,6 +63,18 @@ class TooManyRowsError(ValueError):
     """A sheet longer than a workbook can hold (use the CSV directory instead)."""
 
 
+def _cell(ws: Any, value: Any) -> Any:
+    """A value as written: empty text is no cell; text starting with `=` stays text, not a formula."""
+    if value.__class__ is str:
+        if not value:
+            return None
+        if value[0] == "=":
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
+    return value
+
+
 def _fill_workbook(sheets: Sheets) -> tuple[Workbook, dict[str, int]]:
     wb = Workbook(write_only=True)
     counts: dict[str, int] = {}
@@ -75,7 +88,7 @@ def _fill_workbook(sheets: Sheets) -> tuple[Workbook, dict[str, int]]:
                 raise TooManyRowsError(
                     f"工作表“{name}”超过{MAX_SHEET_ROWS}行，Excel工作簿放不下，请导出为CSV目录"
                 )
-            ws.append([None if v == "" else v for v in row])
+            ws.append([_cell(ws, v) for v in row])
         counts[name] = count
     if not sheets:
         wb.create_sheet(title="Sheet1")

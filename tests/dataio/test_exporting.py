@@ -111,3 +111,17 @@ def test_a_filled_template_imports(every_kind, tmp_path):
 def test_the_template_command_wants_an_xlsx_path(tmp_path):
     with pytest.raises(CommandError, match=r"模板须为 \.xlsx 文件"):
         call_command("template", "-o", str(tmp_path / "t.csv"))
+
+
+def test_text_that_looks_like_a_formula_stays_text(every_kind, tmp_path):
+    GovProject.objects.filter(code="gov_project-1").update(name="=HYPERLINK(\"http://x\")")
+    export_path_ = tmp_path / "x.xlsx"
+    from parkledger.dataio.exporting import export_path
+
+    export_path(export_path_, kinds="gov_project")
+    before = GovProject.objects.get(code="gov_project-1").name
+    result = import_path(export_path_)  # no formula cell in the workbook: it imports
+    assert result.ok, result.issue_lines()
+    assert GovProject.objects.get(code="gov_project-1").name == before
+    people_csv = export_queryset(GovProject, GovProject.objects.filter(code="gov_project-1"), "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in people_csv
