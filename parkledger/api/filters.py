@@ -32,7 +32,7 @@ def _date_error(raw: str) -> str | None:
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend that first checks dates (`YYYY-MM-DD`), months (`YYYY-MM`) and booleans."""
+    """DjangoFilterBackend that first checks dates (`YYYY-MM-DD`), months (`YYYY-MM`), booleans and empty choices."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -46,6 +46,8 @@ class StrictFilterBackend(DjangoFilterBackend):
                     message = _date_error(raw)
                 elif isinstance(flt, df.CharFilter) and flt.field_name == "month":
                     message = None if MONTH.match(raw) else _("月份格式应为 YYYY-MM")
+                elif isinstance(flt, df.ChoiceFilter) and raw == "":  # the web's "any"; the API leaves it out
+                    message = _("请选择一个有效的值，或不传这个参数")
                 elif isinstance(flt, df.BooleanFilter):
                     message = None if raw in BOOLEAN_WORDS else _("应为 true 或 false")
                 else:

@@ -140,7 +140,7 @@ def test_deleting_a_referenced_record_is_409(client):
 
 
 @pytest.mark.parametrize("query", ["page=abc", "page=0", "page_size=0", "page_size=501", "page_size=x",
-                                   "month_after=x", "above_scale=maybe", "ordering=nope"])
+                                   "month_after=x", "above_scale=maybe", "ordering=nope", "ordering="])
 def test_bad_list_parameters_are_400(client, query):
     make_world()
     response = client.get(f"/api/enterprise_month/?{query}")
