@@ -4,7 +4,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -44,11 +46,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # the figures cache (a ledger write in this process starts a new one)
     key = (f"web:dashboard:{figcache.generation()}:{request.user.pk}:{sel.park_code}:{sel.period.key}:"
            f"{sel.as_of.isoformat()}:{get_language()}")
-    context = cache.get(key)
-    if context is None:
-        context = dashboard_data(request.user, sel)
-        cache.set(key, context, figcache.TTL)
-    return render_page(request, "web/dashboard.html", context, nav="dashboard")
+    cached = cache.get(key)
+    if cached is None:
+        data = dashboard_data(request.user, sel)
+        # the page's body (figures, charts, pipeline, alarms) is kept rendered: it holds no
+        # per-request value (no form, no token), only what the key names
+        body = render_to_string("web/partials/dashboard_body.html", {**data, "sel": sel})
+        cached = (data, mark_safe(body))  # noqa: S308  (rendered by our own template, escaped)
+        cache.set(key, cached, figcache.TTL)
+    data, body = cached
+    return render_page(request, "web/dashboard.html", {**data, "body": body}, nav="dashboard")
 
 
 def _own_kinds(user) -> list[tuple[str, str]]:
