@@ -564,8 +564,8 @@ class KindImport:
             for hook in hooks.rows_written_hooks():
                 hook(self.model, changes)
 
-    def upsert_sql(self) -> tuple[str, list[str]]:
-        """The INSERT … ON CONFLICT statement of the kind and the attnames of its parameters."""
+    def upsert_parts(self) -> tuple[str, list[str], str, str, list[str]]:
+        """(table, quoted columns, conflict columns, SET clause, attnames of the columns) of the upsert."""
         qn = connection.ops.quote_name
         fields = [fld for fld in self.concrete if not fld.primary_key]
         conflict = ", ".join(qn(fld.column) for fld in self.nk_fields)
@@ -575,11 +575,17 @@ class KindImport:
             if fld.name not in keep and (fld.name in self.present or fld.name == "last_updated")
         ]
         sets = ", ".join(f"{qn(fld.column)} = EXCLUDED.{qn(fld.column)}" for fld in update)
+        return (qn(self.model._meta.db_table), [qn(fld.column) for fld in fields], conflict, sets,
+                [fld.attname for fld in fields])
+
+    def upsert_sql(self) -> tuple[str, list[str]]:
+        """The INSERT … ON CONFLICT statement of one row, and the attnames of its parameters."""
+        table, columns, conflict, sets, attnames = self.upsert_parts()
         sql = (
-            f"INSERT INTO {qn(self.model._meta.db_table)} ({', '.join(qn(fld.column) for fld in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
         )
-        return sql, [fld.attname for fld in fields]
+        return sql, attnames
 
     def params(self, rows: list[Row], attnames: list[str]) -> Iterable[list[Any]]:
         now = connection.ops.adapt_datetimefield_value(timezone.now())

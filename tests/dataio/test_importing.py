@@ -327,3 +327,27 @@ def test_headers_match_with_half_width_brackets_and_semicolons_are_explained(par
     (d / "企业.csv").unlink()
     assert import_path(d).issue_lines() == [
         "park, 1, code;name: 表头“code;name”像是用分号或制表符分隔的：CSV文件应以逗号分隔"]
+
+
+@pytest.mark.parametrize("copy_threshold", [1, 10**9])
+def test_both_ways_of_writing_create_and_update_the_same(parks, tmp_path, monkeypatch, copy_threshold):
+    from parkledger.dataio import importing
+
+    monkeypatch.setattr(importing, "COPY_THRESHOLD", copy_threshold)  # PostgreSQL: COPY, or statements
+    usccs = [make_uscc(f"91330281MA2H2{i:04d}") for i in range(30)]
+    d = tmp_path / "in"
+    write_csv(d, "enterprise", "uscc,name,park,registered_on\n" + "".join(
+        f"{u},企业{i},ECO,2020-01-01\n" for i, u in enumerate(usccs)))
+    write_csv(d, "enterprise_month", "uscc,month,above_scale,output_value,employees\n" + "".join(
+        f"{u},2022-{m:02d},{'true' if i % 2 else 'false'},{i}.{m},{m}\n"
+        for i, u in enumerate(usccs) for m in range(1, 13)))
+    first = import_path(d)
+    assert first.counts["enterprise_month"] == {"created": 360, "updated": 0}
+    write_csv(d, "enterprise_month", "uscc,month,output_value\n" + "".join(
+        f"{u},2022-03,{i * 2}\n" for i, u in enumerate(usccs)))
+    second = import_path(d)
+    assert second.counts["enterprise_month"] == {"created": 0, "updated": 30}
+    assert EnterpriseMonth.objects.count() == 360
+    row = EnterpriseMonth.objects.get(uscc_id=usccs[7], month="2022-03")
+    assert (row.output_value, row.employees, row.above_scale) == (Decimal(14), 3, True)  # 7*2; kept 3 and odd → true
+    assert EnterpriseMonth.objects.get(uscc_id=usccs[7], month="2022-04").output_value == Decimal("7.4")
