@@ -9,17 +9,40 @@ its own writes; other processes of a deployment see them within `TTL`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 
 from parkledger.indicators.engine import compute_figures
 from parkledger.indicators.types import FigureSet
 
-__all__ = ["TTL", "figures", "checks", "new_generation", "generation", "CachedFigureSource"]
+__all__ = ["TTL", "cached", "figures", "checks", "new_generation", "generation", "CachedFigureSource"]
 
 TTL = 60
 _generation = 0
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def cached(key: str, compute: Callable[[], Any], ttl: int = TTL) -> Any:
+    """The cached value of `key`, computed by one thread at a time when missing: the others wait
+    for it instead of all computing the same thing at once (after an expiry, under load)."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    with _locks_guard:
+        lock = _locks.setdefault(key, threading.Lock())
+        if len(_locks) > 1000:  # old generations' keys
+            _locks.clear()
+            _locks[key] = lock
+    with lock:
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, ttl)
+    return value
 
 
 def new_generation(*args, **kwargs) -> None:
@@ -46,24 +69,17 @@ def figures(park: str, period: str, keys: Iterable[str] | None = None) -> Figure
         if all(k in full for k in wanted):
             return FigureSet(full.park, full.period, {k: full[k] for k in wanted})
     tag = "all" if wanted is None else hashlib.sha1(",".join(wanted).encode()).hexdigest()[:16]
-    key = _key(park, period, tag)
-    result = cache.get(key)
-    if result is None:
-        result = compute_figures(park, period, wanted)
-        cache.set(key, result, TTL)
-    return result
+    return cached(_key(park, period, tag), lambda: compute_figures(park, period, wanted))
 
 
 def checks(park: str, period: str) -> list:
     """The data-quality checks of a park and period over its cached figures, computed at most once per TTL."""
-    key = _key(park, period, "checks")
-    found = cache.get(key)
-    if found is None:
+    def compute() -> list:
         from parkledger.indicators.checks import run_checks
 
-        found = list(run_checks(park, period, figures=figures(park, period)))
-        cache.set(key, found, TTL)
-    return found
+        return list(run_checks(park, period, figures=figures(park, period)))
+
+    return cached(_key(park, period, "checks"), compute)
 
 
 class CachedFigureSource:

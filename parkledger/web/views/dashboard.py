@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,15 +45,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # the figures cache (a ledger write in this process starts a new one)
     key = (f"web:dashboard:{figcache.generation()}:{request.user.pk}:{sel.park_code}:{sel.period.key}:"
            f"{sel.as_of.isoformat()}:{get_language()}")
-    cached = cache.get(key)
-    if cached is None:
+
+    def compute() -> tuple[dict, str]:
         data = dashboard_data(request.user, sel)
         # the page's body (figures, charts, pipeline, alarms) is kept rendered: it holds no
         # per-request value (no form, no token), only what the key names
         body = render_to_string("web/partials/dashboard_body.html", {**data, "sel": sel})
-        cached = (data, mark_safe(body))  # noqa: S308  (rendered by our own template, escaped)
-        cache.set(key, cached, figcache.TTL)
-    data, body = cached
+        return data, mark_safe(body)  # noqa: S308  (rendered by our own template, escaped)
+
+    data, body = figcache.cached(key, compute)
     return render_page(request, "web/dashboard.html", {**data, "body": body}, nav="dashboard")
 
 
