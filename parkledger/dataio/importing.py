@@ -53,7 +53,7 @@ from parkledger.dataio import hooks
 from parkledger.dataio.checks import CROSS_ROW_CHECKS
 from parkledger.dataio.issues import MAX_REPORTED_ISSUES, ImportIssue, ImportResult, IssueLog
 from parkledger.dataio.kind_import import KindImport, Row
-from parkledger.dataio.labels import IGNORED_SHEETS, kind_for_name, kind_label, normalise_name
+from parkledger.dataio.labels import IGNORED_SHEETS, kind_for_name, normalise_name
 from parkledger.dataio.sources import RawSheet, SourceError, read_path
 
 MAX_UPLOAD_BYTES = 50 << 20
@@ -93,7 +93,8 @@ class ImportContext:
 
     @staticmethod
     def kind_label(kind: str) -> str:
-        return kind_label(kind)
+        """The kind's name in the active language (for messages)."""
+        return str(kind_models()[kind]._meta.verbose_name)
 
     def cross_row_checks(self, kind: str) -> list:
         return CROSS_ROW_CHECKS.get(kind, [])

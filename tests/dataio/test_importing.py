@@ -289,7 +289,7 @@ def test_issues_speak_english_when_english_is_active(parks, tmp_path):
         lines = import_path(d).issue_lines()
         write_csv(d, "enterprise", f"uscc,name,park,registered_on\n{U1},甲,ECO,2022-02-30\n")
         date_lines = import_path(d).issue_lines()
-    assert lines == ["enterprise, 1, 备注: Unknown column: 企业 has no “备注”"]
+    assert lines == ["enterprise, 1, 备注: Unknown column: Enterprise has no “备注”"]
     assert date_lines == ["enterprise, 2, registered_on: The date “2022-02-30” does not exist"]
 
 
