@@ -74,7 +74,7 @@ def wait_for(url: str, seconds: float = 300) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "8")))
+    parser.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_MAX_EXAMPLES", "5")))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "20220930")))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
     parser.add_argument("--phases", default=os.environ.get("FUZZ_PHASES", "examples,fuzzing"),
