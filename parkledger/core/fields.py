@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from parkledger.core.validators import validate_month, validate_uscc
 
 NON_NEGATIVE = [MinValueValidator(0, message=_("不能为负数"))]
+# 15 significant digits: SQLite keeps decimals as 64-bit floats, exact only up to 15 digits
+# (10^11 万元 with 4 decimals is far beyond any park's figure).
 
 
 def amount(label: str, unit: str = "万元", *, required: bool = False) -> models.DecimalField:
     """A non-negative decimal amount (万元 unless `unit` says otherwise); empty means not reported."""
     return models.DecimalField(
-        label, max_digits=20, decimal_places=4, null=not required, blank=not required,
+        label, max_digits=15, decimal_places=4, null=not required, blank=not required,
         validators=NON_NEGATIVE, help_text=unit,
     )
 
@@ -21,7 +23,7 @@ def amount(label: str, unit: str = "万元", *, required: bool = False) -> model
 def quantity(label: str, unit: str = "") -> models.DecimalField:
     """A non-negative measured quantity (areas, counts of people, pollutant values)."""
     return models.DecimalField(
-        label, max_digits=20, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE, help_text=unit
+        label, max_digits=15, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE, help_text=unit
     )
 
 

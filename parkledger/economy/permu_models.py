@@ -111,7 +111,7 @@ class PermuSchemeItem(BaseModel):
     item = models.CharField(_("指标"), max_length=32, choices=PermuItem.choices)
     weight = models.DecimalField(_("权重"), max_digits=12, decimal_places=4, validators=NON_NEGATIVE)
     benchmark = models.DecimalField(
-        _("固定基准值"), max_digits=20, decimal_places=6, null=True, blank=True, validators=NON_NEGATIVE,
+        _("固定基准值"), max_digits=15, decimal_places=6, null=True, blank=True, validators=NON_NEGATIVE,
         help_text=_("留空则取本组参评企业的平均值"),
     )
     cap = models.DecimalField(

@@ -19,7 +19,7 @@ class Target(LedgerModel):
     park = f.park_ref()
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=100)
-    value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(_("目标值"), max_digits=15, decimal_places=4)
 
     class Meta:
         verbose_name = _("目标任务")
@@ -42,7 +42,7 @@ class Estimate(LedgerModel):
     park = f.park_ref()
     month = f.month()
     indicator = models.CharField(_("指标"), max_length=100)
-    value = models.DecimalField(_("预计值"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(_("预计值"), max_digits=15, decimal_places=4)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class ManualFigure(LedgerModel):
     park = f.park_ref()
     month = f.month()
     indicator = models.CharField(_("指标"), max_length=100)
-    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(_("数值"), max_digits=15, decimal_places=4)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
