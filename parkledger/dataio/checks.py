@@ -10,6 +10,8 @@ __all__ = ["CROSS_ROW_CHECKS", "check_above_scale_per_year"]
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.db.models import Count
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from parkledger.dataio.cells import format_bool
@@ -32,21 +34,35 @@ def check_above_scale_per_year(plan: KindImport) -> None:
     rows = [row for row in plan.rows if not row.bad and row.values[pos_month] and row.values[pos_uscc]]
     if not rows:
         return
+    file_flags: dict[tuple[str, str], set[bool]] = {}
+    for row in rows:
+        file_flags.setdefault((row.values[pos_uscc], row.values[pos_month][:4]), set()).add(row.values[pos_flag])
+    years = sorted({year for _uscc, year in file_flags})
+    usccs = sorted({uscc for uscc, _year in file_flags})
+    manager = plan.model._default_manager
+    window = {"month__gte": f"{years[0]}-01", "month__lte": f"{years[-1]}-12"}
+    # One row per enterprise, year and flag: only enterprise-years where two flags meet need a closer look.
+    stored_flags: dict[tuple[str, str], set[bool]] = {}
+    for chunk in plan.ctx.chunks(usccs):
+        grouped = (manager.filter(uscc__in=chunk, **window).annotate(year=Substr("month", 1, 4))
+                   .values_list("uscc", "year", "above_scale").annotate(n=Count("id")).order_by())
+        for uscc, year, flag, _n in grouped:
+            stored_flags.setdefault((uscc, year), set()).add(flag)
+    mixed = {pair for pair, flags in file_flags.items() if len(flags | stored_flags.get(pair, set())) > 1}
+    if not mixed:
+        return
     in_file = {(row.values[pos_uscc], row.values[pos_month]) for row in rows}
-    years = sorted({row.values[pos_month][:4] for row in rows})
-    usccs = sorted({row.values[pos_uscc] for row in rows})
     # year flag: (uscc, year) → (flag, month that set it)
     first: dict[tuple[str, str], tuple[bool, str]] = {}
-    manager = plan.model._default_manager
-    for chunk in plan.ctx.chunks(usccs):
-        stored = manager.filter(
-            uscc__in=chunk, month__gte=f"{years[0]}-01", month__lte=f"{years[-1]}-12"
-        ).order_by("month").values_list("uscc", "month", "above_scale")
+    for chunk in plan.ctx.chunks(sorted({uscc for uscc, _year in mixed})):
+        stored = manager.filter(uscc__in=chunk, **window).order_by("month").values_list("uscc", "month", "above_scale")
         for uscc, month, flag in stored:
-            if (uscc, month) not in in_file:
+            if (uscc, month[:4]) in mixed and (uscc, month) not in in_file:
                 first.setdefault((uscc, month[:4]), (flag, month))
     for row in sorted(rows, key=lambda r: r.number):
         uscc, month, flag = row.values[pos_uscc], row.values[pos_month], row.values[pos_flag]
+        if (uscc, month[:4]) not in mixed:
+            continue
         seen = first.setdefault((uscc, month[:4]), (flag, month))
         if seen[0] != flag:
             plan.row_error(row, "above_scale", _(

@@ -188,8 +188,8 @@ def main() -> None:
     workbook("hazard_deadline_before_inspection", {"hazard": [["inspection", "description", "deadline"],
                                                               ["inspection-1", "消防通道堵塞", "2021-12-31"]]})
     workbook("petition_extended_too_long", {"petition": [
-        ["code", "park", "subject", "received_on", "extended_until"],
-        ["XF-NEW", "ECO", "噪声扰民", "2022-01-01", "2022-05-01"]]})
+        ["code", "park", "source", "subject", "received_on", "extended_until"],
+        ["XF-NEW", "ECO", "public", "噪声扰民", "2022-01-01", "2022-05-01"]]})
     workbook("other_park_with_park_option", {"enterprise": enterprise([NEW1, "新企业", "OTHER", "2021-05-06"])})
     workbook("sub_park_record_moved_out", {"enterprise": enterprise([E1, "改名企业", "ECO-CEE", "2015-01-01"])},
              with_new_park=False)

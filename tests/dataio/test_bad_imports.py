@@ -55,9 +55,9 @@ CASES: dict[str, tuple[str | None, str]] = {
     "text_in_integer.xlsx": (None, "enterprise_month, 2, employees: “十人”不是整数"),
     "fraction_in_integer.xlsx": (None, "enterprise_month, 2, employees: “10.5”不是整数"),
     "year_as_words.xlsx": (None, "safety_letter, 2, year: “二〇二二”不是整数"),
-    # Django's DecimalValidator (max_digits 20, decimal_places 4 → 16 digits before the point)
+    # Django's DecimalValidator (amounts: max_digits 15, decimal_places 4); the file's 18 digits are too many
     "too_many_decimals.xlsx": (None, "enterprise_month, 2, output_value: 确认小数不超过 4 位."),
-    "too_many_digits.xlsx": (None, "enterprise_month, 2, output_value: 确认小数点前不超过 16 位。"),
+    "too_many_digits.xlsx": (None, "enterprise_month, 2, output_value: 确认总共不超过 15 个数字."),
     "text_too_long.xlsx": (None, "enterprise, 2, name: 确保该变量包含不超过 200 字符 (目前字符数 201)。"),
     "bad_boolean.xlsx": (None, "enterprise_month, 2, above_scale: “也许”不是是/否值（可填 true/false、1/0、是/否）"),
     "unknown_choice.xlsx": (None, f"gov_project, 2, category: “highway”不是可选的值，可选：{GOV_CATEGORIES}"),

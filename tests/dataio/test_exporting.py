@@ -79,7 +79,9 @@ def test_the_template_has_labels_keys_dropdowns_and_formats(tmp_path):
     assert wb.sheetnames[0] == "说明"
     assert "disbursement" in wb.sheetnames  # 政策兑现/补助 is not a valid sheet title
     ws = wb["政府投资项目"]
-    assert [c.value for c in ws[1]][:4] == ["项目编号*", "项目名称*", "园区*", "类别"]
+    category = GovProject._meta.get_field("category")
+    required = "*" if not category.blank and not category.has_default() else ""
+    assert [c.value for c in ws[1]][:4] == ["项目编号*", "项目名称*", "园区*", f"类别{required}"]
     assert [c.value for c in ws[2]][:4] == ["code", "name", "park", "category"]
     assert "外联道路（road）" in ws["D1"].comment.text
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}

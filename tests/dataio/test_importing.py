@@ -351,3 +351,21 @@ def test_both_ways_of_writing_create_and_update_the_same(parks, tmp_path, monkey
     row = EnterpriseMonth.objects.get(uscc_id=usccs[7], month="2022-03")
     assert (row.output_value, row.employees, row.above_scale) == (Decimal(14), 3, True)  # 7*2; kept 3 and odd → true
     assert EnterpriseMonth.objects.get(uscc_id=usccs[7], month="2022-04").output_value == Decimal("7.4")
+
+
+def test_a_whole_year_may_change_its_above_scale_flag_but_not_part_of_it(parks, tmp_path):
+    Enterprise.objects.create(uscc=U1, name="甲", park_id="ECO", registered_on=date(2020, 1, 1))
+    for m in (1, 2, 3):
+        EnterpriseMonth.objects.create(uscc_id=U1, month=f"2022-0{m}", above_scale=True)
+    EnterpriseMonth.objects.create(uscc_id=U1, month="2021-12", above_scale=False)  # another year
+    d = tmp_path / "in"
+    write_csv(d, "enterprise_month", f"uscc,month,above_scale\n{U1},2022-01,false\n{U1},2022-02,false\n")
+    assert import_path(d).issue_lines() == [
+        "enterprise_month, 2, above_scale: 同一企业同一年度的规上标志必须一致：2022-03为true，本行为false",
+        "enterprise_month, 3, above_scale: 同一企业同一年度的规上标志必须一致：2022-03为true，本行为false",
+    ]
+    write_csv(d, "enterprise_month", f"uscc,month,above_scale\n{U1},2022-01,否\n{U1},2022-02,否\n{U1},2022-03,否\n"
+                                     f"{U1},2022-04,否\n")
+    assert import_path(d).ok
+    assert sorted(EnterpriseMonth.objects.values_list("month", "above_scale")) == [
+        ("2021-12", False), ("2022-01", False), ("2022-02", False), ("2022-03", False), ("2022-04", False)]
