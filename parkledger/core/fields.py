@@ -64,7 +64,6 @@ def ref(to: str, label: str, *, optional: bool = False) -> models.ForeignKey:
 
 
 def choice(label: str, choices: type[models.TextChoices], *, default: str | None = None, blank: bool = False):
-    return models.CharField(
-        label, max_length=32, choices=choices.choices, default=default if default is not None else "",
-        blank=blank or default is None,
-    )
+    """A choice of a fixed set; required unless it has a default or `blank` is set."""
+    extra = {"default": default} if default is not None else {}
+    return models.CharField(label, max_length=32, choices=choices.choices, blank=blank, **extra)

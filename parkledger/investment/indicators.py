@@ -328,7 +328,7 @@ def platform_tenants(ctx: Context, code: str) -> Result:
 
 def _platform_kinds(ctx: Context) -> list[str]:
     """The kinds the park has platforms of (any other valid kind can be asked for and counts 0)."""
-    return sorted({row["kind"] for row in _platforms(ctx).values()})
+    return sorted({row["kind"] for row in _platforms(ctx).values() if row["kind"]})
 
 
 @indicator("platform.count[KIND]", name="平台数", unit="个", chapter=CHAPTER, sources=("platform",),
