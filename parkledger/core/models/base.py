@@ -4,6 +4,7 @@ from __future__ import annotations
 __all__ = ["BaseModel", "LedgerModel", "CaseMixin"]
 
 import hashlib
+from decimal import Decimal
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -68,13 +69,18 @@ class LedgerModel(BaseModel):
     def content_code(self) -> str:
         """A code derived from the record's content, for kinds whose rows come without one.
 
-        Importing the same row twice therefore updates it instead of adding a copy.
+        Importing the same row twice therefore updates it instead of adding a copy; decimals
+        are hashed at the field's places, so a row typed in a form and the same row imported agree.
         """
         parts = []
         for field in self._meta.concrete_fields:
             if field.name in ("id", "code", "created", "last_updated"):
                 continue
-            parts.append(f"{field.attname}={field.value_from_object(self)}")
+            value = field.value_from_object(self)
+            if isinstance(field, models.DecimalField) and value not in (None, ""):
+                # 1.5 and 1.5000 are the same amount: hash it at the field's own places
+                value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+            parts.append(f"{field.attname}={value}")
         digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
         return f"{self.kind_key}-{digest}"
 
