@@ -4,8 +4,8 @@ from __future__ import annotations
 __all__ = ["BaseModel", "LedgerModel", "CaseMixin"]
 
 import hashlib
-from decimal import Decimal
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
