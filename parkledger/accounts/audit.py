@@ -2,6 +2,9 @@
 
 - `audit_log(action, *, obj=None, user=None, result="success", detail=None)` appends one entry
   (the actor and address come from `parkledger.accounts.context`).
+- `append_entries(rows)` appends many entries at once (an import's rows): the chain's tail is
+  read once under the chain's lock, the hashes are computed here and the entries inserted in
+  batches.
 - `verify_chain()` recomputes every hash and reports edited, inserted or deleted entries.
 - `export_csv(stream, entries)` writes entries as CSV; `purge_before(cutoff)` removes entries
   older than the retention period and re-anchors the chain with a checkpoint entry.
@@ -28,7 +31,7 @@ from parkledger.accounts.context import current_actor
 from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
-    "GENESIS_HASH", "audit_log", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
+    "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
     "entry_payload", "entry_hash", "verify_chain", "VerifyReport", "export_csv", "purge_before",
     "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
 ]
@@ -89,6 +92,19 @@ def record_snapshot(obj: models.Model) -> dict[str, Any]:
     return {f.name: _field_value(f, obj) for f in data_fields(type(obj))}
 
 
+def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """`record_snapshot` of a record given as its stored values by attname (no instance needed)."""
+    from parkledger.core.kinds import data_fields
+
+    snapshot = {}
+    for fld in data_fields(model):
+        value = values.get(fld.attname)
+        if isinstance(fld, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+            value = value.quantize(Decimal(1).scaleb(-fld.decimal_places))
+        snapshot[fld.name] = jsonable(value)
+    return snapshot
+
+
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
     """The entry's canonical content: every stored field except `hash` (the time in UTC, to the millisecond)."""
     time = entry.time.astimezone(UTC).isoformat(timespec="milliseconds")
@@ -133,6 +149,12 @@ def _insert(cursor: Any, entry: AuditEntry) -> None:
         entry.pk = cursor.lastrowid
 
 
+def _now_ms() -> datetime:
+    now = timezone.now()
+    # milliseconds: the precision every database and Django's JSON serialiser keep
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def _append(**fields: Any) -> AuditEntry:
     quote = connection.ops.quote_name
     table = quote(AuditEntry._meta.db_table)
@@ -143,15 +165,54 @@ def _append(**fields: Any) -> AuditEntry:
                 cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
                 last = cursor.fetchone()
                 seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-                now = timezone.now()
-                # milliseconds: the precision every database and Django's JSON serialiser keep
-                now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-                entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=now, **fields)
+                entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=_now_ms(), **fields)
                 entry.hash = entry_hash(entry)
                 _insert(cursor, entry)
                 entry._state.adding = False
                 entry._state.db = connection.alias
                 return entry
+        except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+APPEND_BATCH = 2000
+
+
+def append_entries(rows: list[dict[str, Any]]) -> int:
+    """Append one entry per dict of field values (user_id, username, ip, action, result,
+    object_kind, object_pk, natural_key, before, after, detail), in order; returns the count.
+
+    The chain's tail is read once and held until the surrounding transaction ends: on
+    PostgreSQL by the chain's advisory lock, on SQLite by the write lock the transaction holds
+    once it has written (an import has written its rows before it logs them). Should another
+    writer still have taken the next number, the whole batch is chained again onto its entry.
+    """
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(AuditEntry._meta.db_table)
+    for attempt in range(5):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _lock_chain()
+                cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
+                last = cursor.fetchone()
+                seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+                now = _now_ms()
+                batch: list[AuditEntry] = []
+                for fields in rows:
+                    seq += 1
+                    entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=now, **fields)
+                    entry.hash = prev_hash = entry_hash(entry)
+                    batch.append(entry)
+                    if len(batch) >= APPEND_BATCH:
+                        AuditEntry.objects.bulk_create(batch)
+                        batch = []
+                if batch:
+                    AuditEntry.objects.bulk_create(batch)
+                return len(rows)
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
             if attempt == 4:
                 raise

@@ -1,11 +1,13 @@
 """The accounts app's importer hooks (registered by `parkledger.accounts.hooks`).
 
 The importer writes rows with SQL upserts, which bypass model signals, so these hooks do for
-imported rows what the signals do for saved ones:
-- `closed_period_row_check`: rejects a row that creates, changes or moves a record in a
-  closed month (the import then writes nothing and names the row);
-- `audit_import_row`: appends the row's create/change entry with its values before and after
-  (inside the import's transaction: a rolled-back import leaves no entries);
+imported rows what the signals do for saved ones, each once per kind of an import (the batch
+hooks of `parkledger.dataio.hooks`), never with a query per row:
+- `closed_period_rows_check`: rejects the rows that create, change or move a record in a
+  closed month (the import then writes nothing and names each row and column);
+- `audit_import_rows`: right after a kind's rows are written, inside the import's transaction
+  (a rolled-back import leaves no entries), one entry per created or changed record with its
+  values before and after, chained and inserted in bulk;
 - `audit_import`: after a committed import, one entry with the file and the counts.
 """
 from __future__ import annotations
@@ -14,51 +16,52 @@ from typing import Any
 
 from django.db import models
 
-from parkledger.accounts.audit import audit_log, record_snapshot
+from parkledger.accounts.audit import (
+    append_entries,
+    audit_log,
+    jsonable,
+    object_kind,
+    object_natural_key,
+    record_snapshot,
+    snapshot_values,
+)
 from parkledger.accounts.context import current_actor
 from parkledger.accounts.models import AuditAction, AuditResult
-from parkledger.accounts.periods import check_record_write
+from parkledger.accounts.periods import check_import_rows
 
-__all__ = ["closed_period_row_check", "audit_import_row", "audit_import", "audit_export"]
-
-
-_UNSET = object()
+__all__ = ["closed_period_rows_check", "audit_import_rows", "audit_import", "audit_export"]
 
 
-def _stored(model: type[models.Model], instance: models.Model, is_new: bool) -> models.Model | None:
-    """The stored record an imported row updates (read once for both hooks)."""
-    cached = getattr(instance, "_pl_stored", _UNSET)
-    if cached is not _UNSET:
-        return cached
-    stored = None if is_new or instance.pk is None else model._base_manager.filter(pk=instance.pk).first()
-    instance._pl_stored = stored
-    return stored
+def closed_period_rows_check(model: type[models.Model], changes: list) -> None:
+    """Reject the rows touching a closed month (see `parkledger.accounts.periods.check_import_rows`)."""
+    check_import_rows(model, changes, user_id=current_actor().user_id)
 
 
-def closed_period_row_check(model: type[models.Model], instance: models.Model, is_new: bool) -> None:
-    """Raise PeriodClosedError (a ValidationError) for a row touching a closed month."""
-    locks = check_record_write(_stored(model, instance, is_new), instance, user_id=current_actor().user_id)
-    instance._pl_corrections = [
-        {"unlock_id": lock.unlock.pk, "park": lock.park, "month": lock.month, "reason": lock.unlock.reason}
-        for lock in locks if lock.unlock is not None
-    ]
-
-
-def audit_import_row(model: type[models.Model], instance: models.Model, is_new: bool) -> None:
-    """The audit entry of one imported row (nothing for a row that changes nothing)."""
-    old = _stored(model, instance, is_new)
-    before = record_snapshot(old) if old is not None else None
-    after = record_snapshot(instance)
-    if before == after:
-        return
-    detail: dict[str, Any] = {"via": "import"}
-    corrections = getattr(instance, "_pl_corrections", None)
-    if corrections:
-        detail["correction"] = corrections
-    audit_log(
-        AuditAction.CREATE if old is None else AuditAction.CHANGE,
-        obj=instance, before=before, after=after, detail=detail,
-    )
+def audit_import_rows(model: type[models.Model], changes: list) -> None:
+    """The audit entries of a kind's imported rows (nothing for a row that changes nothing)."""
+    actor = current_actor()
+    kind = object_kind(model)
+    base = {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
+            "result": str(AuditResult.SUCCESS), "object_kind": kind}
+    entries: list[dict[str, Any]] = []
+    for change in changes:
+        instance = change.instance
+        before = snapshot_values(model, change.before) if change.before is not None else None
+        after = record_snapshot(instance)
+        if before == after:
+            continue
+        detail: dict[str, Any] = {"via": "import"}
+        corrections = getattr(instance, "_pl_corrections", None)
+        if corrections:
+            detail["correction"] = jsonable(corrections)
+        entries.append({
+            **base,
+            "action": str(AuditAction.CREATE if before is None else AuditAction.CHANGE),
+            "object_pk": "" if instance.pk is None else str(instance.pk),
+            "natural_key": object_natural_key(instance),
+            "before": before, "after": after, "detail": detail,
+        })
+    append_entries(entries)
 
 
 def audit_import(result: Any, user: Any) -> None:

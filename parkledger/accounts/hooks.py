@@ -1,10 +1,11 @@
 """Hooking the period lock and the audit log into the importer and exporter.
 
-`parkledger.dataio.hooks` (when present) offers `register_row_check(func)`,
-`register_after_import(func)`; this module registers the accounts app's checks there at
-start-up (the period check before the audit of the row). An importer that writes rows with
-`bulk_create` bypasses model signals: the row check keeps closed months closed and the
-after-import hook writes the import's audit entry.
+`parkledger.dataio.hooks` (when present) offers batch hooks called once per kind of an import
+(`register_rows_check`, `register_rows_written`) and `register_after_import`; this module
+registers the accounts app's hooks there at start-up. The importer writes rows with SQL
+upserts, which bypass model signals: the rows check keeps closed months closed, the
+rows-written hook logs each created or changed record, and the after-import hook writes the
+import's summary entry.
 """
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ def register_dataio_hooks() -> list[str]:
 
     registered = []
     for hook_name, func in (
-        ("register_row_check", dataio_checks.closed_period_row_check),
-        ("register_row_check", dataio_checks.audit_import_row),
+        ("register_rows_check", dataio_checks.closed_period_rows_check),
+        ("register_rows_written", dataio_checks.audit_import_rows),
         ("register_after_import", dataio_checks.audit_import),
     ):
         register = getattr(hooks, hook_name, None)

@@ -67,6 +67,11 @@ The rule for a write:
   new month (recording a stage reached this month is allowed; changing a date in, into or out
   of a closed month is not);
   when any other value changes (or the park), every old dating month is checked.
+
+An import applies the same rule to all rows of a kind at once (`check_import_rows`): the
+closed months and corrections are read once per import, and only rows dated in a month that is
+closed somewhere cost more (one query per kind for the dates and parks reached through a
+reference).
 """
 from __future__ import annotations
 
@@ -84,7 +89,7 @@ from parkledger.accounts.scoping import _follow, park_ancestors, park_parents, r
 
 __all__ = [
     "PERIOD_FIELDS", "PeriodClosedError", "Lock", "month_of", "record_months", "locks_for_write",
-    "check_record_write", "closed_lock", "is_month_closed", "invalidate",
+    "check_record_write", "closed_lock", "is_month_closed", "invalidate", "check_import_rows",
 ]
 
 PERIOD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -335,3 +340,114 @@ def check_record_write(old: models.Model | None, new: models.Model | None, *, us
             kind = getattr(new if new is not None else old, "kind_key", "")
             raise PeriodClosedError(lock.park, lock.month, record_park=lock.record_park, kind=kind)
     return locks
+
+
+# -- imports: the rule for many rows at once ------------------------------------------------------
+
+def _chunks(values: list, size: int = 900) -> list[list]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _through_values(model: type[models.Model], path: str, refs: set) -> dict[Any, Any]:
+    """reference value → the value at the rest of `path` (`inspection__inspected_on`: inspection
+    code → its date), for the stored records referred to (one query per 900 references)."""
+    first, rest = path.split("__", 1)
+    fld = model._meta.get_field(first)
+    target = fld.target_field.attname
+    found: dict[Any, Any] = {}
+    for chunk in _chunks(sorted((r for r in refs if r not in (None, "")), key=str)):
+        found.update(fld.related_model._base_manager.filter(**{f"{target}__in": chunk}).values_list(target, rest))
+    return found
+
+
+def _comparable(model: type[models.Model], values: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    from parkledger.accounts.audit import snapshot_values
+
+    return {k: v for k, v in snapshot_values(model, values).items() if k not in skip}
+
+
+def check_import_rows(model: type[models.Model], changes: list, *, user_id: int | None = None) -> None:
+    """The rule of the module docstring for an import's rows of one kind (`RowChange`s of
+    `parkledger.dataio.hooks`: the row's values, the stored values by attname, the row's park).
+
+    A row that runs into a closed month without an active correction is rejected under the
+    column of the dating field concerned; a row let through by a correction gets
+    `instance._pl_corrections` for its audit entry.
+    """
+    kind = getattr(model, "kind_key", "")
+    dating = PERIOD_FIELDS.get(kind, ())
+    for change in changes:
+        change.instance._pl_corrections = []
+    if not dating or not changes:
+        return
+    state = _state()
+    if not state.closed:
+        return
+    attname = {name: model._meta.get_field(name.split("__", 1)[0]).attname for name in dating}
+    through = {
+        name: _through_values(model, name, {getattr(c.instance, attname[name]) for c in changes}
+                              | {c.before.get(attname[name]) for c in changes if c.before is not None})
+        for name in dating if "__" in name
+    }
+
+    def dates(get: Any) -> dict[str, Any]:
+        return {name: (through[name].get(get(attname[name])) if name in through else get(attname[name]))
+                for name in dating}
+
+    candidates = []
+    for change in changes:
+        new = dates(lambda a, c=change: getattr(c.instance, a))
+        old = dates(change.before.get) if change.before is not None else None
+        months = [month_of(v) for v in (*new.values(), *(old.values() if old else ()))]
+        if any(m in state.closed for m in months):
+            candidates.append((change, new, old))
+    if not candidates:
+        return
+    old_parks = _stored_parks(model, [c for c, _new, old in candidates if old is not None])
+    skip = {name for name in dating if "__" not in name}
+    for change, new, old in candidates:
+        new_park = change.park
+        pairs: set[tuple[str | None, str | None, str]] = set()
+        if old is None:
+            pairs = {(new_park, month_of(v), name) for name, v in new.items()}
+        else:
+            old_park = old_parks.get(id(change))
+            park_changed = old_park != new_park
+            for name in dating:
+                if park_changed or old[name] != new[name]:
+                    pairs |= {(old_park, month_of(old[name]), name), (new_park, month_of(new[name]), name)}
+            if _comparable(model, change.before, skip) != _comparable(
+                    model, {f.attname: getattr(change.instance, f.attname) for f in model._meta.concrete_fields}, skip):
+                pairs |= {(old_park, month_of(v), name) for name, v in old.items()}
+        corrections = []
+        for park, month, name in sorted(p for p in pairs if p[0] and p[1]):
+            lock = closed_lock(park, month, user_id=user_id, state=state)
+            if lock is None:
+                continue
+            if not lock.open:
+                error = PeriodClosedError(lock.park, lock.month, record_park=lock.record_park, kind=kind)
+                change.reject(error.messages[0], name.split("__", 1)[0])
+                break
+            corrections.append({"unlock_id": lock.unlock.pk, "park": lock.park, "month": lock.month,
+                                "reason": lock.unlock.reason})
+        change.instance._pl_corrections = corrections
+
+
+def _stored_parks(model: type[models.Model], changes: list) -> dict[int, str | None]:
+    """id(change) → the park the stored record belongs to now (before the import writes), in bulk."""
+    path = getattr(model, "park_path", "")
+    parks: dict[int, str | None] = {}
+    if not changes:
+        return parks
+    if path and "__" not in path:
+        fld = model._meta.get_field(path)
+        return {id(c): c.before.get(fld.attname) for c in changes}
+    if path:
+        first = path.split("__", 1)[0]
+        ref_attname = model._meta.get_field(first).attname
+        found = _through_values(model, path, {c.before.get(ref_attname) for c in changes})
+        return {id(c): found.get(c.before.get(ref_attname)) for c in changes}
+    state = _state()
+    for change in changes:  # milestones: through their subject (a few rows of a small kind)
+        parks[id(change)] = state.record_park(model(**{k: v for k, v in change.before.items() if k != "pk"}))
+    return parks
