@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.expressions import Case, When
 from django.utils.translation import gettext as _
 
 from parkledger.core.indicators import PARK_MONTH_FIELDS
 from parkledger.core.kinds import kind_model
 from parkledger.indicators.context import Context
-from parkledger.indicators.engine import compute_figures, explain_figure, make_context, record_refs
+from parkledger.indicators.engine import evaluate, expand_keys, make_context, record_refs
 from parkledger.indicators.types import FigureSet, RecordRef
 from parkledger.lib.numbers import display
 from parkledger.lib.periods import month_key
@@ -70,14 +71,20 @@ def run_checks(park: str, period: str, figures: FigureSet | None = None) -> list
 
     `figures` is the park-period's FigureSet when the caller has it already (else it is computed).
     Unknown park or bad period → ValueError (Chinese message).
+
+    The number of queries does not grow with the data: each check reads its rows in a fixed number
+    of aggregate queries (failing records included, capped); only the figures out of range add the
+    queries of their own records, and there are at most as many of those as there are keys.
     """
     ctx = make_context(park, period)
     if figures is None:
-        figures = compute_figures(park, period)
+        # the same computation as `compute_figures`, in this context, so that the records of a
+        # failing figure come from the figure already computed
+        figures = FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in expand_keys(ctx)})
     failures: list[CheckFailure] = []
     failures += _part_of_whole(ctx, figures)
-    failures += _rates(figures)
-    failures += _growth(figures)
+    failures += _rates(ctx, figures)
+    failures += _growth(ctx, figures)
     failures += _undefined(figures)
     failures += _enterprise_months(ctx)
     failures += _park_months(ctx)
@@ -90,9 +97,21 @@ def _refs(records: object) -> tuple[list[RecordRef], int]:
     return list(refs), total
 
 
-def _explained(park: str, period: str, key: str) -> tuple[list[RecordRef], int]:
-    ex = explain_figure(park, period, key, cap=RECORD_CAP)
-    return list(ex.records), ex.records_total
+def _ref_of(obj) -> RecordRef:
+    """A record's reference (natural key joined with `/`, label its text), from an instance in hand."""
+    natural = "/".join("" if v is None else str(v) for v in obj.natural_key())
+    return RecordRef(kind=obj.kind_key, natural_key=natural, pk=obj.pk, label=str(obj))
+
+
+def _capped(qs: QuerySet) -> tuple[list[RecordRef], int]:
+    """The first `RECORD_CAP` records of a queryset and how many there are, in one query."""
+    rows = list(qs.annotate(_total=Window(Count("pk")))[:RECORD_CAP])
+    return [_ref_of(obj) for obj in rows], (rows[0]._total if rows else 0)
+
+
+def _figure_records(ctx: Context, key: str) -> tuple[list[RecordRef], int]:
+    """The records behind a figure (as `explain_figure` lists them), computed in the run's context."""
+    return _refs(ctx.result(key).records)
 
 
 def _text(fig) -> str:
@@ -112,28 +131,34 @@ PART_OF_WHOLE = (
 )
 
 
+def _exceeds(part_field: str, whole_field: str) -> Q:
+    """A row whose part exceeds its whole, an empty amount counting as 0 (as in the figures)."""
+    return (
+        Q(**{f"{part_field}__gt": F(whole_field)})
+        | Q(**{f"{whole_field}__isnull": True, f"{part_field}__gt": 0})
+        | Q(**{f"{part_field}__isnull": True, f"{whole_field}__lt": 0})
+    )
+
+
 def _part_of_whole(ctx: Context, figures: FigureSet) -> list[CheckFailure]:
+    """One query per check: the rows whose part exceeds their whole (capped, with their count)."""
     out = []
     for code, part_key, whole_key, kind, part_field, whole_field in PART_OF_WHOLE:
         part, whole = figures.get(part_key), figures.get(whole_key)
-        rows = ctx.records(kind).filter(ctx.in_months_w())
-        bad_rows = rows.filter(**{f"{part_field}__gt": F(whole_field)}) if part_field else rows.none()
         if part is None or whole is None or part.value is None or whole.value is None:
             continue
+        rows = ctx.records(kind).filter(ctx.in_months_w())
+        if part_field is None:
+            if part.value > whole.value:
+                refs, total = _capped(rows.filter(above_scale=True))
+                out.append(_part_failure(code, ERROR, part, whole, part_key, refs, total))
+            continue
+        refs, total = _capped(rows.filter(_exceeds(part_field, whole_field)))
         if part.value > whole.value:
-            if part_field is None:
-                behind = rows.filter(above_scale=True)
-            else:
-                behind = bad_rows if bad_rows.exists() else rows
-            refs, total = _refs(behind)
-            out.append(CheckFailure(
-                code, ERROR,
-                _("%(part)s（%(pv)s）大于%(whole)s（%(wv)s）") % {
-                    "part": part.name, "pv": _text(part), "whole": whole.name, "wv": _text(whole)},
-                refs, part_key, total,
-            ))
-        elif part_field is not None and bad_rows.exists():
-            refs, total = _refs(bad_rows)
+            if not total:  # figures given by the caller that the rows no longer bear out
+                refs, total = _capped(rows)
+            out.append(_part_failure(code, ERROR, part, whole, part_key, refs, total))
+        elif total:
             out.append(CheckFailure(
                 code, WARNING,
                 _("合计未超出，但有%(n)s条园区月度统计的%(part)s大于%(whole)s") % {
@@ -143,19 +168,29 @@ def _part_of_whole(ctx: Context, figures: FigureSet) -> list[CheckFailure]:
     return out
 
 
+def _part_failure(code: str, severity: str, part, whole, key: str, refs: list[RecordRef],
+                  total: int) -> CheckFailure:
+    return CheckFailure(
+        code, severity,
+        _("%(part)s（%(pv)s）大于%(whole)s（%(wv)s）") % {
+            "part": part.name, "pv": _text(part), "whole": whole.name, "wv": _text(whole)},
+        refs, key, total,
+    )
+
+
 # -- rates, growth, undefined figures -----------------------------------------------------------------
 
 def _is_rate(fig) -> bool:
     return fig.unit == "%" and not fig.key.endswith(".yoy") and not fig.key.startswith("plan.")
 
 
-def _rates(figures: FigureSet) -> list[CheckFailure]:
+def _rates(ctx: Context, figures: FigureSet) -> list[CheckFailure]:
     out = []
     for key, fig in figures.items():
         if not _is_rate(fig) or not isinstance(fig.value, Decimal):
             continue
         if fig.value < 0 or fig.value > 100:
-            refs, total = _explained(figures.park, figures.period, key)
+            refs, total = _figure_records(ctx, key)
             out.append(CheckFailure(
                 "rate_out_of_range", ERROR,
                 _("%(name)s为%(value)s%%，超出0–100%%") % {"name": fig.name, "value": display(fig.value, "%")},
@@ -164,13 +199,13 @@ def _rates(figures: FigureSet) -> list[CheckFailure]:
     return out
 
 
-def _growth(figures: FigureSet) -> list[CheckFailure]:
+def _growth(ctx: Context, figures: FigureSet) -> list[CheckFailure]:
     out = []
     for key, fig in figures.items():
         if not key.endswith(".yoy") or not isinstance(fig.value, Decimal):
             continue
         if abs(fig.value) > GROWTH_LIMIT:
-            refs, total = _explained(figures.park, figures.period, key)
+            refs, total = _figure_records(ctx, key)
             out.append(CheckFailure(
                 "growth_outlier", WARNING,
                 _("%(name)s为%(value)s%%，增减幅度超过50%%，请核实") % {
@@ -198,6 +233,10 @@ def _month_before(month: str) -> str:
     return month_key(year - 1, 12) if mon == 1 else month_key(year, mon - 1)
 
 
+def _month_start(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
 def _checked_months(ctx: Context) -> list[str]:
     """The months of W′ and of W, in order."""
     prev, cur = ctx.period.prev, ctx.period
@@ -207,54 +246,58 @@ def _checked_months(ctx: Context) -> list[str]:
 
 
 def _enterprise_months(ctx: Context) -> list[CheckFailure]:
-    months = _checked_months(ctx)
-    first = _month_before(months[0])
-    rows = ctx.records("enterprise_month").filter(month__gte=first, month__lte=months[-1])
-    reported: dict[str, dict[str, int]] = defaultdict(dict)
-    for uscc, month, pk in rows.values_list("uscc", "month", "pk"):
-        reported[uscc][month] = pk
-    if not reported:
-        return []
-    enterprises = {
-        e["uscc"]: e for e in ctx.records("enterprise").filter(uscc__in=list(reported)).values(
-            "pk", "uscc", "name", "closed_on"
-        )
-    }
+    """One query: the returns of a month before a checked month whose next return is missing.
+
+    Each row is the return behind a gap: its month is the one before a month of W′ or W, and no
+    return of the same enterprise exists for that next month (`NOT EXISTS`), unless the enterprise
+    closed before the next month began.
+    """
+    following = {_month_before(month): month for month in _checked_months(ctx)}
+    next_month = Case(*[When(month=before, then=Value(month)) for before, month in following.items()],
+                      output_field=CharField())
+    next_start = Case(*[When(month=before, then=Value(_month_start(month))) for before, month in following.items()],
+                      output_field=DateField())
+    model = kind_model("enterprise_month")
+    rows = (
+        ctx.records("enterprise_month")
+        .filter(month__in=list(following))
+        .annotate(next_month=next_month)
+        .filter(~Exists(model.objects.filter(uscc=OuterRef("uscc"), month=OuterRef("next_month"))))
+        .filter(Q(uscc__closed_on__isnull=True) | Q(uscc__closed_on__gte=next_start))
+        .order_by()
+        .values_list("pk", "uscc", "month", "next_month", "uscc__pk", "uscc__name")
+    )
+    gaps: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    names: dict[str, tuple[int, str]] = {}
+    for pk, uscc, month, missing, ent_pk, name in rows:
+        gaps[uscc].append((missing, pk, month))
+        names[uscc] = (ent_pk, name)
+    enterprise = kind_model("enterprise")
     out = []
-    for uscc in sorted(reported):
-        have = reported[uscc]
-        closed = enterprises.get(uscc, {}).get("closed_on")
-        missing, behind = [], []
-        for month in months:
-            before = _month_before(month)
-            if month in have or before not in have:
-                continue
-            if closed and closed < date(int(month[:4]), int(month[5:7]), 1):
-                continue
-            missing.append(month)
-            behind.append(("enterprise_month", have[before]))
-        if not missing:
-            continue
-        ent = enterprises.get(uscc)
-        records = ([("enterprise", ent["pk"])] if ent else []) + behind
-        refs, total = _refs(records)
+    for uscc in sorted(gaps):
+        behind = sorted(gaps[uscc])
+        ent_pk, name = names[uscc]
+        records = [_ref_of(enterprise(pk=ent_pk, uscc=uscc, name=name))] + [
+            _ref_of(model(pk=pk, uscc_id=uscc, month=month)) for _missing, pk, month in behind
+        ]
         out.append(CheckFailure(
             "enterprise_month_missing", WARNING,
             _("%(name)s（%(uscc)s）缺少%(months)s月报（上月已报送）") % {
-                "name": ent["name"] if ent else uscc, "uscc": uscc, "months": "、".join(missing)},
-            refs, None, total,
+                "name": name, "uscc": uscc, "months": "、".join(m for m, _pk, _b in behind)},
+            records[:RECORD_CAP], None, len(records),
         ))
     return out
 
 
 def _park_months(ctx: Context) -> list[CheckFailure]:
+    """Two queries: the months each park of the tree reported, and the parks' names."""
     months = _checked_months(ctx)
     rows = ctx.records("park_month").filter(month__gte=months[0], month__lte=months[-1])
     reported: dict[str, set[str]] = defaultdict(set)
     for park, month in rows.values_list("park", "month"):
         reported[park].add(month)
     expected = sorted(reported) or [ctx.park]
-    parks = {p["code"]: p for p in kind_model("park").objects.filter(code__in=expected).values("pk", "code", "name")}
+    parks = {p["code"]: p for p in kind_model("park").objects.filter(code__in=ctx.parks).values("pk", "code", "name")}
     out = []
     for code in expected:
         missing = [m for m in months if m not in reported.get(code, set())]
@@ -299,6 +342,8 @@ def _amount_sources(ctx: Context) -> Iterable[tuple[str, tuple[str, ...], QueryS
 
 
 def _empty_amounts(ctx: Context) -> list[CheckFailure]:
+    """One aggregate per ledger kind (the empty values of each field counted), then the first rows
+    of each field that has any."""
     out = []
     for kind, fields, rows in _amount_sources(ctx):
         model = kind_model(kind)
@@ -306,7 +351,8 @@ def _empty_amounts(ctx: Context) -> list[CheckFailure]:
         for name in fields:
             if not counts[name]:
                 continue
-            refs, total = _refs(rows.filter(**{f"{name}__isnull": True}))
+            total = counts[name]
+            refs = [_ref_of(obj) for obj in rows.filter(**{f"{name}__isnull": True})[:RECORD_CAP]]
             out.append(CheckFailure(
                 "empty_amount", WARNING,
                 _("%(kind)s有%(n)s条记录的“%(field)s”为空（按0计入合计）") % {

@@ -21,10 +21,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parkledger.core.models import Enterprise, EnterpriseMonth, Park, ParkMonth
 from parkledger.economy.models import Disbursement
-from parkledger.indicators.checks import CheckFailure, run_checks
+from parkledger.indicators.checks import RECORD_CAP, CheckFailure, run_checks
+from parkledger.indicators.engine import compute_figures
 from parkledger.indicators.types import Figure, FigureSet
 from parkledger.lib.uscc import make_uscc
 
@@ -193,3 +196,59 @@ def test_the_command_without_park_runs_the_system_checks():
 def test_the_command_needs_both_options():
     with pytest.raises(CommandError, match="同时指定"):
         call_command("check", park="ECO", stdout=StringIO())
+
+
+def add_gappy_enterprises(first: int, count: int) -> None:
+    """`count` ECO enterprises reporting like E1 (gaps 2021-03 and 2022-02), value added left empty."""
+    for n in range(first, first + count):
+        uscc = make_uscc(f"91330281MB3{n:06d}")
+        Enterprise.objects.create(uscc=uscc, name=f"新企业{n}", park_id="ECO", registered_on=date(2016, 1, 1))
+        for month in ["2021-01", "2021-02", "2021-12", "2022-01", "2022-03"]:
+            EnterpriseMonth.objects.create(uscc_id=uscc, month=month, output_value=D("10"), value_added=None)
+
+
+def checked(park: str = "ECO", period: str = "2022-03") -> tuple[list[CheckFailure], int, int]:
+    """The failures, the queries of the checks over given figures, and those of a whole run (after
+    a first run: computing some figures stores what later runs read, e.g. the 亩均 round)."""
+    figures = compute_figures(park, period)
+    with CaptureQueriesContext(connection) as queries:
+        failures = run_checks(park, period, figures)
+    run_checks(park, period)
+    with CaptureQueriesContext(connection) as whole:
+        assert run_checks(park, period) == failures
+    return failures, len(queries.captured_queries), len(whole.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_enterprises(ledger):
+    add_gappy_enterprises(0, 2)
+    small, small_queries, small_whole = checked()
+    add_gappy_enterprises(2, 8)  # 2 → 10 new enterprises: five times as many
+    big, big_queries, big_whole = checked()
+    assert big_queries == small_queries
+    assert big_whole == small_whole
+    # every new enterprise misses 2021-03 and 2022-02, as E1 does: 1 + 2 failures, then 1 + 10
+    assert len(by_code(small, "enterprise_month_missing")) == 3
+    assert len(by_code(big, "enterprise_month_missing")) == 11
+    [value_added] = [f for f in by_code(big, "empty_amount") if "工业增加值" in f.message]
+    # 10 enterprises × 4 returns within W′ ∪ W (2021-12 is outside both) = 40 empty values
+    assert value_added.records_total == 40 and len(value_added.records) == 40
+
+
+def test_records_are_capped_with_their_total(ledger):
+    add_gappy_enterprises(0, 15)
+    [value_added] = [f for f in by_code(run_checks("ECO", "2022-03"), "empty_amount") if "工业增加值" in f.message]
+    # 15 enterprises × 4 returns in W′ ∪ W = 60 empty values, the first 50 listed
+    assert value_added.records_total == 60
+    assert len(value_added.records) == RECORD_CAP == 50
+    assert value_added.message == "企业月报有60条记录的“工业增加值”为空（按0计入合计）"
+    assert all(r.kind == "enterprise_month" for r in value_added.records)
+
+
+def test_a_month_with_an_empty_whole_counts_it_as_zero(ledger):
+    # ECO 2022-03's FAI emptied: FAI over W = 100 + 0 (empty) + 0 (ECO-CEE) = 100 < industrial
+    # 150 + 100 + 0 = 250 → an error whose records are the months whose part exceeds their whole:
+    # 2022-01 (150 > 100) and 2022-03 (100 > empty, counted as 0)
+    ParkMonth.objects.filter(park_id="ECO", month="2022-03").update(fixed_asset_investment=None)
+    [f] = by_code(run_checks("ECO", "2022-03"), "industrial_investment_exceeds_fai")
+    assert f.severity == "error"
+    assert [r.natural_key for r in f.records] == ["ECO/2022-01", "ECO/2022-03"] and f.records_total == 2
