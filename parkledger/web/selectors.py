@@ -10,19 +10,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value, Window
 from django.utils.translation import gettext_lazy as _
 
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import CaseMixin, Enterprise, EnterpriseMonth, LedgerModel, Park, ParkMonth
 from parkledger.dataio.cells import format_decimal
 from parkledger.governance.models import PETITION_CONCLUDE_DAYS, Hazard, Petition
+from parkledger.indicators.helpers import amount, exact_sum
 from parkledger.investment.models import InvestmentProject
 from parkledger.lib.periods import Period, month_key
 
 __all__ = [
     "ParkScope", "park_codes", "in_parks", "overdue_q", "open_q", "PRESETS", "presets_for", "apply_preset",
-    "monthly_series", "pipeline_funnel", "FUNNEL_STAGES", "alarms", "Alarm", "yi",
+    "monthly_series", "pipeline_funnel", "FUNNEL_STAGES", "alarms", "Alarm", "AlarmItem", "yi",
 ]
 
 HUNDRED_MILLION_IN_WAN = Decimal(10000)
@@ -163,8 +164,10 @@ def missed_return_q(period: Period) -> Q:
     """Q on enterprises: reported the month before the period's month but not the month itself."""
     this_month = period.key
     before = month_key(period.year - 1, 12) if period.month == 1 else month_key(period.year, period.month - 1)
-    reported = EnterpriseMonth.objects.filter(uscc=OuterRef("uscc"))
-    return Q(Exists(reported.filter(month=before))) & ~Q(Exists(reported.filter(month=this_month)))
+    # two lists of the month's reporters (read from the (month, uscc) index) rather than two
+    # lookups per enterprise: about twice as fast on SQLite and PostgreSQL at city scale
+    return Q(uscc__in=EnterpriseMonth.objects.filter(month=before).values("uscc")) & ~Q(
+        uscc__in=EnterpriseMonth.objects.filter(month=this_month).values("uscc"))
 
 
 # ---------------------------------------------------------------------------
@@ -240,28 +243,36 @@ def monthly_series(codes: ParkScope, period: Period, *, enterprise_qs: QuerySet 
                    park_month_qs: QuerySet | None = None) -> dict[str, dict[str, list[str]]]:
     """Monthly (当月) output, fixed-asset investment and fiscal revenue in 亿元, this year and last.
 
-    Two aggregate queries: one over `enterprise_month`, one over `park_month` (both series).
+    One query: the months of `enterprise_month` grouped (output) and the months of `park_month`
+    grouped (FAI, fiscal revenue), as one `UNION ALL`; exact sums on every database.
     """
     first, last = month_key(period.year - 1, 1), month_key(period.year, 12)
     em = enterprise_qs if enterprise_qs is not None else EnterpriseMonth.objects.all()
-    if not (isinstance(codes, ParkScope) and codes.whole):
+    if not (isinstance(codes, ParkScope) and codes.whole) or not em.query.where:
+        # also when nothing else restricts the returns: read through the enterprises, the
+        # database sums them from its (uscc, month, …, output) index instead of the table
         em = em.filter(uscc_id__in=Enterprise.objects.filter(park_id__in=list(codes)).values("uscc"))
-    output = dict(
-        em.filter(month__gte=first, month__lte=last)
-        .values("month").annotate(total=Sum("output_value")).values_list("month", "total")
-    )
     pm = park_month_qs if park_month_qs is not None else ParkMonth.objects.all()
-    fai: dict[str, Decimal | None] = {}
-    fiscal: dict[str, Decimal | None] = {}
-    for month, fai_total, fiscal_total in (
-        pm.filter(in_parks(ParkMonth, codes), month__gte=first, month__lte=last)
-        .values("month").annotate(fai=Sum("fixed_asset_investment"), fiscal=Sum("fiscal_revenue_total"))
-        .values_list("month", "fai", "fiscal")
-    ):
-        fai[month], fiscal[month] = fai_total, fiscal_total
+    # the column a side does not have: NULL, typed as the other side's exact sum
+    absent = Value(None, output_field=exact_sum("output_value").output_field)
+    columns = ("month", "output", "fai", "fiscal")
+    outputs = (
+        em.filter(month__gte=first, month__lte=last).order_by().values("month")
+        .annotate(output=exact_sum("output_value"), fai=absent, fiscal=absent).values_list(*columns)
+    )
+    park_sums = (
+        pm.filter(in_parks(ParkMonth, codes), month__gte=first, month__lte=last).order_by().values("month")
+        .annotate(output=absent, fai=exact_sum("fixed_asset_investment"), fiscal=exact_sum("fiscal_revenue_total"))
+        .values_list(*columns)
+    )
+    series: dict[str, dict[str, Decimal]] = {"output": {}, "fai": {}, "fiscal": {}}
+    for month, *values in outputs.union(park_sums, all=True):
+        for name, value in zip(("output", "fai", "fiscal"), values, strict=True):
+            if value is not None:
+                series[name][month] = amount(value)
     return {
         name: {"this": _twelve(rows, period.year), "last": _twelve(rows, period.year - 1)}
-        for name, rows in (("output", output), ("fai", fai), ("fiscal", fiscal))
+        for name, rows in series.items()
     }
 
 
@@ -277,12 +288,23 @@ def pipeline_funnel(codes: ParkScope, as_of: date, *, qs: QuerySet | None = None
     for key, _label, fields in FUNNEL_STAGES:
         cond = _reached_q(fields, as_of)
         aggregates[f"{key}_n"] = Count("pk", filter=cond)
-        aggregates[f"{key}_amount"] = Sum("total_investment", filter=cond)
+        aggregates[f"{key}_amount"] = exact_sum("total_investment", cond)
     row = base.aggregate(**aggregates)
     return [
-        {"key": key, "label": str(label), "count": row[f"{key}_n"] or 0, "amount_yi": str(yi(row[f"{key}_amount"]))}
+        {"key": key, "label": str(label), "count": row[f"{key}_n"] or 0, "amount_yi": str(yi(amount(row[f"{key}_amount"])))}
         for key, label, _fields in FUNNEL_STAGES
     ]
+
+
+@dataclass(frozen=True)
+class AlarmItem:
+    """One record an alarm lists: its pk (for the detail link) and its text."""
+
+    pk: int
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
 
 
 @dataclass
@@ -292,34 +314,48 @@ class Alarm:
     kind: str
     preset: str
     count: int
-    items: list
+    items: list[AlarmItem]
 
 
 ALARM_SAMPLE = 5
 
 
+def _visible_q(kind: str, model: type[LedgerModel], scope: Callable[[str, QuerySet], QuerySet]) -> Q:
+    """The user's scope of a kind as a condition on each record (a correlated EXISTS on its pk), so
+    that the database starts from the alarm's own condition (a deadline, a date) and its index
+    instead of from every record the user may see."""
+    return Q(Exists(scope(kind, model.objects.filter(pk=OuterRef("pk")))))
+
+
 def alarms(codes: ParkScope, period: Period, as_of: date, scope: Callable[[str, QuerySet], QuerySet]) -> list[Alarm]:
     """Hazards past deadline, petitions past 60 days, projects not started, missed monthly returns.
 
-    Two queries per alarm (a count and the first few records).
+    One query per alarm: its first few records (pk and text) with the count of all of them
+    (`COUNT(*) OVER ()`).
     """
     specs = [
-        ("hazards", _("隐患超期未整改"), "hazard", "overdue",
-         Hazard.objects.select_related("inspection__uscc").filter(overdue_q(Hazard, as_of)), ("deadline", "code")),
-        ("petitions", _("信访件登记超60日未办结"), "petition", "over60",
-         Petition.objects.filter(petitions_over_60_q(as_of)), ("received_on", "code")),
-        ("projects", _("已签约未按计划开工项目"), "investment_project", "not_started",
-         InvestmentProject.objects.filter(not_started_q(as_of)), ("planned_start_on", "code")),
-        ("returns", _("本月未报月报企业"), "enterprise", "missed_return",
-         Enterprise.objects.filter(missed_return_q(period)), ("uscc",)),
+        # key, label, kind, list preset, condition, order of the sample, the records' text
+        ("hazards", _("隐患超期未整改"), "hazard", "overdue", overdue_q(Hazard, as_of), ("deadline", "code"),
+         "description"),
+        ("petitions", _("信访件登记超60日未办结"), "petition", "over60", petitions_over_60_q(as_of),
+         ("received_on", "code"), "subject"),
+        ("projects", _("已签约未按计划开工项目"), "investment_project", "not_started", not_started_q(as_of),
+         ("planned_start_on", "code"), "name"),
+        ("returns", _("本月未报月报企业"), "enterprise", "missed_return", missed_return_q(period), ("uscc",), "name"),
     ]
     result = []
-    for key, label, kind, preset, qs, order in specs:
+    for key, label, kind, preset, condition, order, text in specs:
         model = kind_models()[kind]
-        qs = scope(kind, qs.filter(in_parks(model, codes)))
-        items = list(qs.order_by(*order)[:ALARM_SAMPLE])
-        count = qs.count()
-        result.append(Alarm(key=key, label=str(label), kind=kind, preset=preset, count=count, items=items))
+        rows = list(
+            model.objects.filter(condition & in_parks(model, codes) & _visible_q(kind, model, scope))
+            .annotate(total=Window(Count("pk")))
+            .order_by(*order)
+            .values_list("pk", text, "total")[:ALARM_SAMPLE]
+        )
+        result.append(Alarm(
+            key=key, label=str(label), kind=kind, preset=preset, count=rows[0][2] if rows else 0,
+            items=[AlarmItem(pk, str(label_text)) for pk, label_text, _total in rows],
+        ))
     return result
 
 
