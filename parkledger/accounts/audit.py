@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -76,50 +77,65 @@ def object_natural_key(obj: models.Model) -> str:
     return str(obj)[:255]
 
 
-def _field_value(fld: models.Field, obj: models.Model) -> Any:
-    value = fld.value_from_object(obj)
-    if isinstance(fld, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
-        # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
-        value = value.quantize(Decimal(1).scaleb(-fld.decimal_places))
-    return jsonable(value)
+_PLAIN = (str, int, bool)
+
+
+@cache
+def _snapshot_plan(model: type[models.Model]) -> tuple[tuple[str, str, Decimal | None], ...]:
+    """(name, attname, quantum of a decimal field) for each user-entered field of a model."""
+    from parkledger.core.kinds import data_fields
+
+    return tuple(
+        (f.name, f.attname, Decimal(1).scaleb(-f.decimal_places) if isinstance(f, models.DecimalField) else None)
+        for f in data_fields(model)
+    )
+
+
+def _snapshot(model: type[models.Model], get: Any) -> dict[str, Any]:
+    snapshot = {}
+    for name, attname, quantum in _snapshot_plan(model):
+        value = get(attname)
+        if quantum is not None and isinstance(value, Decimal) and value.is_finite():
+            # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
+            value = value.quantize(quantum)
+        snapshot[name] = value if value is None or type(value) in _PLAIN else jsonable(value)
+    return snapshot
 
 
 def record_snapshot(obj: models.Model) -> dict[str, Any]:
     """The user-entered values of a record (references as codes, decimals at the field's
     places), JSON-ready."""
-    from parkledger.core.kinds import data_fields
-
-    return {f.name: _field_value(f, obj) for f in data_fields(type(obj))}
+    return _snapshot(type(obj), lambda attname: getattr(obj, attname))
 
 
 def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """`record_snapshot` of a record given as its stored values by attname (no instance needed)."""
-    from parkledger.core.kinds import data_fields
+    return _snapshot(model, values.get)
 
-    snapshot = {}
-    for fld in data_fields(model):
-        value = values.get(fld.attname)
-        if isinstance(fld, models.DecimalField) and isinstance(value, Decimal) and value.is_finite():
-            value = value.quantize(Decimal(1).scaleb(-fld.decimal_places))
-        snapshot[fld.name] = jsonable(value)
-    return snapshot
+
+def _utc_text(time: datetime) -> str:
+    return time.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+_PAYLOAD_FIELDS = ("user_id", "username", "ip", "action", "object_kind", "object_pk", "natural_key", "result",
+                   "before", "after", "detail")
 
 
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
     """The entry's canonical content: every stored field except `hash` (the time in UTC, to the millisecond)."""
-    time = entry.time.astimezone(UTC).isoformat(timespec="milliseconds")
-    return {
-        "seq": entry.seq, "time": time, "user_id": entry.user_id, "username": entry.username,
-        "ip": entry.ip, "action": entry.action, "object_kind": entry.object_kind,
-        "object_pk": entry.object_pk, "natural_key": entry.natural_key, "result": entry.result,
-        "before": entry.before, "after": entry.after, "detail": entry.detail, "prev_hash": entry.prev_hash,
-    }
+    payload = {name: getattr(entry, name) for name in _PAYLOAD_FIELDS}
+    payload.update(seq=entry.seq, time=_utc_text(entry.time), prev_hash=entry.prev_hash)
+    return payload
+
+
+def _payload_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def entry_hash(entry: AuditEntry) -> str:
     """sha256 over the canonical JSON (sorted keys, no spaces, UTF-8) of the entry's payload."""
-    canonical = json.dumps(entry_payload(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _payload_hash(entry_payload(entry))
 
 
 def _lock_chain() -> None:
@@ -180,10 +196,34 @@ def _append(**fields: Any) -> AuditEntry:
 APPEND_BATCH = 2000
 
 
+def _insert_many(cursor: Any, entries: list[dict[str, Any]], time_param: Any) -> None:
+    """INSERT many entries (dicts holding every stored field) with one executemany."""
+    meta = AuditEntry._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _INSERT_FIELDS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    prepare = [(f.name, f.get_db_prep_save if isinstance(f, models.JSONField) else None) for f in fields]
+    rows = []
+    for entry in entries:
+        row = []
+        for name, prep in prepare:
+            if name == "time":
+                row.append(time_param)
+            elif prep is not None:
+                row.append(prep(entry[name], connection))
+            else:
+                row.append(entry[name])
+        rows.append(row)
+    cursor.executemany(sql, rows)
+
+
 def append_entries(rows: list[dict[str, Any]]) -> int:
     """Append one entry per dict of field values (user_id, username, ip, action, result,
-    object_kind, object_pk, natural_key, before, after, detail), in order; returns the count.
+    object_kind, object_pk, natural_key, before, after, detail: JSON-ready), in order; returns
+    the count.
 
+    The hashes are computed here and the entries inserted in batches of `APPEND_BATCH` rows.
     The chain's tail is read once and held until the surrounding transaction ends: on
     PostgreSQL by the chain's advisory lock, on SQLite by the write lock the transaction holds
     once it has written (an import has written its rows before it logs them). Should another
@@ -201,17 +241,22 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 last = cursor.fetchone()
                 seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
                 now = _now_ms()
-                batch: list[AuditEntry] = []
+                time_text = _utc_text(now)
+                time_param = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)
+                batch: list[dict[str, Any]] = []
                 for fields in rows:
                     seq += 1
-                    entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=now, **fields)
-                    entry.hash = prev_hash = entry_hash(entry)
-                    batch.append(entry)
+                    payload = {name: fields.get(name, "") for name in _PAYLOAD_FIELDS}
+                    for name in ("user_id", "before", "after", "detail"):
+                        payload[name] = fields.get(name)
+                    payload.update(seq=seq, time=time_text, prev_hash=prev_hash)
+                    payload["hash"] = prev_hash = _payload_hash(payload)
+                    batch.append(payload)
                     if len(batch) >= APPEND_BATCH:
-                        AuditEntry.objects.bulk_create(batch)
+                        _insert_many(cursor, batch, time_param)
                         batch = []
                 if batch:
-                    AuditEntry.objects.bulk_create(batch)
+                    _insert_many(cursor, batch, time_param)
                 return len(rows)
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
             if attempt == 4:

@@ -80,13 +80,27 @@ def park_descendants(codes: list[str], parents: dict[str, str | None] | None = N
     return sorted(seen)
 
 
+def _path_filter(model: type[models.Model], path: str, codes: list[str]) -> Q:
+    """`path__in=codes`, with each reference followed as an `IN (SELECT …)` on the record's own
+    foreign key column instead of a join (`uscc__in=Enterprise.objects.filter(park__in=codes)
+    .values("uscc")`): the planner then finds the scoped records through the key's index, as
+    narrow as the scope is, whatever order the list asks for."""
+    first, _sep, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{first}__in": codes})
+    fld = model._meta.get_field(first)
+    related = fld.related_model
+    keys = related._base_manager.filter(_path_filter(related, rest, codes)).values(fld.target_field.name)
+    return Q(**{f"{first}__in": keys})
+
+
 def park_filter(model: type[models.Model], codes: list[str]) -> Q:
     """A Q selecting a kind's records whose park is one of `codes` (milestones through their subject)."""
     path = getattr(model, "park_path", "")
     if path == "code":
         return Q(code__in=codes)
     if path:
-        return Q(**{f"{path}__in": codes})
+        return _path_filter(model, path, codes)
     subject_field = getattr(model, "subject_model", None)
     if subject_field is None:
         return Q(pk__in=[])
