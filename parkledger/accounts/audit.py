@@ -129,8 +129,7 @@ def entry_payload(entry: AuditEntry) -> dict[str, Any]:
 
 
 def _payload_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -194,28 +193,38 @@ def _append(**fields: Any) -> AuditEntry:
 
 
 APPEND_BATCH = 2000
+_JSON_FIELDS = ("before", "after", "detail")
+_encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
 
 
-def _insert_many(cursor: Any, entries: list[dict[str, Any]], time_param: Any) -> None:
-    """INSERT many entries (dicts holding every stored field) with one executemany."""
+def canonical_json(value: Any) -> str:
+    """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the hash reads it."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _scalar_json(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _encode_text(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return canonical_json(value)
+    return str(value)
+
+
+#: every hashed field, in the canonical JSON's (sorted) order
+_HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
+
+
+def _insert_many(cursor: Any, entries: list[list[Any]]) -> None:
+    """INSERT many entries (parameter lists in `_INSERT_FIELDS` order, JSON fields as JSON text)."""
     meta = AuditEntry._meta
     quote = connection.ops.quote_name
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    prepare = [(f.name, f.get_db_prep_save if isinstance(f, models.JSONField) else None) for f in fields]
-    rows = []
-    for entry in entries:
-        row = []
-        for name, prep in prepare:
-            if name == "time":
-                row.append(time_param)
-            elif prep is not None:
-                row.append(prep(entry[name], connection))
-            else:
-                row.append(entry[name])
-        rows.append(row)
-    cursor.executemany(sql, rows)
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(f"%s{cast}" if f.name in _JSON_FIELDS else "%s" for f in fields)
+    cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", entries)
 
 
 def append_entries(rows: list[dict[str, Any]]) -> int:
@@ -223,11 +232,13 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
     object_kind, object_pk, natural_key, before, after, detail: JSON-ready), in order; returns
     the count.
 
-    The hashes are computed here and the entries inserted in batches of `APPEND_BATCH` rows.
-    The chain's tail is read once and held until the surrounding transaction ends: on
-    PostgreSQL by the chain's advisory lock, on SQLite by the write lock the transaction holds
-    once it has written (an import has written its rows before it logs them). Should another
-    writer still have taken the next number, the whole batch is chained again onto its entry.
+    The hashes are computed here (the canonical JSON of each entry is assembled from its
+    fields' JSON, which is also what the JSON columns store) and the entries inserted in
+    batches of `APPEND_BATCH` rows. The chain's tail is read once and held until the
+    surrounding transaction ends: on PostgreSQL by the chain's advisory lock, on SQLite by the
+    write lock the transaction holds once it has written (an import has written its rows
+    before it logs them). Should another writer still have taken the next number, the whole
+    batch is chained again onto its entry.
     """
     if not rows:
         return 0
@@ -241,22 +252,29 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 last = cursor.fetchone()
                 seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
                 now = _now_ms()
-                time_text = _utc_text(now)
+                time_json = _encode_text(_utc_text(now))
                 time_param = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)
-                batch: list[dict[str, Any]] = []
+                batch: list[list[Any]] = []
                 for fields in rows:
                     seq += 1
-                    payload = {name: fields.get(name, "") for name in _PAYLOAD_FIELDS}
-                    for name in ("user_id", "before", "after", "detail"):
-                        payload[name] = fields.get(name)
-                    payload.update(seq=seq, time=time_text, prev_hash=prev_hash)
-                    payload["hash"] = prev_hash = _payload_hash(payload)
-                    batch.append(payload)
+                    texts = {name: fields.get(name, "") for name in _PAYLOAD_FIELDS}
+                    texts["user_id"] = fields.get("user_id")
+                    parts = {name: _scalar_json(value) for name, value in texts.items()}
+                    for name in _JSON_FIELDS:
+                        value = fields.get(name)
+                        texts[name] = None if value is None else canonical_json(value)
+                        parts[name] = "null" if value is None else texts[name]
+                    parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
+                    canonical = "{" + ",".join(f'"{key}":{parts[key]}' for key in _HASHED_KEYS) + "}"
+                    entry_hash_ = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+                    texts.update(seq=seq, time=time_param, prev_hash=prev_hash, hash=entry_hash_)
+                    batch.append([texts[name] for name in _INSERT_FIELDS])
+                    prev_hash = entry_hash_
                     if len(batch) >= APPEND_BATCH:
-                        _insert_many(cursor, batch, time_param)
+                        _insert_many(cursor, batch)
                         batch = []
                 if batch:
-                    _insert_many(cursor, batch, time_param)
+                    _insert_many(cursor, batch)
                 return len(rows)
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
             if attempt == 4:

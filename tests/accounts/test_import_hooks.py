@@ -158,3 +158,24 @@ def test_the_hooks_cost_no_query_per_row(eco_world, tmp_path):
     assert [e.action for e in AuditEntry.objects.filter(object_kind="enterprise_month", action="create")
             .exclude(natural_key__endswith=CLOSED)].count("create") == 4 + 20
     assert verify_chain().ok
+
+
+def test_entries_appended_in_bulk_hash_as_single_entries_do(db):
+    """Text that JSON escapes (quotes, backslashes, newlines, Chinese, control characters), numbers,
+    nested values and nulls: the bulk writer's hashes are the ones `verify` recomputes."""
+    audit.audit_log("other", detail={"n": 1})
+    odd = 'a"b\\c\nd 生态园 \x01 \u2028'
+    rows = [
+        {"user_id": None, "username": odd, "ip": "::1", "action": "create", "result": "success",
+         "object_kind": "enterprise_month", "object_pk": "", "natural_key": odd,
+         "before": None, "after": {"x": "1.5000", "y": None, "z": [1, True, {"k": odd}]}, "detail": {"via": "import"}},
+        {"user_id": 7, "username": "u", "ip": "", "action": "change", "result": "success",
+         "object_kind": "k", "object_pk": "12", "natural_key": "n", "before": {}, "after": {"a": 0}, "detail": None},
+    ]
+    assert audit.append_entries(rows) == 2
+    audit.audit_log("other", detail={"n": 2})
+    report = verify_chain()
+    assert report.ok and report.checked == 4, report.problems
+    stored = AuditEntry.objects.get(seq=2)
+    assert stored.natural_key == odd and stored.after["z"][2] == {"k": odd} and stored.before is None
+    assert AuditEntry.objects.get(seq=3).before == {} and AuditEntry.objects.get(seq=3).detail is None
