@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -33,7 +34,7 @@ from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
     "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
-    "entry_payload", "entry_hash", "verify_chain", "VerifyReport", "export_csv", "purge_before",
+    "entry_payload", "entry_hash", "natural_key_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
     "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
 ]
 
@@ -67,6 +68,20 @@ def object_kind(model: type[models.Model]) -> str:
     return getattr(model, "kind_key", "") or model._meta.label_lower
 
 
+def natural_key_getter(model: type[models.Model]) -> Any:
+    """`object_natural_key` for many records of one model (the key's attnames looked up once)."""
+    names = getattr(model, "natural_key_fields", None)
+    if not names:
+        return object_natural_key
+    try:
+        getter = operator.attrgetter(*(model._meta.get_field(name).attname for name in names))
+    except Exception:  # a natural key that is not made of fields
+        return object_natural_key
+    if len(names) == 1:
+        return lambda obj: ("" if (v := getter(obj)) is None else str(v))[:255]
+    return lambda obj: "/".join("" if v is None else str(v) for v in getter(obj))[:255]
+
+
 def object_natural_key(obj: models.Model) -> str:
     natural_key = getattr(obj, "natural_key", None)
     if callable(natural_key):
@@ -77,40 +92,53 @@ def object_natural_key(obj: models.Model) -> str:
     return str(obj)[:255]
 
 
-_PLAIN = (str, int, bool)
+_PLAIN = (str, int, bool, type(None))
+
+
+@dataclass(frozen=True)
+class _SnapshotPlan:
+    names: tuple[str, ...]
+    attnames: tuple[str, ...]
+    getter: Any  # obj → tuple of the attnames' values
+    decimals: tuple[tuple[int, Decimal], ...]  # (position, quantum) of each decimal field
 
 
 @cache
-def _snapshot_plan(model: type[models.Model]) -> tuple[tuple[str, str, Decimal | None], ...]:
-    """(name, attname, quantum of a decimal field) for each user-entered field of a model."""
+def _snapshot_plan(model: type[models.Model]) -> _SnapshotPlan:
+    """What a snapshot of a model reads: the user-entered fields, and the places of its decimals."""
     from parkledger.core.kinds import data_fields
 
-    return tuple(
-        (f.name, f.attname, Decimal(1).scaleb(-f.decimal_places) if isinstance(f, models.DecimalField) else None)
-        for f in data_fields(model)
+    fields = data_fields(model)
+    attnames = tuple(f.attname for f in fields)
+    getter = operator.attrgetter(*attnames) if len(attnames) > 1 else (lambda obj: (getattr(obj, attnames[0]),))
+    return _SnapshotPlan(
+        names=tuple(f.name for f in fields), attnames=attnames, getter=getter,
+        decimals=tuple((i, Decimal(1).scaleb(-f.decimal_places)) for i, f in enumerate(fields)
+                       if isinstance(f, models.DecimalField)),
     )
 
 
-def _snapshot(model: type[models.Model], get: Any) -> dict[str, Any]:
-    snapshot = {}
-    for name, attname, quantum in _snapshot_plan(model):
-        value = get(attname)
-        if quantum is not None and isinstance(value, Decimal) and value.is_finite():
+def _snapshot(plan: _SnapshotPlan, values: tuple | list) -> dict[str, Any]:
+    values = list(values)
+    for i, quantum in plan.decimals:
+        value = values[i]
+        if isinstance(value, Decimal) and value.is_finite():
             # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
-            value = value.quantize(quantum)
-        snapshot[name] = value if value is None or type(value) in _PLAIN else jsonable(value)
-    return snapshot
+            values[i] = format(value.quantize(quantum), "f")
+    return {name: value if type(value) in _PLAIN else jsonable(value) for name, value in zip(plan.names, values, strict=True)}
 
 
 def record_snapshot(obj: models.Model) -> dict[str, Any]:
     """The user-entered values of a record (references as codes, decimals at the field's
     places), JSON-ready."""
-    return _snapshot(type(obj), lambda attname: getattr(obj, attname))
+    plan = _snapshot_plan(type(obj))
+    return _snapshot(plan, plan.getter(obj))
 
 
 def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """`record_snapshot` of a record given as its stored values by attname (no instance needed)."""
-    return _snapshot(model, values.get)
+    plan = _snapshot_plan(model)
+    return _snapshot(plan, [values.get(attname) for attname in plan.attnames])
 
 
 def _utc_text(time: datetime) -> str:
@@ -212,6 +240,7 @@ def _scalar_json(value: Any) -> str:
     return str(value)
 
 
+_SCALAR_FIELDS = tuple(name for name in _PAYLOAD_FIELDS if name not in _JSON_FIELDS)
 #: every hashed field, in the canonical JSON's (sorted) order
 _HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
 
@@ -255,15 +284,21 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 time_json = _encode_text(_utc_text(now))
                 time_param = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)
                 batch: list[list[Any]] = []
+                shared: dict[int, str] = {}  # JSON of a value several rows share (the rows keep it alive)
                 for fields in rows:
                     seq += 1
-                    texts = {name: fields.get(name, "") for name in _PAYLOAD_FIELDS}
+                    texts = {name: fields.get(name, "") for name in _SCALAR_FIELDS}
                     texts["user_id"] = fields.get("user_id")
                     parts = {name: _scalar_json(value) for name, value in texts.items()}
                     for name in _JSON_FIELDS:
                         value = fields.get(name)
-                        texts[name] = None if value is None else canonical_json(value)
-                        parts[name] = "null" if value is None else texts[name]
+                        if value is None:
+                            texts[name], parts[name] = None, "null"
+                            continue
+                        text = shared.get(id(value))
+                        if text is None:
+                            text = shared[id(value)] = canonical_json(value)
+                        texts[name] = parts[name] = text
                     parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
                     canonical = "{" + ",".join(f'"{key}":{parts[key]}' for key in _HASHED_KEYS) + "}"
                     entry_hash_ = hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -20,8 +20,8 @@ from parkledger.accounts.audit import (
     append_entries,
     audit_log,
     jsonable,
+    natural_key_getter,
     object_kind,
-    object_natural_key,
     record_snapshot,
     snapshot_values,
 )
@@ -43,6 +43,9 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
     kind = object_kind(model)
     base = {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
             "result": str(AuditResult.SUCCESS), "object_kind": kind}
+    plain_detail = {"via": "import"}  # one object for every row without a correction
+    natural_key = natural_key_getter(model)
+    create, change_ = str(AuditAction.CREATE), str(AuditAction.CHANGE)
     entries: list[dict[str, Any]] = []
     for change in changes:
         instance = change.instance
@@ -50,15 +53,15 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
         after = record_snapshot(instance)
         if before == after:
             continue
-        detail: dict[str, Any] = {"via": "import"}
+        detail = plain_detail
         corrections = getattr(instance, "_pl_corrections", None)
         if corrections:
-            detail["correction"] = jsonable(corrections)
+            detail = {**plain_detail, "correction": jsonable(corrections)}
         entries.append({
             **base,
-            "action": str(AuditAction.CREATE if before is None else AuditAction.CHANGE),
+            "action": create if before is None else change_,
             "object_pk": "" if instance.pk is None else str(instance.pk),
-            "natural_key": object_natural_key(instance),
+            "natural_key": natural_key(instance),
             "before": before, "after": after, "detail": detail,
         })
     append_entries(entries)
