@@ -16,6 +16,14 @@ Stable API (other apps call these; the web reaches them through `parkledger.web.
   through the model's `park_path`; an enterprise user's own enterprise; `qs.none()` when the
   user may not view the kind at all).
 - `enterprise_usccs(user) -> list[str]`: the enterprises an enterprise user files for.
+- `holds_admin_role(user) -> bool`: is the user one of the three separated administrators
+  (whatever his account's state)? They sign in with a password and a second factor only: no
+  API token is made for them, nor accepted from them.
+- `figure_park_codes(user) -> list[str]`, `can_view_park_figures(user, park_code) -> bool`: the
+  parks whose aggregate figures (indicators, dashboards, work reports, issued reports) the user
+  may see: the parks of his park-scoped business roles (department, leader, statistician; every
+  park for a superuser). An enterprise user sees his own enterprise's ledgers only, never a
+  park's figures; the three administrators see none.
 - `can_issue_report(user)`, `can_close_period(user)`, `can_view_audit(user)`,
   `can_manage_accounts(user)`, `can_backup(user)`, `can_grant_roles(user)`,
   `can_unlock_period(user)` -> bool.
@@ -59,6 +67,7 @@ from parkledger.accounts.scoping import park_descendants, park_filter, park_pare
 __all__ = [
     "ACTIONS", "READ_ACTIONS", "WRITE_ACTIONS", "user_roles", "visible_park_codes", "enterprise_usccs",
     "has_ledger_perm", "has_record_perm", "scope_queryset", "role_allows", "kind_chapter",
+    "figure_park_codes", "can_view_park_figures", "holds_admin_role",
     "can_issue_report", "can_close_period", "can_view_audit", "can_manage_accounts", "can_backup",
     "can_grant_roles", "can_unlock_period", "record_history", "record_park_code", "invalidate_cache",
 ]
@@ -104,6 +113,17 @@ def user_roles(user: Any) -> frozenset[str]:
         user, "roles",
         lambda: frozenset(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True)),
     )
+
+
+def holds_admin_role(user: Any) -> bool:
+    """Does the user hold the system, security or audit administrator role (see the module docstring)?"""
+    if user is None or getattr(user, "pk", None) is None:
+        return False
+    if _active(user):
+        return bool(user_roles(user) & ADMIN_ROLES)
+    from parkledger.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(user_id=user.pk, role__in=ADMIN_ROLES).exists()
 
 
 def _business_roles(user: Any) -> frozenset[str]:
@@ -181,6 +201,26 @@ def visible_park_codes(user: Any) -> list[str]:
     codes = set(_member_park_codes(user)) if roles - {Role.ENTERPRISE} else set()
     codes |= set(_enterprise_park_codes(user))
     return sorted(codes)
+
+
+def figure_park_codes(user: Any) -> list[str]:
+    """The parks whose aggregate figures the user may see, in code order (see the module docstring).
+
+    Every park-scoped business role reads every ledger of its parks, and so the figures made
+    of them; the enterprise role reads only its enterprise's own rows, which are not a park's.
+    """
+    if not _active(user):
+        return []
+    if user.is_superuser:
+        return _all_park_codes()
+    if not _business_roles(user) - {Role.ENTERPRISE}:
+        return []
+    return sorted(_member_park_codes(user))
+
+
+def can_view_park_figures(user: Any, park_code: str | None) -> bool:
+    """May the user see the figures (dashboard, indicators, reports) of this park?"""
+    return bool(park_code) and park_code in figure_park_codes(user)
 
 
 def kind_chapter(kind_key: str) -> str | None:

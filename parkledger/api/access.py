@@ -6,13 +6,17 @@ actions (`view`, `add`, `change`, `delete`, `import`, `export`).
 from __future__ import annotations
 
 __all__ = [
-    "PeriodClosedError", "visible_parks", "can", "can_write_record", "scope", "record_park_code",
+    "PeriodClosedError", "visible_parks", "figure_parks", "require_figures", "can", "can_write_record", "scope", "record_park_code",
 ]
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 
 from parkledger.accounts.periods import PeriodClosedError
 from parkledger.accounts.permissions import (
+    figure_park_codes,
     has_ledger_perm,
     has_record_perm,
     record_park_code,
@@ -24,6 +28,27 @@ from parkledger.accounts.permissions import (
 def visible_parks(user) -> list[str]:
     """The park codes whose business data the user may see."""
     return list(visible_park_codes(user))
+
+
+def figure_parks(user) -> list[str]:
+    """The park codes whose figures and reports the user may see (none for enterprise users)."""
+    return list(figure_park_codes(user))
+
+
+def require_figures(user, park: str | None = None) -> list[str]:
+    """The user's figure parks; 403 for a user who may see no park's figures (an enterprise
+    user, an administrator), 404 for a park that is not among them (403 if it is one of the
+    parks whose records he sees)."""
+    parks = figure_parks(user)
+    if not parks:
+        if visible_parks(user):
+            raise exceptions.PermissionDenied(_("企业用户只能查看和填报本企业的台账，不能查看园区指标和报告"))
+        raise exceptions.PermissionDenied(_("您的账号没有可查看的园区"))
+    if park is not None and park not in parks:
+        if park in visible_parks(user):
+            raise exceptions.PermissionDenied(_("无权查看该园区的指标和报告"))
+        raise Http404
+    return parks
 
 
 def can(user, kind: str, action: str, park_code: str | None = None) -> bool:

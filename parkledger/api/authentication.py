@@ -11,8 +11,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from parkledger.accounts.permissions import holds_admin_role
 from parkledger.api.models import ApiToken
-from parkledger.api.tokens import token_for_key
+from parkledger.api.tokens import ADMIN_TOKEN_REFUSED, token_for_key
 
 #: how often `last_used_at` is written (not on every request)
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -43,6 +44,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌已过期"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("用户已停用"))
+        if holds_admin_role(token.user):  # an administrator since the token was made
+            raise exceptions.AuthenticationFailed(ADMIN_TOKEN_REFUSED)
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -1,7 +1,10 @@
 """Creating, finding and revoking API tokens."""
 from __future__ import annotations
 
-__all__ = ["TOKEN_PREFIX", "DEFAULT_DAYS", "MAX_DAYS", "hash_key", "token_create", "token_revoke", "token_for_key"]
+__all__ = [
+    "TOKEN_PREFIX", "DEFAULT_DAYS", "MAX_DAYS", "TokenRefused", "ADMIN_TOKEN_REFUSED", "hash_key", "token_create",
+    "token_revoke", "token_for_key",
+]
 
 import hashlib
 import secrets
@@ -9,14 +12,23 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parkledger.accounts.audit import audit_log
 from parkledger.accounts.models import AuditAction
+from parkledger.accounts.permissions import holds_admin_role
 from parkledger.api.models import ApiToken
 
 TOKEN_PREFIX = "plk_"
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+ADMIN_TOKEN_REFUSED = _(
+    "系统管理员、安全管理员和审计管理员不能使用API令牌：管理员须以密码加动态口令登录"
+)
+
+
+class TokenRefused(ValueError):
+    """A token that may not be made (for one of the three administrators)."""
 
 
 def hash_key(key: str) -> str:
@@ -25,7 +37,12 @@ def hash_key(key: str) -> str:
 
 @transaction.atomic
 def token_create(*, user, days: int = DEFAULT_DAYS, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for `user` valid `days` days; returns (token, key). The key is not stored."""
+    """A new token for `user` valid `days` days; returns (token, key). The key is not stored.
+
+    Refused (`TokenRefused`) for the three administrators: a token would let them past the
+    second factor their sign-in requires."""
+    if holds_admin_role(user):
+        raise TokenRefused(str(ADMIN_TOKEN_REFUSED))
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)

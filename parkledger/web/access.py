@@ -79,6 +79,9 @@ def can_see_park_figures(user, park_code: str) -> bool:
     Those who may read the park's own statistics (`park_month`) may: department staff, leaders,
     statisticians. An enterprise user sees only his enterprise's records, an administrator none.
     """
+    perms = _permissions()
+    if perms is not None and hasattr(perms, "can_view_park_figures"):
+        return bool(perms.can_view_park_figures(user, park_code))
     return bool(park_code) and can(user, "park_month", "view", park_code)
 
 

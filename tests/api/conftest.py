@@ -23,6 +23,18 @@ def token_client(user, days: int = 30) -> APIClient:
     return client
 
 
+def api_client(user) -> APIClient:
+    """A client for the user: his token, or for one of the three administrators (who may hold
+    no token) his web session, as after signing in with password and second factor."""
+    from parkledger.accounts.permissions import holds_admin_role
+
+    if not holds_admin_role(user):
+        return token_client(user)
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def api_user(db):
     return make_api_user()

@@ -9,7 +9,7 @@ from tests.accounts.conftest import make_user
 from tests.accounts.matrix import ROLES, expected
 from tests.accounts.world import build_parks, build_records
 
-from .conftest import token_client
+from .conftest import api_client, token_client
 from .samples import payload
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def new_payload(kind: str, world, n: int) -> dict:
 def test_the_api_follows_the_matrix(role):
     build_parks()
     world = build_records("ECO", "E")
-    client = token_client(user_for(role, world))
+    client = api_client(user_for(role, world))
     mismatches = []
 
     def check(kind, action, response, ok_codes):
@@ -111,9 +111,9 @@ def test_the_audit_log_is_for_the_audit_administrator_only():
     build_records("ECO", "E")
     for role in ROLES:
         user = user_for(role, {"enterprise": None}) if role != "enterprise" else make_user("ent", role)
-        response = token_client(user).get("/api/audit/")
+        response = api_client(user).get("/api/audit/")
         assert response.status_code == (200 if role == "auditadmin" else 403), role
-    auditor = token_client(make_user("aud2", "auditadmin"))
+    auditor = api_client(make_user("aud2", "auditadmin"))
     body = auditor.get("/api/audit/", {"action": "create", "object_kind": "enterprise"}).json()
     assert body["count"] >= 1
     assert {row["action"] for row in body["results"]} == {"create"}

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 __all__ = ["FiguresView"]
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from parkledger.api.access import visible_parks
+from parkledger.api.access import require_figures
 from parkledger.api.base import ApiMixin
 from parkledger.api.errors import error_responses
 from parkledger.api.fields import StrictCharField
@@ -111,11 +109,7 @@ class FiguresView(ApiMixin, APIView):
         query = FiguresQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         park, period = query.validated_data["park"], query.validated_data["period"]
-        parks = visible_parks(request.user)
-        if not parks:
-            raise exceptions.PermissionDenied(_("您的账号没有可查看的园区"))
-        if park not in parks:
-            raise Http404
+        require_figures(request.user, park)
         key = query.validated_data.get("explain")
         if key:
             try:

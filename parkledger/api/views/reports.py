@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from parkledger.accounts.dataio_checks import audit_export
 from parkledger.accounts.permissions import can_issue_report
-from parkledger.api.access import visible_parks
+from parkledger.api.access import require_figures
 from parkledger.api.base import ApiMixin
 from parkledger.api.errors import error_responses
 from parkledger.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField
@@ -92,7 +92,7 @@ class ReportListCreateView(FileNegotiationMixin, ApiMixin, ListAPIView):
     serializer_class = IssuedReportSerializer
 
     def get_queryset(self):
-        qs = (IssuedReport.objects.filter(park_id__in=visible_parks(self.request.user))
+        qs = (IssuedReport.objects.filter(park_id__in=require_figures(self.request.user))
               .select_related("issued_by").defer("content", "template_text", "figures", "omitted")
               .order_by("-issued_at", "-id"))
         for name in ("park", "period", "format"):
@@ -121,8 +121,7 @@ class ReportListCreateView(FileNegotiationMixin, ApiMixin, ListAPIView):
         data = ReportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         park, period, fmt = data.validated_data["park"], data.validated_data["period"], data.validated_data["format"]
-        if park not in visible_parks(request.user):
-            raise Http404
+        require_figures(request.user, park)
         issue = data.validated_data["issue"]
         if issue and not can_issue_report(request.user):
             raise exceptions.PermissionDenied(_("只有领导可以签发报告"))
@@ -177,7 +176,7 @@ class IssuedReportDownloadView(FileNegotiationMixin, ApiMixin, APIView):
     def get(self, request, pk: str):
         if not (pk.isascii() and pk.isdigit() and len(pk) < 19):
             raise Http404
-        issued = IssuedReport.objects.filter(pk=int(pk), park_id__in=visible_parks(request.user)).first()
+        issued = IssuedReport.objects.filter(pk=int(pk), park_id__in=require_figures(request.user)).first()
         if issued is None:
             raise Http404
         audit_export(kinds="report", park=issued.park_id, fmt=issued.format, rows=None, user=request.user,

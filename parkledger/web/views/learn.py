@@ -21,6 +21,7 @@ from parkledger.reports.learning.keys import indicator_choices
 from parkledger.reports.learning.reading import ACCEPTED_SUFFIXES, MAX_BYTES
 from parkledger.reports.models import ReportTemplate
 from parkledger.reports.services import ReportTemplateError, save_template_version
+from parkledger.web import access
 from parkledger.web.uploads import store_upload, stored_upload
 from parkledger.web.views.base import render_page, selection_of
 
@@ -95,6 +96,8 @@ def learn_page(request: HttpRequest) -> HttpResponse:
     sel = selection_of(request)
     if sel.park is None:
         return _form_page(request, _("您的账号还没有可查看的园区。"))
+    if not access.can_see_park_figures(request.user, sel.park_code):
+        raise PermissionDenied(_("无权查看园区指标"))  # learning matches the text to the park's figures
     if request.method != "POST":
         return _form_page(request)
     upload = request.FILES.get("file")
