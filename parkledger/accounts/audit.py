@@ -34,7 +34,7 @@ from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
     "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
-    "entry_payload", "entry_hash", "natural_key_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
+    "entry_payload", "entry_hash", "natural_key_getter", "instance_values", "stored_values_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
     "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
 ]
 
@@ -133,6 +133,17 @@ def record_snapshot(obj: models.Model) -> dict[str, Any]:
     places), JSON-ready."""
     plan = _snapshot_plan(type(obj))
     return _snapshot(plan, plan.getter(obj))
+
+
+def instance_values(model: type[models.Model], obj: models.Model) -> tuple:
+    """The raw values of a record's user-entered fields (in `snapshot_values`' order)."""
+    return _snapshot_plan(model).getter(obj)
+
+
+def stored_values_getter(model: type[models.Model]) -> Any:
+    """stored values by attname → the tuple `instance_values` gives for the same record."""
+    attnames = _snapshot_plan(model).attnames
+    return lambda values: tuple(values.get(attname) for attname in attnames)
 
 
 def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:

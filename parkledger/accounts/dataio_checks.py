@@ -19,11 +19,13 @@ from django.db import models
 from parkledger.accounts.audit import (
     append_entries,
     audit_log,
+    instance_values,
     jsonable,
     natural_key_getter,
     object_kind,
     record_snapshot,
     snapshot_values,
+    stored_values_getter,
 )
 from parkledger.accounts.context import current_actor
 from parkledger.accounts.models import AuditAction, AuditResult
@@ -47,9 +49,14 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
     natural_key = natural_key_getter(model)
     create, change_ = str(AuditAction.CREATE), str(AuditAction.CHANGE)
     entries: list[dict[str, Any]] = []
+    stored_values = stored_values_getter(model)
     for change in changes:
         instance = change.instance
-        before = snapshot_values(model, change.before) if change.before is not None else None
+        before = None
+        if change.before is not None:
+            if stored_values(change.before) == instance_values(model, instance):
+                continue  # the row repeats the stored values (compared as Python values: 10 == 10.0000)
+            before = snapshot_values(model, change.before)
         after = record_snapshot(instance)
         if before == after:
             continue

@@ -372,12 +372,10 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
 
     A row that runs into a closed month without an active correction is rejected under the
     column of the dating field concerned; a row let through by a correction gets
-    `instance._pl_corrections` for its audit entry.
+    `instance._pl_corrections` (the corrections) for its audit entry.
     """
     kind = getattr(model, "kind_key", "")
     dating = PERIOD_FIELDS.get(kind, ())
-    for change in changes:
-        change.instance._pl_corrections = []
     if not dating or not changes:
         return
     state = _state()
