@@ -174,6 +174,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # one schema component per choice set: several ledgers have a `kind`, `category`, `action` or `result`
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"parkledger.{path}.{name}"
+        for path, names in {
+            "investment.choices": ("CapitalSource", "TalentTier", "ApplicantKind", "ApplicationResult", "PlatformKind"),
+            "economy.choices": ("QualificationKind", "PatentKind", "Grade", "DisbursementKind"),
+            "construction.choices": ("GovProjectCategory", "MilestoneSubject", "SeaUseKind"),
+            "governance.choices": (
+                "HazardLevel", "OutreachKind", "EnvAction", "IssueCategory", "PetitionSource", "DisputeOutcome",
+            ),
+            "finance.choices": ("FilingKind", "FinancingKind"),
+            "party.choices": ("ActivityKind",),
+            "accounts.models.audit": ("AuditAction", "AuditResult"),
+        }.items()
+        for name in names
+    },
 }
 
 LOGGING = {
