@@ -6,7 +6,9 @@ then (on PostgreSQL after a `VACUUM ANALYZE`) prints:
 - the data size (rows of the main ledgers),
 - the server time of the dashboard, two ledger list pages, an enterprise's 360 page and the report
   preview (median, 95th percentile and worst of several runs through Django's test client, after a
-  warm-up) and the number of SQL queries each took,
+  warm-up), the median CPU time of this process (on a machine busy with other work the wall time
+  grows, the CPU time much less; on SQLite it holds the database's work too, on PostgreSQL not)
+  and the number of SQL queries each took,
 - a load test: a local server on a random loopback port (DEBUG off): by default `--workers` processes
   (one per CPU) of the standard library's threading WSGI server sharing the port (SO_REUSEPORT), as a
   pre-forking production server would run; `--server runserver` uses Django's development server
@@ -150,21 +152,28 @@ def server_times(user, runs: int) -> list[dict]:
     for name, url, headers, cold in pages:
         for _ in range(2):
             client.get(url, **headers)
-        times = []
+        times, cpu = [], []
         queries = 0
         for _ in range(runs):
             if cold:
                 cache.clear()
             with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 response = client.get(url, **headers)
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - cpu_start) * 1000)
             assert response.status_code == 200, (name, response.status_code)
             queries = len(ctx.captured_queries)
-        results.append({"page": name, "url": url, "median": statistics.median(times),
+        results.append({"page": name, "url": url, "median": statistics.median(times), "cpu": statistics.median(cpu),
                         "p95": percentile(times, 0.95), "max": max(times), "queries": queries,
                         "goal": GOALS_MS.get(name.split(" ")[0])})
     return results
+
+
+def load_average() -> str:
+    """The machine's load average (other work on it slows every figure down)."""
+    one, five, fifteen = os.getloadavg()
+    return f"machine load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min, {os.cpu_count()} CPUs)"
 
 
 def free_port() -> int:
@@ -332,7 +341,7 @@ def main() -> int:
     prepare_data(args.rebuild)
     from django.db import connection
 
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); {load_average()}")
     sizes = data_size()
     print("data size (rows):", ", ".join(
         f"{k} {v}" for k, v in sizes.items()
@@ -341,11 +350,11 @@ def main() -> int:
 
     user = bench_user()
     print(f"\n== server time ({args.runs} runs a page, after warm-up) ==")
-    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'goal ms':>9}  verdict")
+    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}{'cpu ms':>8}{'queries':>9}{'goal ms':>9}  verdict")
     for r in server_times(user, args.runs):
         goal = r["goal"]
         verdict = "" if goal is None else ("ok" if r["median"] <= goal else "MISS")
-        print(f"{r['page']:<28}{r['median']:>10.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['queries']:>9}"
+        print(f"{r['page']:<28}{r['median']:>10.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['cpu']:>8.1f}{r['queries']:>9}"
               f"{goal if goal else '':>9}  {verdict}")
 
     port = free_port()
@@ -366,6 +375,7 @@ def main() -> int:
           f"errors {load['errors']} {load['error_kinds'] or ''}")
     print(f"latency ms: p50 {load['p50']:.1f}, p95 {load['p95']:.1f}, max {load['max']:.1f} "
           f"(goal p95 ≤ {LOAD_P95_GOAL_MS}, no errors): {verdict}")
+    print(load_average())
     return 0
 
 
