@@ -376,10 +376,18 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
     """
     kind = getattr(model, "kind_key", "")
     dating = PERIOD_FIELDS.get(kind, ())
-    if not dating or not changes:
+    if not changes:
         return
     state = _state()
     if not state.closed:
+        return
+    if kind == "park":
+        # parks come first in an import: its new parks (and new parents) count for the rows
+        # after them, so a month closed on a park also closes it for a sub-park the file adds
+        parents = state.parents
+        for change in changes:
+            parents[change.instance.code] = change.instance.parent_id
+    if not dating:
         return
     attname = {name: model._meta.get_field(name.split("__", 1)[0]).attname for name in dating}
     through = {

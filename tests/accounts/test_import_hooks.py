@@ -179,3 +179,18 @@ def test_entries_appended_in_bulk_hash_as_single_entries_do(db):
     stored = AuditEntry.objects.get(seq=2)
     assert stored.natural_key == odd and stored.after["z"][2] == {"k": odd} and stored.before is None
     assert AuditEntry.objects.get(seq=3).before == {} and AuditEntry.objects.get(seq=3).detail is None
+
+
+def test_a_sub_park_new_in_the_file_is_closed_with_its_parent(eco_world, tmp_path):
+    """ECO's March is closed: a file adding the sub-park ECO-NEW under ECO, an enterprise in it and
+    that enterprise's March return is refused at the return's row (the new park rolls up into ECO)."""
+    period_close(actor=None, park="ECO", month=CLOSED)
+    new = make_uscc("91330281MA9000002")
+    d = tmp_path / "in"
+    _write_csv(d, "park", "code,name,parent\nECO-NEW,新片区,ECO\n")
+    _write_csv(d, "enterprise", f"uscc,name,park,registered_on\n{new},丙,ECO-NEW,2020-01-01\n")
+    _write_csv(d, "enterprise_month", f"uscc,month,output_value\n{new},2022-04,1\n{new},{CLOSED},2\n")
+    assert import_path(d).issue_lines() == [
+        f"enterprise_month, 3, month: ECO-NEW 所属的 ECO 园区 {CLOSED} 已封账：该月的记录不能新增、修改或删除；"
+        "如需更正，请安全管理员开启更正解锁"]
+    assert not kind_models()["park"].objects.filter(code="ECO-NEW").exists()
