@@ -104,7 +104,8 @@ class Disbursement(LedgerModel):
         verbose_name = _("政策兑现/补助")
         verbose_name_plural = _("政策兑现/补助")
         ordering = ["paid_on", "code"]
-        indexes = [models.Index(fields=["kind", "paid_on"], name="eco_disb_kind_paid")]
+        indexes = [models.Index(fields=["kind", "paid_on"], name="eco_disb_kind_paid"),
+                   models.Index(fields=["park", "kind", "paid_on"], name="eco_disb_park_kind_paid")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
@@ -152,7 +153,8 @@ class ServiceRequest(CaseMixin, LedgerModel):
         verbose_name = _("企业服务事项")
         verbose_name_plural = _("企业服务事项")
         ordering = ["received_on", "code"]
-        indexes = [models.Index(fields=["received_on"], name="eco_svc_received")]
+        indexes = [models.Index(fields=["received_on"], name="eco_svc_received"),
+                   models.Index(fields=["park", "received_on"], name="eco_svc_park_received")]
 
     def __str__(self) -> str:
         return self.kind

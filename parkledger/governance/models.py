@@ -277,7 +277,8 @@ class GovernanceIssue(CaseMixin, LedgerModel):
         verbose_name = _("综合整治问题")
         verbose_name_plural = _("综合整治问题")
         ordering = ["found_on", "code"]
-        indexes = [models.Index(fields=["rectified_on"], name="gov_issue_rectified")]
+        indexes = [models.Index(fields=["rectified_on"], name="gov_issue_rectified"),
+                   models.Index(fields=["park", "rectified_on"], name="gov_issue_park_rectified")]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.found_on}"
@@ -318,6 +319,7 @@ class Petition(CaseMixin, LedgerModel):
         indexes = [
             models.Index(fields=["received_on"], name="gov_pet_received"),
             models.Index(fields=["closed_on"], name="gov_pet_closed"),
+            models.Index(fields=["park", "closed_on"], name="gov_pet_park_closed"), models.Index(fields=["park", "received_on"], name="gov_pet_park_received"),
         ]
 
     def __str__(self) -> str:

@@ -96,7 +96,8 @@ class Talent(LedgerModel):
         verbose_name = _("人才")
         verbose_name_plural = _("人才")
         ordering = ["code"]
-        indexes = [models.Index(fields=["introduced_on"], name="inv_talent_introduced")]
+        indexes = [models.Index(fields=["introduced_on"], name="inv_talent_introduced"),
+                   models.Index(fields=["park", "introduced_on"], name="inv_talent_park_introduced")]
 
     def __str__(self) -> str:
         return self.name
