@@ -36,6 +36,7 @@ def _new_entries(after_seq: int) -> list[AuditEntry]:
 
 def test_a_bulk_import_writes_one_chained_entry_per_created_or_changed_row(eco_world, tmp_path, monkeypatch):
     monkeypatch.setattr(audit, "APPEND_BATCH", 2)  # several bulk inserts in one import
+    monkeypatch.setattr(audit, "COPY_THRESHOLD", 2)  # PostgreSQL: through COPY, as a large import is
     uscc = eco_world["enterprise"].uscc
     model = kind_models()["enterprise_month"]
     stored = model.objects.get(uscc_id=uscc, month=CLOSED)  # output 12.5, employees 2022 (the world's values)
@@ -160,11 +161,14 @@ def test_the_hooks_cost_no_query_per_row(eco_world, tmp_path):
     assert verify_chain().ok
 
 
-def test_entries_appended_in_bulk_hash_as_single_entries_do(db):
+@pytest.mark.parametrize("copy_threshold", [1, 10_000])
+def test_entries_appended_in_bulk_hash_as_single_entries_do(db, monkeypatch, copy_threshold):
     """Text that JSON escapes (quotes, backslashes, newlines, Chinese, control characters), numbers,
-    nested values and nulls: the bulk writer's hashes are the ones `verify` recomputes."""
+    nested values and nulls: the bulk writer's hashes are the ones `verify` recomputes (on
+    PostgreSQL written through COPY and through INSERTs)."""
+    monkeypatch.setattr(audit, "COPY_THRESHOLD", copy_threshold)
     audit.audit_log("other", detail={"n": 1})
-    odd = 'a"b\\c\nd 生态园 \x01 \u2028'
+    odd = 'a"b\\c\nd\te 生态园 \x01 \u2028 \\N'
     rows = [
         {"user_id": None, "username": odd, "ip": "::1", "action": "create", "result": "success",
          "object_kind": "enterprise_month", "object_pk": "", "natural_key": odd,
