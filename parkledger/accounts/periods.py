@@ -84,6 +84,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkledger.accounts.audit import instance_values, snapshot_values, stored_values_getter
 from parkledger.accounts.models import ClosedPeriod, PeriodUnlock
 from parkledger.accounts.scoping import _follow, park_ancestors, park_parents, record_park_code
 
@@ -361,7 +362,6 @@ def _through_values(model: type[models.Model], path: str, refs: set) -> dict[Any
 
 
 def _comparable(model: type[models.Model], values: dict[str, Any], skip: set[str]) -> dict[str, Any]:
-    from parkledger.accounts.audit import snapshot_values
 
     return {k: v for k, v in snapshot_values(model, values).items() if k not in skip}
 
@@ -411,6 +411,7 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
         return
     old_parks = _stored_parks(model, [c for c, _new, old in candidates if old is not None])
     skip = {name for name in dating if "__" not in name}
+    stored_values, locks = stored_values_getter(model), {}
     for change, new, old in candidates:
         new_park = change.park
         pairs: set[tuple[str | None, str | None, str]] = set()
@@ -419,6 +420,8 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
         else:
             old_park = old_parks.get(id(change))
             park_changed = old_park != new_park
+            if not park_changed and old == new and stored_values(change.before) == instance_values(model, change.instance):
+                continue  # the row repeats the stored record
             for name in dating:
                 if park_changed or old[name] != new[name]:
                     pairs |= {(old_park, month_of(old[name]), name), (new_park, month_of(new[name]), name)}
@@ -427,7 +430,9 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
                 pairs |= {(old_park, month_of(v), name) for name, v in old.items()}
         corrections = []
         for park, month, name in sorted(p for p in pairs if p[0] and p[1]):
-            lock = closed_lock(park, month, user_id=user_id, state=state)
+            if (park, month) not in locks:
+                locks[park, month] = closed_lock(park, month, user_id=user_id, state=state)
+            lock = locks[park, month]
             if lock is None:
                 continue
             if not lock.open:
