@@ -61,6 +61,20 @@ def _project_codes(ctx: Context):
     return ctx.records("gov_project").order_by("code").values_list("code", flat=True)
 
 
+def _codes_with(field: str):
+    """Parameters of a per-project key: the projects where `field` is filled in (or counted > 0).
+
+    A project without the value can still be asked for by key and is undefined with its reason;
+    listing every project of the park for every such key would fill `figures` with empty areas
+    of roads and pipes that have none.
+    """
+
+    def params(ctx: Context) -> list[str]:
+        return sorted(code for code, row in _projects(ctx).items() if row.get(field))
+
+    return params
+
+
 def _projects(ctx: Context) -> dict[str, dict]:
     """Every project of the park with its sub-project counts (two queries for all `[CODE]` keys)."""
 
@@ -98,14 +112,14 @@ def _project_field(ctx: Context, code: str, field: str, empty_reason: str, scale
 
 @indicator("build.project.total_investment[CODE]", name="项目总投资", unit="亿元", chapter=CHAPTER,
            sources=("gov_project",), definition="该政府投资项目的 `total_investment`（万元÷10000）",
-           params=_project_codes)
+           params=_codes_with("total_investment"))
 def build_project_total_investment(ctx: Context, code: str) -> Result:
     return _project_field(ctx, code, "total_investment", "项目总投资未填报", -4)
 
 
 @indicator("build.project.sub_projects[CODE]", name="子项目数", unit="个", chapter=CHAPTER,
            sources=("gov_project", "sub_project"), definition="该政府投资项目的 `sub_project` 记录数",
-           params=_project_codes)
+           params=_codes_with("sub_projects"))
 def build_project_sub_projects(ctx: Context, code: str) -> Result:
     row = _projects(ctx).get(code)
     if row is None:
@@ -116,7 +130,7 @@ def build_project_sub_projects(ctx: Context, code: str) -> Result:
 
 @indicator("build.project.sub_projects_tendered[CODE]", name="完成施工招标子项目", unit="个", chapter=CHAPTER,
            sources=("gov_project", "sub_project"), definition="该项目 `tendered_on` ≤ D 的子项目数",
-           params=_project_codes)
+           params=_codes_with("sub_projects"))
 def build_project_sub_projects_tendered(ctx: Context, code: str) -> Result:
     row = _projects(ctx).get(code)
     if row is None:
@@ -127,7 +141,7 @@ def build_project_sub_projects_tendered(ctx: Context, code: str) -> Result:
 
 @indicator("build.project.land_area[CODE]", name="项目占地面积", unit="亩", chapter=CHAPTER,
            sources=("gov_project",), definition="该政府投资项目的 `land_area_mu`；未填报时无值（项目可为Y+1年计划）",
-           params=_project_codes)
+           params=_codes_with("land_area_mu"))
 def build_project_land_area(ctx: Context, code: str) -> Result:
     return _project_field(ctx, code, "land_area_mu", "项目占地面积未填报")
 
@@ -135,7 +149,7 @@ def build_project_land_area(ctx: Context, code: str) -> Result:
 @indicator("build.project.floor_area[CODE]", name="项目总建筑面积", unit="万平方米", chapter=CHAPTER,
            sources=("gov_project",),
            definition="该政府投资项目的 `floor_area_m2` ÷ 10000；未填报时无值（报告以“约”引用）",
-           params=_project_codes)
+           params=_codes_with("floor_area_m2"))
 def build_project_floor_area(ctx: Context, code: str) -> Result:
     return _project_field(ctx, code, "floor_area_m2", "项目总建筑面积未填报", -4)
 

@@ -145,12 +145,20 @@ def test_project_missing_or_empty_is_undefined(ledger):
         assert f.value is None and f.reason == "项目不存在或不属于本园区"
 
 
-def test_project_keys_expand_to_the_parks_projects(ledger):
+def test_project_keys_expand_to_the_parks_projects_that_have_the_value(ledger):
     keys = set(compute_figures("ECO", "2022-09"))
-    assert {f"build.project.land_area[{c}]" for c in ("GP1", "GP2", "GP3", "GP4", "GP5")} <= keys
-    assert "build.project.land_area[GPX]" not in keys
-    sub = {k for k in compute_figures("ECO-CEE", "2022-09") if k.startswith("build.project.land_area[")}
-    assert sub == {"build.project.land_area[GP2]"}
+    # land area filled in: GP1 (12.25) and GP3 (120.05); GP2, GP4, GP5 have none; GPX is another park's
+    assert {k for k in keys if k.startswith("build.project.land_area[")} == {
+        "build.project.land_area[GP1]", "build.project.land_area[GP3]"
+    }
+    # total investment filled in: GP1, GP2 (sub-park), GP3, GP4; GP5 empty
+    assert {k for k in keys if k.startswith("build.project.total_investment[")} == {
+        f"build.project.total_investment[{c}]" for c in ("GP1", "GP2", "GP3", "GP4")
+    }
+    # sub-projects: only GP1 has any
+    assert {k for k in keys if k.startswith("build.project.sub_projects[")} == {"build.project.sub_projects[GP1]"}
+    sub = {k for k in compute_figures("ECO-CEE", "2022-09") if k.startswith("build.project.")}
+    assert sub == {"build.project.total_investment[GP2]"}
 
 
 def test_land_transfers_in_w(ledger):
