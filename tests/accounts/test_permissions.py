@@ -170,3 +170,20 @@ def test_only_the_security_administrator_grants(parks, role):
     with pytest.raises(PermissionDenied):
         role_grant(actor=actor, user=other, role="social")
     assert not RoleAssignment.objects.filter(user=other).exists()
+
+
+def test_the_park_scope_filters_on_the_records_own_key_without_a_join(eco_world, oth_world):
+    """Every kind's scope is `fk IN (SELECT …)` on its own column: the scoped query (ordered by
+    id, so no ordering join) joins nothing, and selects the same records as the join would."""
+    from django.db.models import Q
+
+    user = make_user("stat", "statistician", park="ECO")
+    for kind, model in kind_models().items():
+        scoped = perms.scope_queryset(user, kind, model.objects.order_by("pk"))
+        sql = str(scoped.query).upper()
+        assert " JOIN " not in sql, kind
+        path = model.park_path
+        if path and path != "code":  # the same records as the plain path lookup
+            by_join = model.objects.filter(Q(**{f"{path}__in": ["ECO", "ECO-CEE"]})).order_by("pk")
+            assert list(scoped) == list(by_join), kind
+            assert scoped.exists(), kind
