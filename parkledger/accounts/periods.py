@@ -362,7 +362,7 @@ def _through_values(model: type[models.Model], path: str, refs: set) -> dict[Any
 
 
 def _comparable(model: type[models.Model], values: dict[str, Any], skip: set[str]) -> dict[str, Any]:
-
+    """A record's snapshot (values as stored) without the fields in `skip`."""
     return {k: v for k, v in snapshot_values(model, values).items() if k not in skip}
 
 
