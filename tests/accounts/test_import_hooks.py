@@ -198,3 +198,27 @@ def test_a_sub_park_new_in_the_file_is_closed_with_its_parent(eco_world, tmp_pat
         f"enterprise_month, 3, month: ECO-NEW 所属的 ECO 园区 {CLOSED} 已封账：该月的记录不能新增、修改或删除；"
         "如需更正，请安全管理员开启更正解锁"]
     assert not kind_models()["park"].objects.filter(code="ECO-NEW").exists()
+
+
+def test_rows_imported_through_the_api_are_logged_as_the_tokens_user(eco_world):
+    from rest_framework.test import APIClient
+
+    from parkledger.api.tokens import token_create
+
+    stat = make_user("stat", "statistician", park="ECO")
+    _token, key = token_create(user=stat, days=1)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR="10.1.2.3")
+    uscc = eco_world["enterprise"].uscc
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    response = client.post("/api/enterprise_month/bulk/", {"rows": [
+        {"uscc": uscc, "month": "2022-04", "output_value": "3"},
+        {"uscc": uscc, "month": CLOSED, "output_value": "4"},
+    ]}, format="json")
+    assert response.status_code == 200, response.content
+    entries = _new_entries(start)
+    assert [(e.action, e.username, e.user_id, e.ip) for e in entries] == [
+        ("create", "stat", stat.pk, "10.1.2.3"), ("change", "stat", stat.pk, "10.1.2.3"),
+        ("import", "stat", stat.pk, "10.1.2.3")]  # in the rows' order, then the summary
+    assert entries[1].before["output_value"] == "12.5000" and entries[1].after["output_value"] == "4.0000"
+    assert verify_chain().ok
