@@ -58,7 +58,7 @@ class GovProjectMonth(LedgerModel):
     class Meta:
         verbose_name = _("政府项目月度投资")
         verbose_name_plural = _("政府项目月度投资")
-        ordering = ["project", "month"]
+        ordering = ["project_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="construction_govprojectmonth_unique")
         ]
@@ -82,7 +82,7 @@ class SubProject(LedgerModel):
     class Meta:
         verbose_name = _("子项目")
         verbose_name_plural = _("子项目")
-        ordering = ["project", "name"]
+        ordering = ["project_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="construction_subproject_unique_project_name")
         ]

@@ -30,7 +30,7 @@ class Qualification(LedgerModel):
     class Meta:
         verbose_name = _("企业资质")
         verbose_name_plural = _("企业资质")
-        ordering = ["uscc", "kind", "code"]
+        ordering = ["uscc_id", "kind", "code"]
         indexes = [
             models.Index(fields=["kind", "granted_on"], name="eco_qual_kind_granted"),
             models.Index(fields=["kind", "applied_on"], name="eco_qual_kind_applied"),
@@ -78,7 +78,7 @@ class PermuEvaluation(LedgerModel):
     class Meta:
         verbose_name = _("亩均效益评价")
         verbose_name_plural = _("亩均效益评价")
-        ordering = ["year", "uscc"]
+        ordering = ["year", "uscc_id"]
         constraints = [
             models.UniqueConstraint(fields=["uscc", "year"], name="economy_permuevaluation_unique_uscc_year")
         ]

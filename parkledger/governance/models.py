@@ -44,7 +44,7 @@ class SafetyLetter(LedgerModel):
     class Meta:
         verbose_name = _("安全生产责任书")
         verbose_name_plural = _("安全生产责任书")
-        ordering = ["year", "uscc"]
+        ordering = ["year", "uscc_id"]
         constraints = [models.UniqueConstraint(fields=["uscc", "year"], name="governance_safetyletter_unique")]
 
     def __str__(self) -> str:
@@ -66,7 +66,7 @@ class SafetyInsurance(LedgerModel):
     class Meta:
         verbose_name = _("安全生产责任险")
         verbose_name_plural = _("安全生产责任险")
-        ordering = ["uscc", "insured_from"]
+        ordering = ["uscc_id", "insured_from"]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.insured_from}"
@@ -113,7 +113,7 @@ class Hazard(CaseMixin, LedgerModel):
     class Meta:
         verbose_name = _("隐患")
         verbose_name_plural = _("隐患")
-        ordering = ["inspection", "code"]
+        ordering = ["inspection_id", "code"]
         indexes = [models.Index(fields=["deadline", "rectified_on"], name="gov_hazard_deadline")]
 
     def __str__(self) -> str:

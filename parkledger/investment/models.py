@@ -140,7 +140,7 @@ class TalentHonour(LedgerModel):
     class Meta:
         verbose_name = _("人才荣誉")
         verbose_name_plural = _("人才荣誉")
-        ordering = ["talent", "title"]
+        ordering = ["talent_id", "title"]
         constraints = [
             models.UniqueConstraint(fields=["talent", "title"], name="investment_talenthonour_unique_talent_title")
         ]
@@ -190,7 +190,7 @@ class PlatformProject(LedgerModel):
     class Meta:
         verbose_name = _("平台项目")
         verbose_name_plural = _("平台项目")
-        ordering = ["platform", "code"]
+        ordering = ["platform_id", "code"]
 
     def __str__(self) -> str:
         return self.name
@@ -212,7 +212,7 @@ class PlatformTenant(LedgerModel):
     class Meta:
         verbose_name = _("平台入驻企业")
         verbose_name_plural = _("平台入驻企业")
-        ordering = ["platform", "code"]
+        ordering = ["platform_id", "code"]
 
     def __str__(self) -> str:
         return self.enterprise_name

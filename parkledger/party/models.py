@@ -49,7 +49,7 @@ class Union(LedgerModel):
     class Meta:
         verbose_name = _("企业工会")
         verbose_name_plural = _("企业工会")
-        ordering = ["uscc"]
+        ordering = ["uscc_id"]
 
     def __str__(self) -> str:
         return str(self.uscc_id)

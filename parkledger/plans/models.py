@@ -24,7 +24,7 @@ class Target(LedgerModel):
     class Meta:
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
-        ordering = ["park", "year", "indicator"]
+        ordering = ["park_id", "year", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["park", "year", "indicator"], name="plans_target_unique")
         ]
@@ -48,7 +48,7 @@ class Estimate(LedgerModel):
     class Meta:
         verbose_name = _("预计数")
         verbose_name_plural = _("预计数")
-        ordering = ["park", "month", "indicator"]
+        ordering = ["park_id", "month", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["park", "month", "indicator"], name="plans_estimate_unique")
         ]
@@ -72,7 +72,7 @@ class ManualFigure(LedgerModel):
     class Meta:
         verbose_name = _("手工填报指标")
         verbose_name_plural = _("手工填报指标")
-        ordering = ["park", "month", "indicator"]
+        ordering = ["park_id", "month", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["park", "month", "indicator"], name="plans_manualfigure_unique")
         ]

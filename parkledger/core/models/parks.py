@@ -102,7 +102,7 @@ class EnterpriseMonth(LedgerModel):
     class Meta:
         verbose_name = _("企业月报")
         verbose_name_plural = _("企业月报")
-        ordering = ["uscc", "month"]
+        ordering = ["uscc_id", "month"]
         constraints = [models.UniqueConstraint(fields=["uscc", "month"], name="core_enterprisemonth_unique_uscc_month")]
         indexes = [models.Index(fields=["month", "uscc"], name="core_em_month_uscc"),
                    models.Index(fields=["uscc", "month", "above_scale", "output_value", "value_added"], name="core_em_indicators")]
@@ -133,7 +133,7 @@ class ParkMonth(LedgerModel):
     class Meta:
         verbose_name = _("园区月度统计")
         verbose_name_plural = _("园区月度统计")
-        ordering = ["park", "month"]
+        ordering = ["park_id", "month"]
         constraints = [models.UniqueConstraint(fields=["park", "month"], name="core_parkmonth_unique_park_month")]
 
     def __str__(self) -> str:
