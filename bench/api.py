@@ -24,39 +24,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from io import StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, ensure_database, timed  # noqa: E402  (bench/ is the script's folder)
+
 PARK, SUB_PARK, PERIOD = "ECO", "ECO-CEE", "2022-09"
 LIST_GOAL_MS = 100.0
 FIGURES_TOLERANCE = 0.10
-
-
-def ensure_database(url: str) -> None:
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    if path is None or path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": url}
-    print(f"building the city-scale demo database {path} (once) …", flush=True)
-    for args in (["migrate", "--no-input", "-v", "0"], ["demo", "--scale", "city", "-v", "0"]):
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), *args, "--skip-checks"], env=env, check=True,
-                       cwd=ROOT, stdout=subprocess.DEVNULL)
-
-
-def timed(func, runs: int) -> tuple[float, float, object]:
-    """(best, median) seconds over `runs` calls after one warm-up call, and the last result."""
-    result = func()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return min(times), statistics.median(times), result
 
 
 def main() -> int:
@@ -117,7 +93,7 @@ def main() -> int:
                     response = client.get("/api/enterprise_month/", params)
                     assert response.status_code == 200, response.content[:300]
                     return response
-                best, median, response = timed(get, args.runs)
+                best, median, response = timed(get, args.runs, warm_up=True)
                 with CaptureQueriesContext(connection) as ctx:
                     get()
                 rows = len(response.json()["results"])
@@ -153,7 +129,7 @@ def main() -> int:
         runs = max(5, args.runs // 2)
         # informative (no goal): sorting the filtered set by a column without an index
         sort_params = {"park": PARK, "month_after": "2022-01", "ordering": "-output_value", "page_size": 100}
-        best, median, _ = timed(lambda: clients["statistician"].get("/api/enterprise_month/", sort_params), 5)
+        best, median, _ = timed(lambda: clients["statistician"].get("/api/enterprise_month/", sort_params), 5, warm_up=True)
         print(f"  (for information: 2022 sorted by output_value, no index: median {median * 1000:.0f} ms)")
 
         print(f"\nfigures of {PARK} {PERIOD}, {runs} runs each (alternating):")

@@ -17,36 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, ensure_database, timed  # noqa: E402  (bench/ is the script's folder)
+
 PARK, PERIOD = "ECO", "2022-09"
 GOAL_SECONDS = 1.0
-
-
-def ensure_database(url: str) -> None:
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    if path is None or path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": url}
-    print(f"building the city-scale demo database {path} (once) …", flush=True)
-    for args in (["migrate", "--no-input", "-v", "0"], ["demo", "--scale", "city", "-v", "0"]):
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), *args, "--skip-checks"], env=env, check=True,
-                       cwd=ROOT, stdout=subprocess.DEVNULL)
-
-
-def timed(func, runs: int) -> tuple[float, float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return min(times), statistics.median(times), result
 
 
 def main() -> int:
