@@ -19,7 +19,7 @@ from django.db.models import Count
 
 from parkledger.construction.choices import GovProjectCategory, SeaUseKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import sum_of, sums_of, undefined, wan_to_yi
+from parkledger.indicators.helpers import count_result, sum_of, sums_of, undefined, wan_to_yi
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 
@@ -36,8 +36,7 @@ def _projects_of_year(ctx: Context):
 @indicator("build.gov_projects", name="安排政府投资项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="`gov_project` 中 `plan_year` = Y 的项目数")
 def build_gov_projects(ctx: Context) -> Result:
-    qs = _projects_of_year(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_projects_of_year(ctx))
 
 
 @indicator("build.gov_projects.total_investment", name="政府投资项目总投资", unit="亿元", chapter=CHAPTER,
@@ -163,8 +162,7 @@ def _land_transfers(ctx: Context):
 @indicator("build.land_transfers", name="完成土地出让", unit="宗", chapter=CHAPTER, sources=("land_transfer",),
            definition="`transferred_on` 在W内的土地出让宗数")
 def build_land_transfers(ctx: Context) -> Result:
-    qs = _land_transfers(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_land_transfers(ctx))
 
 
 @indicator("build.land_transfers.area", name="土地出让面积", unit="亩", chapter=CHAPTER, sources=("land_transfer",),
@@ -184,8 +182,7 @@ def build_sea_infra_approved_area(ctx: Context) -> Result:
 @indicator("build.sea_industrial_preparing", name="筹备产业用海项目", unit="个", chapter=CHAPTER,
            sources=("sea_use",), definition="产业用海中截至D未获批（`approved_on` 为空或晚于D）的项目数")
 def build_sea_industrial_preparing(ctx: Context) -> Result:
-    qs = ctx.records("sea_use").filter(ctx.not_by_d("approved_on"), kind=SeaUseKind.INDUSTRIAL)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("sea_use").filter(ctx.not_by_d("approved_on"), kind=SeaUseKind.INDUSTRIAL))
 
 
 @indicator("build.basic_farmland_area", name="规划调整涉及基本农田", unit="亩", chapter=CHAPTER,
@@ -202,8 +199,7 @@ def build_basic_farmland_area(ctx: Context) -> Result:
 @indicator("eco.water_green_projects", name="水系绿地项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="类别为水系绿地（water_green）且 `plan_year` = Y 的政府投资项目数")
 def eco_water_green_projects(ctx: Context) -> Result:
-    qs = _projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN))
 
 
 def _releases(ctx: Context):
@@ -219,8 +215,7 @@ def _release_sums(ctx: Context) -> dict[str, Decimal]:
 @indicator("eco.releases", name="增殖放流", unit="次", chapter=CHAPTER, sources=("stock_release",),
            definition="`released_on` 在W内的增殖放流次数")
 def eco_releases(ctx: Context) -> Result:
-    qs = _releases(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_releases(ctx))
 
 
 @indicator("eco.releases.benthic", name="增殖放流潮间底栖生物", unit="万粒", chapter=CHAPTER,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from parkledger.economy.choices import DisbursementKind, Grade, PatentKind, QualificationKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import count_distinct, sum_of
+from parkledger.indicators.helpers import count_distinct, count_result, sum_of
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.lib.numbers import approx_floor
@@ -50,15 +50,13 @@ def _patents(ctx: Context) -> QuerySet:
 @indicator("innov.patents", name="授权入库专利", unit="项", chapter=CHAPTER, sources=("patent",),
            definition="`granted_on` 在W内的专利")
 def innov_patents(ctx: Context) -> Result:
-    qs = _patents(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_patents(ctx))
 
 
 @indicator("innov.patents.invention", name="其中发明专利", unit="项", chapter=CHAPTER, sources=("patent",),
            definition="`granted_on` 在W内、类型为发明的专利")
 def innov_patents_invention(ctx: Context) -> Result:
-    qs = _patents(ctx).filter(kind=PatentKind.INVENTION)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_patents(ctx).filter(kind=PatentKind.INVENTION))
 
 
 # -- support to enterprises ------------------------------------------------------------------------
@@ -130,5 +128,4 @@ def support_relief_total(ctx: Context) -> Result:
 @indicator("support.service_requests", name="受理各类业务", unit="件", chapter=CHAPTER,
            sources=("service_request",), definition="`received_on` 在W内的企业服务事项")
 def support_service_requests(ctx: Context) -> Result:
-    qs = ctx.records("service_request").filter(ctx.in_w("received_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("service_request").filter(ctx.in_w("received_on")))

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from parkledger.economy.choices import DisbursementKind
 from parkledger.finance.choices import FinancingKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import bytewise, count_distinct, sum_of, undefined, wan_to_yi
+from parkledger.indicators.helpers import bytewise, count_distinct, count_result, sum_of, undefined, wan_to_yi
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.lib.chinese import join_and
@@ -32,8 +32,7 @@ CHAPTER = "finance"
 @indicator("finance.asset_filings", name="完成审批、备案事项", unit="项", chapter=CHAPTER, sources=("asset_filing",),
            definition="`decided_on` 在W内的国资审批、备案事项数")
 def finance_asset_filings(ctx: Context) -> Result:
-    qs = ctx.records("asset_filing").filter(ctx.in_w("decided_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("asset_filing").filter(ctx.in_w("decided_on")))
 
 
 @indicator("finance.financing_projects", name="推进重大融资项目", unit="个", chapter=CHAPTER,
@@ -54,8 +53,7 @@ def _bonds(ctx: Context):
 @indicator("finance.special_bonds_approved", name="获批政府专项债", unit="只", chapter=CHAPTER,
            sources=("financing_project",), definition="类型为专项债且 `approved_on` 在W内的融资项目数")
 def finance_special_bonds_approved(ctx: Context) -> Result:
-    qs = _bonds(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_bonds(ctx))
 
 
 @indicator("finance.special_bonds_approved.names", name="获批政府专项债名称", unit="", chapter=CHAPTER,

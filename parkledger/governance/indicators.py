@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 
 from parkledger.governance.choices import DisputeOutcome, EnvAction, OutreachKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import amount, count_distinct, exact_sum, ratio_pct
+from parkledger.indicators.helpers import amount, count_distinct, count_result, exact_sum, ratio_pct
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.lib.numbers import round_half_up
@@ -70,15 +70,13 @@ def _hazards_found(ctx: Context):
 @indicator("safety.inspections", name="检查企业", unit="家次", chapter=CHAPTER, sources=("inspection",),
            definition="`inspected_on` 在W内的检查次数（报告以“余”引用）")
 def safety_inspections(ctx: Context) -> Result:
-    qs = _inspections(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_inspections(ctx))
 
 
 @indicator("safety.hazards", name="发现隐患", unit="处", chapter=CHAPTER, sources=("inspection", "hazard"),
            definition="W内检查发现的隐患数（报告以“余”引用）")
 def safety_hazards(ctx: Context) -> Result:
-    qs = _hazards_found(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_hazards_found(ctx))
 
 
 @indicator("safety.ordered", name="责令限时整改企业", unit="家", chapter=CHAPTER, sources=("inspection", "hazard"),
@@ -91,8 +89,7 @@ def safety_ordered(ctx: Context) -> Result:
 @indicator("safety.hazards_overdue", name="逾期未整改隐患", unit="处", chapter=CHAPTER, sources=("hazard",),
            definition="整改期限早于D（`deadline` < D）且截至D未整改（`rectified_on` 为空或晚于D）的隐患数")
 def safety_hazards_overdue(ctx: Context) -> Result:
-    qs = ctx.records("hazard").filter(ctx.not_by_d("rectified_on"), deadline__lt=ctx.d)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("hazard").filter(ctx.not_by_d("rectified_on"), deadline__lt=ctx.d))
 
 
 def _outreach(ctx: Context):
@@ -196,15 +193,13 @@ _violator_key("env.violators.closure", "关停企业", EnvAction.CLOSURE)
 @indicator("gov.issues_rectified", name="完成整改问题", unit="个", chapter=CHAPTER, sources=("governance_issue",),
            definition="`rectified_on` 在W内的综合整治问题数")
 def gov_issues_rectified(ctx: Context) -> Result:
-    qs = ctx.records("governance_issue").filter(ctx.in_w("rectified_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("governance_issue").filter(ctx.in_w("rectified_on")))
 
 
 @indicator("gov.petitions_closed", name="办结信访件", unit="件", chapter=CHAPTER, sources=("petition",),
            definition="`closed_on` 在W内的信访件数（不论何时登记）")
 def gov_petitions_closed(ctx: Context) -> Result:
-    qs = ctx.records("petition").filter(ctx.in_w("closed_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("petition").filter(ctx.in_w("closed_on")))
 
 
 @indicator("gov.petition_closure_rate", name="信访办结率", unit="%", chapter=CHAPTER, sources=("petition",),
@@ -221,8 +216,7 @@ def gov_petition_closure_rate(ctx: Context) -> Result:
            definition="截至D未办结且D − `received_on` > 60天的信访件数")
 def gov_petitions_overdue(ctx: Context) -> Result:
     latest = ctx.d - timedelta(days=PETITION_OVERDUE_DAYS)  # D − received > 60 ⟺ received < D − 60
-    qs = ctx.records("petition").filter(ctx.not_by_d("closed_on"), received_on__lt=latest)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("petition").filter(ctx.not_by_d("closed_on"), received_on__lt=latest))
 
 
 def _mediated(ctx: Context):
@@ -234,8 +228,7 @@ def _mediated(ctx: Context):
 @indicator("gov.disputes_mediated", name="调解纠纷", unit="起", chapter=CHAPTER, sources=("dispute",),
            definition="`mediated_on` 在W内且结果为成功或不成功的纠纷数（调解中的不计）")
 def gov_disputes_mediated(ctx: Context) -> Result:
-    qs = _mediated(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_mediated(ctx))
 
 
 @indicator("gov.mediation_success_rate", name="调解成功率", unit="%", chapter=CHAPTER, sources=("dispute",),

@@ -63,6 +63,11 @@ def sums_of(qs: QuerySet, *fields: str) -> dict[str, Decimal]:
     return {f: amount(out[f]) for f in fields}
 
 
+def count_result(qs: QuerySet) -> Result:
+    """The number of records in `qs`, with `qs` as the figure's records."""
+    return Result(value=Decimal(qs.count()), records=qs)
+
+
 def count_distinct(qs: QuerySet, field: str = "uscc") -> int:
     """Distinct non-empty values of a field (distinct enterprises for 家)."""
     return qs.aggregate(n=Count(field, distinct=True))["n"]

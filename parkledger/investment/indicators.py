@@ -16,6 +16,7 @@ from parkledger.indicators.helpers import (
     amount,
     bytewise,
     clean_name,
+    count_result,
     exact_sum,
     lead_result,
     undefined,
@@ -148,15 +149,13 @@ def _introduced(ctx: Context, tiers) -> QuerySet:
 @indicator("talent.introduced", name="新引进高级人才(特优、领军、高级)", unit="名", chapter=CHAPTER,
            sources=("talent",), definition="`introduced_on` 在W内、层次为特优/领军/高级的人才")
 def talent_introduced(ctx: Context) -> Result:
-    qs = _introduced(ctx, HIGH_TIERS)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_introduced(ctx, HIGH_TIERS))
 
 
 @indicator("talent.introduced.senior", name="新引进高级人才", unit="名", chapter=CHAPTER,
            sources=("talent",), definition="`introduced_on` 在W内、层次为高级的人才")
 def talent_introduced_senior(ctx: Context) -> Result:
-    qs = _introduced(ctx, (TalentTier.SENIOR,))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_introduced(ctx, (TalentTier.SENIOR,)))
 
 
 def _talents_at_d(ctx: Context) -> QuerySet:
@@ -199,8 +198,7 @@ def _programs(ctx: Context) -> list[str]:
 @indicator("talent.applications", name="人才工程申报", unit="项次", chapter=CHAPTER,
            sources=("talent_application",), definition="`applied_on` 在W内的人才工程申报")
 def talent_applications(ctx: Context) -> Result:
-    qs = _applications(ctx)
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(_applications(ctx))
 
 
 def _application_counts(ctx: Context) -> dict[str, int]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from parkledger.indicators.context import Context
+from parkledger.indicators.helpers import count_result
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.party.choices import ActivityKind
@@ -69,12 +70,10 @@ def party_duty(ctx: Context) -> Result:
 @indicator("party.unions", name="新增企业工会", unit="家", chapter=CHAPTER, sources=("union",),
            definition="`founded_on` 在W内成立的企业工会数（每家企业一个工会）")
 def party_unions(ctx: Context) -> Result:
-    qs = ctx.records("union").filter(ctx.in_w("founded_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("union").filter(ctx.in_w("founded_on")))
 
 
 @indicator("party.task_forces", name="成立工作专班", unit="个", chapter=CHAPTER, sources=("task_force",),
            definition="`formed_on` 在W内成立的工作专班数")
 def party_task_forces(ctx: Context) -> Result:
-    qs = ctx.records("task_force").filter(ctx.in_w("formed_on"))
-    return Result(value=Decimal(qs.count()), records=qs)
+    return count_result(ctx.records("task_force").filter(ctx.in_w("formed_on")))
