@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "parkledger.plans",
     # cross-cutting
     "parkledger.accounts",
+    "parkledger.audit",
+    "parkledger.periods",
     "parkledger.dataio",
     "parkledger.indicators",
     "parkledger.reports",
@@ -186,7 +188,7 @@ SPECTACULAR_SETTINGS = {
             ),
             "finance.choices": ("FilingKind", "FinancingKind"),
             "party.choices": ("ActivityKind",),
-            "accounts.models.audit": ("AuditAction", "AuditResult"),
+            "audit.models": ("AuditAction", "AuditResult"),
         }.items()
         for name in names
     },

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("parkledger.accounts.urls")),
+    path("", include("parkledger.audit.urls")),
     path("api/", include("parkledger.api.urls")),
     path("", include("parkledger.web.urls")),
 ]

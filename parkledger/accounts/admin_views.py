@@ -29,8 +29,9 @@ from parkledger.accounts.admin_forms import (
     RoleForm,
 )
 from parkledger.accounts.authn import profile_of
-from parkledger.accounts.models import ClosedPeriod, Membership, PeriodUnlock, RoleAssignment
+from parkledger.accounts.models import Membership, RoleAssignment
 from parkledger.accounts.views import _render
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 
 def _run(request: HttpRequest, func, *args: Any, **kwargs: Any) -> tuple[bool, Any]:

@@ -5,15 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "parkledger.accounts"
     label = "accounts"
-    verbose_name = _("账户与审计")
+    verbose_name = _("账户与权限")
 
     def ready(self) -> None:
         from django.contrib import admin
 
         from parkledger.accounts import checks, signals  # noqa: F401  (receivers and checks register on import)
-        from parkledger.accounts.hooks import register_dataio_hooks
         from parkledger.accounts.views import admin_login_redirect
 
-        register_dataio_hooks()
         # the admin site logs in through the application's login (lockout, second factor)
         admin.site.login = admin_login_redirect

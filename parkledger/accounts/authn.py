@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from parkledger.accounts.audit import audit_log
 from parkledger.accounts.conf import security_setting
-from parkledger.accounts.models import AuditAction, AuditResult, SecurityProfile
+from parkledger.accounts.models import SecurityProfile
 from parkledger.accounts.passwords import demo_exempt
 from parkledger.accounts.permissions import user_roles
+from parkledger.audit.log import audit_log
+from parkledger.audit.models import AuditAction, AuditResult
 
 __all__ = [
     "profile_of", "is_locked", "locked_minutes_left", "register_failure", "register_success",

@@ -37,8 +37,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkledger.accounts.audit import audit_log, verify_chain
-from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
+from parkledger.audit.log import audit_log, verify_chain
+from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = ["BACKUP_FORMAT", "BackupError", "RestoreReport", "backup_models", "backup_database",
            "read_manifest", "restore_database", "database_is_empty"]

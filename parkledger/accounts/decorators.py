@@ -25,9 +25,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from parkledger.accounts.audit import audit_log
-from parkledger.accounts.models import AuditAction, AuditResult
 from parkledger.accounts.permissions import has_ledger_perm
+from parkledger.audit.log import audit_log
+from parkledger.audit.models import AuditAction, AuditResult
 
 __all__ = ["ledger_permission_required", "LedgerPermissionMixin", "check_ledger_perm"]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkledger.accounts.authn import find_user, is_locked, locked_minutes_left, register_failure
 from parkledger.accounts.conf import security_setting
-from parkledger.accounts.models import AuditAction, AuditResult
+from parkledger.audit.models import AuditAction, AuditResult
 
 __all__ = ["LoginForm", "TotpCodeForm", "PasswordChangeNewForm", "AuditSearchForm"]
 

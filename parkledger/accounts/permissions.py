@@ -53,7 +53,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from parkledger.accounts.audit import record_history
 from parkledger.accounts.roles import (
     ADMIN_ROLES,
     DEPARTMENT_ROLES,
@@ -63,6 +62,7 @@ from parkledger.accounts.roles import (
     chapter_of_model,
 )
 from parkledger.accounts.scoping import park_descendants, park_filter, park_parents, record_park_code
+from parkledger.audit.log import record_history
 
 __all__ = [
     "ACTIONS", "READ_ACTIONS", "WRITE_ACTIONS", "user_roles", "visible_park_codes", "enterprise_usccs",

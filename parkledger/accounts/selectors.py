@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from parkledger.accounts.models import AuditEntry
+from parkledger.audit.models import AuditEntry
 
 __all__ = ["audit_search"]
 

@@ -21,21 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkledger.accounts import permissions as perms
-from parkledger.accounts.audit import audit_log
 from parkledger.accounts.authn import profile_of
 from parkledger.accounts.conf import security_setting
 from parkledger.accounts.context import acting_as, current_actor
-from parkledger.accounts.models import (
-    AuditAction,
-    AuditResult,
-    ClosedPeriod,
-    Membership,
-    PeriodUnlock,
-    RoleAssignment,
-)
+from parkledger.accounts.models import Membership, RoleAssignment
 from parkledger.accounts.roles import ADMIN_ROLES, Role
+from parkledger.audit.log import audit_log
+from parkledger.audit.models import AuditAction, AuditResult
 from parkledger.core.models import Enterprise, Park
 from parkledger.core.validators import validate_month
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 __all__ = [
     "generate_password", "account_create", "account_set_active", "account_reset_password", "account_unlock",

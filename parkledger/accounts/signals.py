@@ -16,20 +16,16 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from parkledger.accounts import periods, permissions
-from parkledger.accounts.audit import audit_log, record_snapshot
+from parkledger.accounts import permissions
 from parkledger.accounts.authn import profile_of, register_failure, register_success
 from parkledger.accounts.context import current_actor
-from parkledger.accounts.models import (
-    AuditAction,
-    AuditResult,
-    ClosedPeriod,
-    Membership,
-    PeriodUnlock,
-    RoleAssignment,
-)
-from parkledger.accounts.periods import PeriodClosedError, check_record_write
+from parkledger.accounts.models import Membership, RoleAssignment
+from parkledger.audit.log import audit_log, record_snapshot
+from parkledger.audit.models import AuditAction, AuditResult
 from parkledger.core.models import LedgerModel
+from parkledger.periods import locks as periods
+from parkledger.periods.locks import PeriodClosedError, check_record_write
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 # -- ledgers ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Routes under /accounts/ (login, logout, password, second factor) and /audit/ (audit log)."""
+"""Routes under /accounts/ (login, logout, password, second factor)."""
 from django.urls import path
 
 from parkledger.accounts import admin_views, views
@@ -14,7 +14,4 @@ urlpatterns = [
     path("accounts/manage/users/", admin_views.accounts_view, name="manage_accounts"),
     path("accounts/manage/grants/", admin_views.grants_view, name="manage_grants"),
     path("accounts/manage/periods/", admin_views.periods_view, name="manage_periods"),
-    path("audit/", views.audit_list_view, name="audit_list"),
-    path("audit/export.csv", views.audit_export_view, name="audit_export"),
-    path("audit/verify/", views.audit_verify_view, name="audit_verify"),
 ]

@@ -1,4 +1,4 @@
-"""Login (with the second factor), logout, password change, TOTP enrolment and the audit-log pages."""
+"""Login (with the second factor), logout, password change and TOTP enrolment."""
 from __future__ import annotations
 
 import time
@@ -9,12 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +19,6 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from parkledger.accounts.audit import AUDIT_CSV_COLUMNS, _cell, audit_log, verify_chain
 from parkledger.accounts.authn import (
     find_user,
     is_locked,
@@ -35,11 +31,8 @@ from parkledger.accounts.authn import (
     verify_totp,
 )
 from parkledger.accounts.conf import security_setting
-from parkledger.accounts.forms import AuditSearchForm, LoginForm, PasswordChangeNewForm, TotpCodeForm
+from parkledger.accounts.forms import LoginForm, PasswordChangeNewForm, TotpCodeForm
 from parkledger.accounts.middleware import LAST_ACTIVITY_KEY, NEEDS_TOTP_ENROL_KEY
-from parkledger.accounts.models import AuditAction, AuditResult
-from parkledger.accounts.permissions import can_view_audit
-from parkledger.accounts.selectors import audit_search
 
 PENDING_KEY = "_pl_pending_login"
 ENROL_SECRET_KEY = "_pl_totp_enrol_secret"
@@ -181,72 +174,6 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         "enabled": False, "form": form, "secret": grouped, "uri": totp_uri(request.user, secret),
         "required": totp_required(request.user), "issuer": security_setting("TOTP_ISSUER"),
     })
-
-
-# -- the audit administrator's pages --------------------------------------------------------------
-
-def _require_auditor(request: HttpRequest) -> None:
-    if not can_view_audit(request.user):
-        audit_log(AuditAction.PERM_DENIED, result=AuditResult.DENIED, detail={"attempted": "audit_view", "path": request.path})
-        raise PermissionDenied(_("只有审计管理员可以查看审计日志"))
-
-
-@login_required
-@require_http_methods(["GET"])
-def audit_list_view(request: HttpRequest) -> HttpResponse:
-    _require_auditor(request)
-    form = AuditSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(audit_search(filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return _render(request, "accounts/audit_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "export_url": reverse("accounts:audit_export") + (f"?{query.urlencode()}" if query else ""),
-    })
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@login_required
-@require_http_methods(["GET"])
-def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
-    """The search result as CSV (UTF-8 with BOM for Excel); the export itself is audited."""
-    import csv
-
-    _require_auditor(request)
-    form = AuditSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = audit_search(filters).order_by("seq")
-    audit_log(AuditAction.AUDIT_EXPORT, detail={"filters": {k: v for k, v in filters.items() if v}, "rows": entries.count()})
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-
-    def rows():
-        yield "\ufeff" + writer.writerow(AUDIT_CSV_COLUMNS)
-        for entry in entries.iterator(chunk_size=2000):
-            values = []
-            for column in AUDIT_CSV_COLUMNS:
-                value = getattr(entry, column)
-                if column == "time":
-                    value = timezone.localtime(value).isoformat(timespec="seconds")
-                values.append(_cell(value))
-            yield writer.writerow(values)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    return response
-
-
-@login_required
-@require_http_methods(["GET"])
-def audit_verify_view(request: HttpRequest) -> HttpResponse:
-    _require_auditor(request)
-    report = verify_chain()
-    return _render(request, "accounts/audit_verify.html", {"report": report})
 
 
 def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> HttpResponse:

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from parkledger.accounts.periods import PeriodClosedError
 from parkledger.accounts.permissions import (
     figure_park_codes,
     has_ledger_perm,
@@ -23,6 +22,7 @@ from parkledger.accounts.permissions import (
     scope_queryset,
     visible_park_codes,
 )
+from parkledger.periods.locks import PeriodClosedError
 
 
 def visible_parks(user) -> list[str]:

@@ -107,8 +107,8 @@ def _audit_denied(request, exc: exceptions.PermissionDenied) -> None:
     user = getattr(request, "user", None)
     if request is None or not (user and user.is_authenticated):
         return
-    from parkledger.accounts.audit import audit_log
-    from parkledger.accounts.models import AuditAction, AuditResult
+    from parkledger.audit.log import audit_log
+    from parkledger.audit.models import AuditAction, AuditResult
 
     audit_log(AuditAction.PERM_DENIED, user=user, result=AuditResult.DENIED,
               detail={"attempted": f"api {request.method} {request.path}", "reason": str(exc.detail)})

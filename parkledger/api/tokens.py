@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkledger.accounts.audit import audit_log
-from parkledger.accounts.models import AuditAction
 from parkledger.accounts.permissions import holds_admin_role
 from parkledger.api.models import ApiToken
+from parkledger.audit.log import audit_log
+from parkledger.audit.models import AuditAction
 
 TOKEN_PREFIX = "plk_"
 DEFAULT_DAYS = 90

@@ -406,7 +406,7 @@ def permu_round_compute(park_code: str, year: int) -> RoundSummary:
     row is dated by its year's December. The stored rows are written in bulk and the round is
     recorded as one audit entry (the rows replaced are deleted one by one, each audited).
     """
-    from parkledger.accounts.periods import is_month_closed
+    from parkledger.periods.locks import is_month_closed
 
     root = root_park(park_code)
     if is_month_closed(root, f"{year:04d}-12"):
@@ -444,8 +444,8 @@ def permu_round_compute(park_code: str, year: int) -> RoundSummary:
 
 
 def _audit_round(permu_round: PermuRound, rows: int) -> None:
-    from parkledger.accounts.audit import audit_log
-    from parkledger.accounts.models import AuditAction
+    from parkledger.audit.log import audit_log
+    from parkledger.audit.models import AuditAction
 
     audit_log(
         AuditAction.CREATE, kind="permu_evaluation",
@@ -459,7 +459,7 @@ def ensure_permu_round(park_code: str, year: int) -> None:
 
     Cheap when it exists (a constant number of queries); never raises for a park that exists.
     """
-    from parkledger.accounts.periods import PeriodClosedError
+    from parkledger.periods.locks import PeriodClosedError
 
     root = root_park(park_code)
     parks = Park.objects.descendant_codes(root)

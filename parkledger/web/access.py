@@ -103,19 +103,19 @@ def can_view_audit(user) -> bool:
 
 def audit_export(user, *, kinds, park: str | None, fmt: str, rows: int | None = None, target: str = "") -> None:
     """Write an export to the audit log (every web download of business data)."""
-    if importlib.util.find_spec("parkledger.accounts.dataio_checks") is None:
+    if importlib.util.find_spec("parkledger.audit.import_hooks") is None:
         return
-    from parkledger.accounts.dataio_checks import audit_export as log_export
+    from parkledger.audit.import_hooks import audit_export as log_export
 
     log_export(kinds=kinds, park=park, fmt=fmt, rows=rows, user=user, target=target)
 
 
 def audit_report_issue(user, issued: Model) -> None:
     """Write an issued (archived) report to the audit log."""
-    if importlib.util.find_spec("parkledger.accounts.audit") is None:
+    if importlib.util.find_spec("parkledger.audit.log") is None:
         return
-    from parkledger.accounts.audit import audit_log
-    from parkledger.accounts.models import AuditAction
+    from parkledger.audit.log import audit_log
+    from parkledger.audit.models import AuditAction
 
     audit_log(AuditAction.REPORT_ISSUE, obj=issued, user=user,
               detail={"park": issued.park_id, "period": issued.period, "format": issued.format,

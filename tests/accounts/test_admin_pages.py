@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from parkledger.accounts.models import AuditEntry, ClosedPeriod, Membership, PeriodUnlock, RoleAssignment
+from parkledger.accounts.models import Membership, RoleAssignment
+from parkledger.audit.models import AuditEntry
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 from tests.accounts.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from django.db import connection, models, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from parkledger.accounts.audit import (
+from parkledger.accounts.middleware import AuditContextMiddleware
+from parkledger.audit.log import (
     GENESIS_HASH,
     RetentionError,
     audit_log,
@@ -22,8 +23,7 @@ from parkledger.accounts.audit import (
     record_history,
     verify_chain,
 )
-from parkledger.accounts.middleware import AuditContextMiddleware
-from parkledger.accounts.models import AuditEntry, AuditLogIsAppendOnly
+from parkledger.audit.models import AuditEntry, AuditLogIsAppendOnly
 from parkledger.core.kinds import KIND_ORDER, data_fields, kind_models
 from tests.accounts.conftest import make_user
 
@@ -190,7 +190,7 @@ def test_an_edited_entry_is_detected_and_named(parks, capsys):
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(parks):
-    from parkledger.accounts.audit import entry_hash
+    from parkledger.audit.log import entry_hash
 
     entries = _five_entries()
     victim = AuditEntry.objects.get(pk=entries[1].pk)
@@ -225,7 +225,7 @@ def test_the_first_entry_chains_to_the_genesis_hash(db):
 
 def test_the_purge_keeps_180_days_and_re_anchors_the_chain(db):
     old_time = timezone.now() - timedelta(days=200)
-    with mock.patch("parkledger.accounts.audit.timezone.now", return_value=old_time):
+    with mock.patch("parkledger.audit.log.timezone.now", return_value=old_time):
         old = [audit_log("other", detail={"old": n}) for n in range(3)]
     recent = [audit_log("other", detail={"recent": n}) for n in range(2)]
     with pytest.raises(RetentionError):

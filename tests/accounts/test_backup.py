@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from parkledger.accounts.audit import verify_chain
 from parkledger.accounts.backup import BackupError, read_manifest, restore_database
-from parkledger.accounts.models import AuditEntry, ClosedPeriod
 from parkledger.accounts.services import period_close
+from parkledger.audit.log import verify_chain
+from parkledger.audit.models import AuditEntry
 from parkledger.core.kinds import data_fields, kind_models
+from parkledger.periods.models import ClosedPeriod
 from tests.accounts.conftest import make_user
 from tests.accounts.world import build_parks, build_records
 

@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from parkledger.accounts.models import AuditEntry, ClosedPeriod, PeriodUnlock, RoleAssignment, SecurityProfile
+from parkledger.accounts.models import RoleAssignment, SecurityProfile
+from parkledger.audit.models import AuditEntry
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 pytestmark = pytest.mark.django_db
 

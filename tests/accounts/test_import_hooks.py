@@ -7,13 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parkledger.accounts import audit, periods
-from parkledger.accounts.audit import verify_chain
-from parkledger.accounts.models import AuditEntry
 from parkledger.accounts.services import period_close, period_unlock
+from parkledger.audit import log as audit
+from parkledger.audit.log import verify_chain
+from parkledger.audit.models import AuditEntry
 from parkledger.core.kinds import kind_models
 from parkledger.dataio.importing import import_path, import_rows
 from parkledger.lib.uscc import make_uscc
+from parkledger.periods import locks as periods
 from tests.accounts.conftest import make_user
 from tests.accounts.test_audit import _tamper
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from parkledger.accounts.authn import profile_of
 from parkledger.accounts.middleware import LAST_ACTIVITY_KEY
-from parkledger.accounts.models import AuditEntry, SecurityProfile
+from parkledger.accounts.models import SecurityProfile
 from parkledger.accounts.passwords import ComplexityValidator, character_classes
+from parkledger.audit.models import AuditEntry
 from tests.accounts.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

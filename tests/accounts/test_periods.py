@@ -10,10 +10,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from parkledger.accounts.context import acting_as
-from parkledger.accounts.models import AuditEntry
-from parkledger.accounts.periods import PERIOD_FIELDS, PeriodClosedError, check_record_write, month_of
 from parkledger.accounts.services import period_close, period_unlock
+from parkledger.audit.models import AuditEntry
 from parkledger.core.kinds import kind_models
+from parkledger.periods.locks import PERIOD_FIELDS, PeriodClosedError, check_record_write, month_of
 from tests.accounts.conftest import make_user
 from tests.accounts.test_audit import _changed_value
 

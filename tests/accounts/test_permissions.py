@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from parkledger.accounts import permissions as perms
-from parkledger.accounts.models import AuditEntry, RoleAssignment
+from parkledger.accounts.models import RoleAssignment
 from parkledger.accounts.services import membership_grant, role_grant, role_revoke
+from parkledger.audit.models import AuditEntry
 from parkledger.core.kinds import kind_models
 from tests.accounts import matrix
 from tests.accounts.conftest import make_user

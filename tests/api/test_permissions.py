@@ -122,7 +122,7 @@ def test_the_audit_log_is_for_the_audit_administrator_only():
 
 
 def test_refused_requests_are_audited():
-    from parkledger.accounts.models import AuditEntry
+    from parkledger.audit.models import AuditEntry
 
     build_parks()
     world = build_records("ECO", "E")
@@ -135,7 +135,7 @@ def test_refused_requests_are_audited():
 
 
 def test_api_writes_are_audited_as_the_tokens_user():
-    from parkledger.accounts.models import AuditEntry
+    from parkledger.audit.models import AuditEntry
 
     build_parks()
     world = build_records("ECO", "E")

@@ -130,7 +130,7 @@ def test_a_session_works_and_its_writes_need_the_csrf_token():
 
 
 def test_creating_and_revoking_tokens_is_audited():
-    from parkledger.accounts.models import AuditEntry
+    from parkledger.audit.models import AuditEntry
 
     make_api_user("stat")
     create_token("stat", "--name", "统计局")

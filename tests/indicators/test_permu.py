@@ -268,7 +268,7 @@ def test_grade_cutoffs(n, cutoffs):
 
 
 def test_a_closed_year_is_not_recomputed(round_data):
-    from parkledger.accounts.models import ClosedPeriod
+    from parkledger.periods.models import ClosedPeriod
 
     permu_round_compute("ECO", 2022)
     ClosedPeriod.objects.create(park_id="ECO", month="2022-12")
@@ -279,7 +279,7 @@ def test_a_closed_year_is_not_recomputed(round_data):
 
 
 def test_the_computed_round_is_audited_once(round_data):
-    from parkledger.accounts.models import AuditEntry
+    from parkledger.audit.models import AuditEntry
 
     permu_round_compute("ECO", 2022)
     entries = AuditEntry.objects.filter(object_kind="permu_evaluation", action="create")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from parkledger.accounts.audit import entry_changes
+from parkledger.audit.log import entry_changes
 
 register = template.Library()
 

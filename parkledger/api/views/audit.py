@@ -8,12 +8,12 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
 from parkledger.accounts.drf import AuditAdminOnly
-from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
 from parkledger.accounts.selectors import audit_search
 from parkledger.api.base import ApiMixin
 from parkledger.api.errors import error_responses
 from parkledger.api.fields import StrictCharField, StrictChoiceField, StrictDateField
 from parkledger.api.pagination import LedgerPagination
+from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 
 class AuditQuerySerializer(serializers.Serializer):

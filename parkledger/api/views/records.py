@@ -17,7 +17,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from parkledger.accounts.dataio_checks import audit_export
 from parkledger.accounts.drf import LedgerPermission
 from parkledger.api.access import scope
 from parkledger.api.base import ApiMixin
@@ -27,6 +26,7 @@ from parkledger.api.filters import StrictFilterBackend
 from parkledger.api.pagination import LedgerPagination
 from parkledger.api.serializers import BulkResultSerializer, bulk_serializer_for, serializer_for
 from parkledger.api.services import record_create, record_delete, record_update
+from parkledger.audit.import_hooks import audit_export
 from parkledger.core.filtersets import filterset_for
 from parkledger.core.kinds import kind_models
 from parkledger.dataio.exporting import export_queryset

@@ -13,13 +13,13 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from parkledger.accounts.dataio_checks import audit_export
 from parkledger.accounts.permissions import can_issue_report
 from parkledger.api.access import require_figures
 from parkledger.api.base import ApiMixin
 from parkledger.api.errors import error_responses
 from parkledger.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField
 from parkledger.api.pagination import LedgerPagination
+from parkledger.audit.import_hooks import audit_export
 from parkledger.lib.periods import Period
 from parkledger.reports.models import IssuedReport
 from parkledger.reports.renderers import CONTENT_TYPES, FORMATS
@@ -149,8 +149,8 @@ class ReportListCreateView(FileNegotiationMixin, ApiMixin, ListAPIView):
 
     @staticmethod
     def _audit_issue(user, issued: IssuedReport) -> None:
-        from parkledger.accounts.audit import audit_log
-        from parkledger.accounts.models import AuditAction
+        from parkledger.audit.log import audit_log
+        from parkledger.audit.models import AuditAction
 
         audit_log(AuditAction.REPORT_ISSUE, obj=issued, user=user,
                   detail={"park": issued.park_id, "period": issued.period, "format": issued.format,

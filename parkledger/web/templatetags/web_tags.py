@@ -40,7 +40,7 @@ def nav_links(active: str, user=None, sel=None) -> str:
     items = []
     nav = [item for item in NAV_ITEMS if _allowed(item[0], user, sel)]
     if user is not None and access.can_view_audit(user):
-        nav.append(("accounts", _("审计日志"), "accounts:audit_list"))
+        nav.append(("accounts", _("审计日志"), "audit:list"))
     for key, label, name in nav:
         try:
             url = reverse(name)

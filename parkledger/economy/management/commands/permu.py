@@ -4,7 +4,6 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from parkledger.accounts.periods import PeriodClosedError
 from parkledger.core.models import Park
 from parkledger.economy.permu import (
     GRADES,
@@ -16,6 +15,7 @@ from parkledger.economy.permu import (
     round_summary,
 )
 from parkledger.economy.permu_models import PermuGroup
+from parkledger.periods.locks import PeriodClosedError
 
 __all__ = ["Command", "render_summary"]
 

@@ -53,7 +53,7 @@ class AuditResult(models.TextChoices):
 
 
 class AuditQuerySet(models.QuerySet):
-    """Refuses bulk updates and deletes (the purge goes through `parkledger.accounts.audit`)."""
+    """Refuses bulk updates and deletes (the purge goes through `parkledger.audit.log`)."""
 
     def update(self, **kwargs: Any) -> int:
         raise AuditLogIsAppendOnly("审计日志只能追加，不能修改")
@@ -88,6 +88,7 @@ class AuditEntry(models.Model):
     objects = AuditQuerySet.as_manager()
 
     class Meta:
+        db_table = "accounts_auditentry"  # the table kept its name when the audit log got its own app
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["seq"]

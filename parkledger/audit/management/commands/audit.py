@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from parkledger.accounts.audit import RetentionError, audit_log, export_csv, purge_before, verify_chain
 from parkledger.accounts.conf import security_setting
-from parkledger.accounts.models import AuditAction, AuditEntry
+from parkledger.audit.log import RetentionError, audit_log, export_csv, purge_before, verify_chain
+from parkledger.audit.models import AuditAction, AuditEntry
 
 
 class Command(BaseCommand):

@@ -29,6 +29,7 @@ class ClosedPeriod(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
+        db_table = "accounts_closedperiod"  # tables kept their names when periods got their own app
         verbose_name = _("封账月份")
         verbose_name_plural = _("封账月份")
         ordering = ["park", "month"]
@@ -59,6 +60,7 @@ class PeriodUnlock(models.Model):
     revoked_at = models.DateTimeField(_("提前结束时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "accounts_periodunlock"
         verbose_name = _("更正解锁")
         verbose_name_plural = _("更正解锁")
         ordering = ["-unlocked_at"]

@@ -84,9 +84,9 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkledger.accounts.audit import instance_values, snapshot_values, stored_values_getter
-from parkledger.accounts.models import ClosedPeriod, PeriodUnlock
 from parkledger.accounts.scoping import _follow, park_ancestors, park_parents, record_park_code
+from parkledger.audit.log import instance_values, snapshot_values, stored_values_getter
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 __all__ = [
     "PERIOD_FIELDS", "PeriodClosedError", "Lock", "month_of", "record_months", "locks_for_write",

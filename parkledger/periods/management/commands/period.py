@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from parkledger.accounts import services
-from parkledger.accounts.models import ClosedPeriod, PeriodUnlock
+from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
 
 class Command(BaseCommand):

@@ -1,10 +1,8 @@
-"""The accounts app's importer hooks (registered by `parkledger.accounts.hooks`).
+"""The audit log's importer hooks (registered by `parkledger.audit.hooks`).
 
 The importer writes rows with SQL upserts, which bypass model signals, so these hooks do for
 imported rows what the signals do for saved ones, each once per kind of an import (the batch
 hooks of `parkledger.dataio.hooks`), never with a query per row:
-- `closed_period_rows_check`: rejects the rows that create, change or move a record in a
-  closed month (the import then writes nothing and names each row and column);
 - `audit_import_rows`: right after a kind's rows are written, inside the import's transaction
   (a rolled-back import leaves no entries), one entry per created or changed record with its
   values before and after, chained and inserted in bulk;
@@ -16,7 +14,8 @@ from typing import Any
 
 from django.db import models
 
-from parkledger.accounts.audit import (
+from parkledger.accounts.context import current_actor
+from parkledger.audit.log import (
     append_entries,
     audit_log,
     instance_values,
@@ -27,16 +26,9 @@ from parkledger.accounts.audit import (
     snapshot_values,
     stored_values_getter,
 )
-from parkledger.accounts.context import current_actor
-from parkledger.accounts.models import AuditAction, AuditResult
-from parkledger.accounts.periods import check_import_rows
+from parkledger.audit.models import AuditAction, AuditResult
 
-__all__ = ["closed_period_rows_check", "audit_import_rows", "audit_import", "audit_export"]
-
-
-def closed_period_rows_check(model: type[models.Model], changes: list) -> None:
-    """Reject the rows touching a closed month (see `parkledger.accounts.periods.check_import_rows`)."""
-    check_import_rows(model, changes, user_id=current_actor().user_id)
+__all__ = ["audit_import_rows", "audit_import", "audit_export"]
 
 
 def audit_import_rows(model: type[models.Model], changes: list) -> None:

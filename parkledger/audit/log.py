@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from parkledger.accounts.conf import security_setting
 from parkledger.accounts.context import current_actor
-from parkledger.accounts.models import AuditAction, AuditEntry, AuditResult
+from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
     "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
