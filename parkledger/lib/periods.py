@@ -25,6 +25,13 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def shift_month(text: str, months: int) -> str:
+    """`YYYY-MM` moved by `months` (negative: earlier): shift_month("2023-01", -1) == "2022-12"."""
+    year, month = parse_month(text)
+    index = year * 12 + (month - 1) + months
+    return month_key(index // 12, index % 12 + 1)
+
+
 @dataclass(frozen=True)
 class Period:
     """A report period: year Y, month M, as-of date D, window W (Y-01-01..D) and W' one year earlier."""
