@@ -29,7 +29,9 @@ from parkledger.accounts.admin_forms import (
     RoleForm,
 )
 from parkledger.accounts.authn import profile_of
-from parkledger.accounts.models import Membership, RoleAssignment
+from parkledger.accounts.conf import security_setting
+from parkledger.accounts.models import LoginThrottle, Membership, RoleAssignment
+from parkledger.accounts.reset_links import reset_link_path
 from parkledger.accounts.views import _render
 from parkledger.periods.models import ClosedPeriod, PeriodUnlock
 
@@ -46,6 +48,13 @@ def _run(request: HttpRequest, func, *args: Any, **kwargs: Any) -> tuple[bool, A
     return False, None
 
 
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _people() -> list[dict[str, Any]]:
     roles: dict[int, list[str]] = {}
     for assignment in RoleAssignment.objects.all():
@@ -53,21 +62,31 @@ def _people() -> list[dict[str, Any]]:
     scopes: dict[int, list[Membership]] = {}
     for membership in Membership.objects.all():
         scopes.setdefault(membership.user_id, []).append(membership)
+    locked: dict[int, list[str]] = {}
+    for user_id, ip in LoginThrottle.objects.filter(locked_until__gt=timezone.now()).values_list("user_id", "ip"):
+        locked.setdefault(user_id, []).append(ip or "—")
     rows = []
     for user in get_user_model()._default_manager.order_by("username").select_related("security"):
         profile = profile_of(user)
         rows.append({
             "user": user, "roles": roles.get(user.pk, []), "memberships": scopes.get(user.pk, []),
-            "locked": bool(profile.locked_until and profile.locked_until > timezone.now()),
-            "totp": profile.totp_enabled, "must_change": profile.must_change_password,
+            "locked": sorted(locked.get(user.pk, [])), "totp": profile.totp_enabled,
+            "must_change": profile.must_change_password, "no_password": not user.has_usable_password(),
+            "protected": services.is_administrator_account(user),
         })
     return rows
+
+
+def _link_message(request: HttpRequest, user: Any, path: str, text: str) -> None:
+    messages.success(request, text % {
+        "name": user.username, "url": request.build_absolute_uri(path), "hours": security_setting("RESET_LINK_HOURS"),
+    })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def accounts_view(request: HttpRequest) -> HttpResponse:
-    """The system administrator's page: create, disable, reset and unlock accounts."""
+    """The system administrator's page: create, disable and reset ordinary accounts (links, never passwords)."""
     if not perms.can_manage_accounts(request.user):
         raise PermissionDenied(_("只有系统管理员可以管理账户"))
     create_form = AccountCreateForm(prefix="create")
@@ -75,11 +94,10 @@ def accounts_view(request: HttpRequest) -> HttpResponse:
         if "create-username" in request.POST:
             create_form = AccountCreateForm(request.POST, prefix="create")
             if create_form.is_valid():
-                ok, result = _run(request, services.account_create, actor=request.user, **create_form.cleaned_data)
+                ok, user = _run(request, services.account_create, actor=request.user, **create_form.cleaned_data)
                 if ok:
-                    user, password = result
-                    messages.success(request, _("已创建 %(name)s，初始密码（仅显示一次，首次登录须修改）：%(pw)s")
-                                     % {"name": user.username, "pw": password})
+                    _link_message(request, user, reset_link_path(user), _(
+                        "已创建 %(name)s。请将以下链接交给本人设置密码（%(hours)s 小时内有效，只能使用一次）：%(url)s"))
                     return redirect("accounts:manage_accounts")
         else:
             form = AccountActionForm(request.POST)
@@ -90,10 +108,12 @@ def accounts_view(request: HttpRequest) -> HttpResponse:
 
 
 def _account_action(request: HttpRequest, user: Any, action: str) -> None:
+    """One action of the accounts page; the service refuses (audited) an administrator's account or his own."""
     if action == "reset_password":
-        ok, password = _run(request, services.account_reset_password, actor=request.user, user=user)
+        ok, path = _run(request, services.account_reset_link, actor=request.user, user=user)
         if ok:
-            messages.success(request, _("%(name)s 的新初始密码（仅显示一次）：%(pw)s") % {"name": user.username, "pw": password})
+            _link_message(request, user, path, _(
+                "已重置 %(name)s 的密码。请将以下链接交给本人设置新密码（%(hours)s 小时内有效，只能使用一次）：%(url)s"))
         return
     if action in ("disable", "enable"):
         ok, _result = _run(request, services.account_set_active, actor=request.user, user=user,
@@ -109,7 +129,7 @@ def _account_action(request: HttpRequest, user: Any, action: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grants_view(request: HttpRequest) -> HttpResponse:
-    """The security administrator's page: roles and park memberships (never his own)."""
+    """The security administrator's page: roles, park memberships and sign-in locks of ordinary users."""
     if not perms.can_grant_roles(request.user):
         raise PermissionDenied(_("只有安全管理员可以授权"))
     role_form, member_form = RoleForm(prefix="role"), MembershipForm(prefix="member")
@@ -128,8 +148,15 @@ def grants_view(request: HttpRequest) -> HttpResponse:
                 _run(request, services.membership_grant, actor=request.user, user=data["user"],
                      park=data["park"] or None, city=data["city"], enterprise=data["enterprise"] or None)
                 return redirect("accounts:manage_grants")
+        elif "unlock_user" in request.POST:
+            user = get_user_model()._default_manager.filter(pk=_int(request.POST.get("unlock_user"))).first()
+            if user is not None:
+                ok, cleared = _run(request, services.account_unlock, actor=request.user, user=user)
+                if ok:
+                    messages.success(request, _("已解除 %(name)s 的登录锁定") % {"name": user.username})
+            return redirect("accounts:manage_grants")
         elif "remove_membership" in request.POST:
-            membership = Membership.objects.filter(pk=request.POST.get("remove_membership")).first()
+            membership = Membership.objects.filter(pk=_int(request.POST.get("remove_membership"))).first()
             if membership is not None:
                 _run(request, services.membership_revoke, actor=request.user, membership=membership)
             return redirect("accounts:manage_grants")
@@ -160,7 +187,7 @@ def periods_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("已开启更正"))
                     return redirect("accounts:manage_periods")
         elif "end_unlock" in request.POST:
-            unlock = PeriodUnlock.objects.filter(pk=request.POST.get("end_unlock")).first()
+            unlock = PeriodUnlock.objects.filter(pk=_int(request.POST.get("end_unlock"))).first()
             if unlock is not None:
                 _run(request, services.period_unlock_revoke, actor=request.user, unlock=unlock)
             return redirect("accounts:manage_periods")

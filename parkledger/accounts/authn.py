@@ -1,4 +1,4 @@
-"""Login security services: lockout after repeated failures and the TOTP second factor."""
+"""Login security services: the TOTP second factor, the demo accounts' door (failures: `throttle`)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from parkledger.accounts.conf import security_setting
 from parkledger.accounts.models import SecurityProfile
-from parkledger.accounts.passwords import demo_exempt
+from parkledger.accounts.passwords import demo_exempt, demo_sign_in_allowed
 from parkledger.accounts.permissions import user_roles
 from parkledger.audit.log import audit_log
-from parkledger.audit.models import AuditAction, AuditResult
+from parkledger.audit.models import AuditAction
 
 __all__ = [
-    "profile_of", "is_locked", "locked_minutes_left", "register_failure", "register_success",
-    "totp_required", "totp_needed_at_login", "new_totp_secret", "totp_uri", "verify_totp", "find_user",
+    "profile_of", "demo_sign_in_allowed", "demo_refused", "totp_required", "totp_enrol_required",
+    "totp_needed_at_login", "new_totp_secret", "totp_uri", "verify_totp", "find_user",
 ]
 
 
@@ -37,57 +37,10 @@ def find_user(username: str) -> Any:
     return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
 
 
-def is_locked(user: Any, now=None) -> bool:
-    profile = profile_of(user)
-    return bool(profile.locked_until and profile.locked_until > (now or timezone.now()))
-
-
-def locked_minutes_left(user: Any) -> int:
-    profile = profile_of(user)
-    if not profile.locked_until:
-        return 0
-    seconds = (profile.locked_until - timezone.now()).total_seconds()
-    return max(0, int(seconds + 59) // 60)
-
-
-def register_failure(username: str, *, reason: str = "password") -> None:
-    """Count a failed login (password or second factor); lock the account at the threshold. Logged."""
-    user = find_user(username) if username else None
-    detail: dict[str, Any] = {"reason": reason}
-    if user is None:
-        audit_log(AuditAction.LOGIN_FAILED, user=username or "", result=AuditResult.FAILURE,
-                  detail={**detail, "unknown_user": True})
-        return
-    now = timezone.now()
-    locked_now = False
-    with transaction.atomic():
-        profile = SecurityProfile.objects.select_for_update().get(pk=profile_of(user).pk)
-        if profile.locked_until and profile.locked_until > now:
-            detail["locked_until"] = profile.locked_until.isoformat()
-        else:
-            if profile.locked_until:  # an expired lock starts a fresh count
-                profile.failed_logins = 0
-                profile.locked_until = None
-            profile.failed_logins += 1
-            if profile.failed_logins >= int(security_setting("LOCKOUT_THRESHOLD")):
-                profile.locked_until = now + timedelta(minutes=int(security_setting("LOCKOUT_MINUTES")))
-                locked_now = True
-            profile.save(update_fields=["failed_logins", "locked_until"])
-        detail["failed_logins"] = profile.failed_logins
-        user.security = profile
-    audit_log(AuditAction.LOGIN_FAILED, obj=user, user=user, result=AuditResult.FAILURE, detail=detail)
-    if locked_now:
-        audit_log(AuditAction.LOCKOUT, obj=user, user=user, result=AuditResult.SUCCESS, detail={
-            "failed_logins": profile.failed_logins, "locked_until": profile.locked_until.isoformat(),
-        })
-
-
-def register_success(user: Any) -> None:
-    profile = profile_of(user)
-    if profile.failed_logins or profile.locked_until:
-        profile.failed_logins = 0
-        profile.locked_until = None
-        profile.save(update_fields=["failed_logins", "locked_until"])
+def demo_refused(user: Any) -> bool:
+    """A demo account in a deployment that does not allow demo sign-ins."""
+    profile = getattr(user, "security", None)
+    return bool(profile is not None and profile.demo_exempt and not demo_sign_in_allowed())
 
 
 def totp_required(user: Any) -> bool:
@@ -97,6 +50,12 @@ def totp_required(user: Any) -> bool:
     if user.is_superuser and security_setting("TOTP_REQUIRED_FOR_SUPERUSERS"):
         return True
     return bool(set(security_setting("TOTP_REQUIRED_ROLES")) & user_roles(user))
+
+
+def totp_enrol_required(user: Any) -> bool:
+    """Must the user enrol a (new) second factor before doing anything else?"""
+    profile = profile_of(user)
+    return (totp_required(user) or profile.must_enrol_totp) and not profile.totp_enabled
 
 
 def totp_needed_at_login(user: Any) -> bool:
@@ -127,19 +86,26 @@ def _matching_counter(secret: str, code: str, now=None) -> int | None:
 
 
 def verify_totp(user: Any, code: str, *, secret: str | None = None) -> bool:
-    """Check a 6-digit code against the user's secret (or a secret being enrolled); a code is used once."""
-    profile = profile_of(user)
-    counter = _matching_counter(secret or profile.totp_secret, code)
-    if counter is None:
-        return False
-    if profile.totp_last_counter is not None and counter <= profile.totp_last_counter and secret is None:
-        return False  # a replayed code
-    profile.totp_last_counter = counter
+    """Check a 6-digit code against the user's secret (or a secret being enrolled); a code is used once.
+
+    The profile row is locked while the code's time step is compared and stored, so two parallel
+    requests cannot both use the same code."""
+    with transaction.atomic():
+        profile = SecurityProfile.objects.select_for_update().get(pk=profile_of(user).pk)
+        counter = _matching_counter(secret or profile.totp_secret, code)
+        if counter is None:
+            return False
+        if profile.totp_last_counter is not None and counter <= profile.totp_last_counter and secret is None:
+            return False  # a replayed code
+        profile.totp_last_counter = counter
+        fields = ["totp_last_counter"]
+        if secret is not None:
+            profile.totp_secret = secret
+            profile.totp_confirmed_at = timezone.now()
+            profile.must_enrol_totp = False
+            fields += ["totp_secret", "totp_confirmed_at", "must_enrol_totp"]
+        profile.save(update_fields=fields)
+    user.security = profile
     if secret is not None:
-        profile.totp_secret = secret
-        profile.totp_confirmed_at = timezone.now()
-        profile.save(update_fields=["totp_last_counter", "totp_secret", "totp_confirmed_at"])
         audit_log(AuditAction.TOTP_ENROL, obj=user, user=user)
-    else:
-        profile.save(update_fields=["totp_last_counter"])
     return True

@@ -1,6 +1,9 @@
 """System checks of the deployment's security settings (run by `parkledger check --deploy`)."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
@@ -29,4 +32,31 @@ def check_security_settings(app_configs=None, **kwargs) -> list[Warning]:
         problems.append(Warning(f"security middleware missing: {', '.join(missing)}", id="parkledger.W004"))
     if "parkledger.accounts.backends.LockoutBackend" not in settings.AUTHENTICATION_BACKENDS:
         problems.append(Warning("the lockout authentication backend is not configured", id="parkledger.W005"))
+    if not settings.DEBUG and os.environ.get("PARKLEDGER_DEMO", "") == "1":
+        problems.append(Warning(
+            "PARKLEDGER_DEMO=1 with DEBUG off: the demo accounts, whose passwords are published, can sign in",
+            hint="unset PARKLEDGER_DEMO outside a trial of the demo", id="parkledger.W006"))
+    if not audit_key_configured():
+        problems.append(Warning(
+            "no audit key: set PARKLEDGER_AUDIT_KEY or create var/audit.key under PARKLEDGER_VAR_DIR",
+            hint="`make setup` creates var/audit.key; back it up apart from the database", id="parkledger.W007"))
     return problems
+
+
+def audit_key_configured() -> bool:
+    """The audit log's HMAC key: the environment variable PARKLEDGER_AUDIT_KEY, else the file
+    `audit.key` in the var folder (PARKLEDGER_VAR_DIR), non-empty; the audit app's own reading of
+    them (`parkledger.audit.keys.key_status`, which also checks the key's form) where it has one."""
+    try:
+        from parkledger.audit.keys import key_status
+    except ImportError:
+        key_status = None
+    if key_status is not None:
+        return not key_status()
+    if os.environ.get("PARKLEDGER_AUDIT_KEY", "").strip():
+        return True
+    key_file = Path(getattr(settings, "VAR_DIR", "var")) / "audit.key"
+    try:
+        return key_file.is_file() and key_file.stat().st_size > 0
+    except OSError:
+        return False

@@ -16,9 +16,15 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_MIN_LENGTH": 8,
     "PASSWORD_MIN_CLASSES": 3,          # of lower case, upper case, digits, other characters
     "PASSWORD_MAX_AGE_DAYS": 90,        # older passwords must be changed at the next request
-    # login failures
-    "LOCKOUT_THRESHOLD": 5,             # consecutive failures that lock the account
-    "LOCKOUT_MINUTES": 15,
+    # login failures, counted per (account, client address): see parkledger/accounts/throttle.py
+    "LOCKOUT_THRESHOLD": 5,             # consecutive failures that lock the account for that address
+    "LOCKOUT_MINUTES": 15,              # the first lock; each further failure doubles it
+    "LOCKOUT_MAX_MINUTES": 24 * 60,
+    "LOGIN_DELAY_AFTER": 2,             # failures before the next attempt must wait
+    "LOGIN_DELAY_SECONDS": 2,           # the first wait; doubles with each further failure
+    "LOGIN_PENDING_SECONDS": 60,        # an attempt still unanswered after this no longer counts
+    # a password-reset link the system administrator hands over is valid this long, and once
+    "RESET_LINK_HOURS": 24,
     # sessions
     "IDLE_TIMEOUT_MINUTES": 30,
     # second factor

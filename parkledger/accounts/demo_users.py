@@ -3,8 +3,9 @@
 One account per role, members of the demo park ECO (and its sub-park), plus `admin`, a
 superuser. Every demo account is flagged `demo_exempt`: while DEBUG is on it skips the
 "change the initial password" step, and `admin` also skips the second factor, so the demo
-opens with a user name and a password. With DEBUG off the flag has no effect: the accounts
-must change their passwords and the administrators enrol a second factor like any others.
+opens with a user name and a password. With DEBUG off the demo accounts cannot sign in at all
+(their passwords are published), unless `PARKLEDGER_DEMO=1` is set to try the demo under a
+production server, which `parkledger check --deploy` warns about.
 The three separated administrators (sysadmin, secadmin, auditadmin) get a TOTP secret even
 in the demo, printed here; a code for it: `.venv/bin/python -c "import pyotp;
 print(pyotp.TOTP('SECRET').now())"`.
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from parkledger.accounts.models import Membership, RoleAssignment, SecurityProfile
+from parkledger.accounts.models import LoginThrottle, Membership, RoleAssignment, SecurityProfile
 from parkledger.accounts.roles import ADMIN_ROLES, Role
 
 __all__ = ["DEMO_ADMIN", "DEMO_PARK", "DEMO_ACCOUNTS", "create_demo_users"]
@@ -59,9 +60,8 @@ def _account(username: str, password: str, **flags) -> object:
     profile, _ = SecurityProfile.objects.get_or_create(user=user)
     profile.demo_exempt = True
     profile.must_change_password = False
-    profile.failed_logins = 0
-    profile.locked_until = None
     profile.save()
+    LoginThrottle.objects.filter(user=user).delete()
     return user
 
 

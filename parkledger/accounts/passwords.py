@@ -1,6 +1,7 @@
 """Password rules: complexity (a Django password validator) and maximum age."""
 from __future__ import annotations
 
+import os
 import string
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 from parkledger.accounts.conf import security_setting
 
 __all__ = ["ComplexityValidator", "character_classes", "password_expired", "password_change_required",
-           "demo_exempt"]
+           "demo_exempt", "demo_sign_in_allowed"]
 
 
 def character_classes(password: str) -> int:
@@ -63,10 +64,18 @@ class ComplexityValidator:
         }
 
 
+def demo_sign_in_allowed() -> bool:
+    """May the demo accounts (published passwords, `demo_exempt`) sign in here?
+
+    Only while DEBUG is on, or with `PARKLEDGER_DEMO=1` (trying the demo under a production
+    server; `check --deploy` warns about it)."""
+    return bool(settings.DEBUG or os.environ.get("PARKLEDGER_DEMO", "") == "1")
+
+
 def demo_exempt(user: Any) -> bool:
-    """A demo account, exempt from the password and second-factor rules, only while DEBUG is on."""
+    """A demo account, exempt from the password and second-factor rules where demo sign-ins are allowed."""
     profile = getattr(user, "security", None)
-    return bool(settings.DEBUG and profile is not None and profile.demo_exempt)
+    return bool(profile is not None and profile.demo_exempt and demo_sign_in_allowed())
 
 
 def password_expired(user: Any, now=None) -> bool:

@@ -16,12 +16,13 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from parkledger.accounts import permissions
-from parkledger.accounts.authn import profile_of, register_failure, register_success
-from parkledger.accounts.context import current_actor
+from parkledger.accounts import permissions, throttle
+from parkledger.accounts.authn import profile_of
+from parkledger.accounts.context import client_ip, current_actor
 from parkledger.accounts.models import Membership, RoleAssignment
 from parkledger.audit.log import audit_log, record_snapshot
 from parkledger.audit.models import AuditAction, AuditResult
+from parkledger.audit.refusals import audit_refusal
 from parkledger.core.models import LedgerModel
 from parkledger.periods import locks as periods
 from parkledger.periods.locks import PeriodClosedError, check_record_write
@@ -37,13 +38,14 @@ def _old_row(instance: LedgerModel) -> LedgerModel | None:
 
 
 def _guard(old: LedgerModel | None, new: LedgerModel | None) -> list:
-    """The period lock; a refusal is logged before it propagates."""
+    """The period lock; a refusal is logged before it propagates (queued when inside a
+    transaction, so that the rollback the refusal causes does not take the entry with it)."""
     try:
         return check_record_write(old, new, user_id=current_actor().user_id)
     except PeriodClosedError as exc:
         subject = new if new is not None else old
         action = "create" if old is None else ("delete" if new is None else "change")
-        audit_log(
+        audit_refusal(
             AuditAction.PERIOD_REFUSED, obj=subject, result=AuditResult.DENIED,
             detail={"attempted": action, "park": exc.park, "month": exc.month, "record_park": exc.record_park},
         )
@@ -170,13 +172,14 @@ def user_saved(sender, instance, created, raw=False, **kwargs):
 
 @receiver(user_logged_in, dispatch_uid="accounts_logged_in")
 def logged_in(sender, request, user, **kwargs):
-    register_success(user)
     audit_log(AuditAction.LOGIN, obj=user, user=user, detail={"second_factor": bool(getattr(request, "_pl_totp_ok", False))})
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_login_failed")
 def login_failed(sender, credentials, request=None, **kwargs):
-    register_failure(str(credentials.get("username", "") or ""), reason="password")
+    if request is not None and getattr(request, "_pl_login_gate", None) is not None:
+        return  # the login form counts its own attempts (parkledger.accounts.forms.LoginForm)
+    throttle.fail_unguarded(str(credentials.get("username", "") or ""), client_ip(request) if request else "")
 
 
 @receiver(user_logged_out, dispatch_uid="accounts_logged_out")

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,20 +21,24 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from parkledger.accounts import throttle
 from parkledger.accounts.authn import (
-    find_user,
-    is_locked,
+    demo_refused,
     new_totp_secret,
     profile_of,
-    register_failure,
+    totp_enrol_required,
     totp_needed_at_login,
     totp_required,
     totp_uri,
     verify_totp,
 )
 from parkledger.accounts.conf import security_setting
-from parkledger.accounts.forms import LoginForm, PasswordChangeNewForm, TotpCodeForm
+from parkledger.accounts.context import client_ip
+from parkledger.accounts.forms import LoginForm, PasswordChangeNewForm, ResetPasswordForm, TotpCodeForm
 from parkledger.accounts.middleware import LAST_ACTIVITY_KEY, NEEDS_TOTP_ENROL_KEY
+from parkledger.accounts.reset_links import reset_tokens
+from parkledger.audit.log import audit_log
+from parkledger.audit.models import AuditAction
 
 PENDING_KEY = "_pl_pending_login"
 ENROL_SECRET_KEY = "_pl_totp_enrol_secret"
@@ -55,7 +61,7 @@ def _complete_login(request: HttpRequest, user: Any, *, totp_ok: bool, next_url:
     request._pl_totp_ok = totp_ok
     login(request, user, backend=getattr(user, "backend", None))
     request.session[LAST_ACTIVITY_KEY] = time.time()
-    if totp_required(user) and not profile_of(user).totp_enabled:
+    if totp_enrol_required(user):
         request.session[NEEDS_TOTP_ENROL_KEY] = True
     return redirect(next_url)
 
@@ -95,27 +101,37 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth import get_user_model
 
     user = get_user_model()._default_manager.filter(pk=pending["user"], is_active=True).first()
-    if user is None:
+    if user is None or demo_refused(user):
         request.session.pop(PENDING_KEY, None)
         return redirect("accounts:login")
     form = TotpCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if is_locked(user):
-            request.session.pop(PENDING_KEY, None)
-            register_failure(user.get_username(), reason="locked")
-            messages.error(request, _("账户已被锁定，请稍后再试"))
-            return redirect("accounts:login")
+        gate = throttle.begin(user, client_ip(request), reason="totp")
+        if gate.refused:
+            return _code_refused(request, form, gate)
         if verify_totp(user, form.cleaned_data["code"]):
+            if not throttle.passed(gate):  # a lock recorded meanwhile holds
+                return _code_refused(request, form, gate)
             request.session.pop(PENDING_KEY, None)
             user.backend = pending["backend"]
             return _complete_login(request, user, totp_ok=True, next_url=_safe_next(request, pending.get("next")))
-        register_failure(user.get_username(), reason="totp")
-        if is_locked(find_user(user.get_username())):
+        throttle.fail(gate, reason="totp")
+        if throttle.is_locked_for(user, gate.ip):
             request.session.pop(PENDING_KEY, None)
-            messages.error(request, _("动态口令错误次数过多，账户已被锁定"))
+            messages.error(request, _("动态口令错误次数过多，该账户在此地址的登录已被锁定"))
             return redirect("accounts:login")
         form.add_error("code", _("动态口令不正确或已使用"))
     return _render(request, "accounts/login_verify.html", {"form": form, "username": user.get_username()})
+
+
+def _code_refused(request: HttpRequest, form: TotpCodeForm, gate: throttle.Gate) -> HttpResponse:
+    if gate.refusal == "locked":
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, _("该账户在此地址的登录已被锁定，请 %(minutes)s 分钟后再试") % {
+            "minutes": (gate.wait_seconds + 59) // 60})
+        return redirect("accounts:login")
+    form.add_error(None, _("登录尝试过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": gate.wait_seconds})
+    return _render(request, "accounts/login_verify.html", {"form": form, "username": gate.user.get_username()})
 
 
 @csrf_protect
@@ -183,3 +199,34 @@ def admin_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
     if request.user.is_authenticated:  # logged in, but not staff: no loop back to the login page
         raise PermissionDenied(_("无权访问管理后台"))
     return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+
+class ResetLinkView(PasswordResetConfirmView):
+    """A one-time reset link (`parkledger.accounts.reset_links`): the user sets his own password.
+
+    Django's view keeps the token out of the page's address (it moves it to the session and
+    redirects), checks it with our generator, and validates the new password. An administrator's
+    account is never reset this way (`parkledger accounts recover`), nor a disabled one."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = ResetPasswordForm
+    token_generator = reset_tokens
+    success_url = reverse_lazy("accounts:login")
+
+    def get_user(self, uidb64: str) -> Any:
+        from parkledger.accounts.services import is_administrator_account
+
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active or is_administrator_account(user):
+            return None
+        return user
+
+    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_log(AuditAction.PASSWORD_RESET, obj=form.user, user=form.user, detail={"method": "link", "used": True})
+        messages.success(self.request, _("密码已设置，请用新密码登录"))
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        base = select_template(["web/base.html", "accounts/standalone.html"]).template.name
+        return {**super().get_context_data(**kwargs), "base_template": base, "nav": "accounts"}

@@ -1,4 +1,8 @@
-"""API authentication: `Authorization: Token <key>` (or `Bearer <key>`), or the web session."""
+"""API authentication: `Authorization: Token <key>` (or `Bearer <key>`), or the web session.
+
+A token stops working at once when its user is disabled, and for as long as its user's sign-ins
+are locked from the request's address (`parkledger.accounts.throttle`): the user and the lock
+are read on every request, nothing is cached."""
 from __future__ import annotations
 
 __all__ = ["ApiTokenAuthentication"]
@@ -11,6 +15,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from parkledger.accounts import throttle
+from parkledger.accounts.authn import demo_refused
+from parkledger.accounts.context import client_ip
 from parkledger.accounts.permissions import holds_admin_role
 from parkledger.api.models import ApiToken
 from parkledger.api.tokens import ADMIN_TOKEN_REFUSED, token_for_key
@@ -44,6 +51,10 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌已过期"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("用户已停用"))
+        if demo_refused(token.user):
+            raise exceptions.AuthenticationFailed(_("演示账户只能在演示环境中登录。"))
+        if throttle.is_locked_for(token.user, client_ip(request)):  # failed sign-ins from this address
+            raise exceptions.AuthenticationFailed(_("该账户在此地址的登录已被锁定"))
         if holds_admin_role(token.user):  # an administrator since the token was made
             raise exceptions.AuthenticationFailed(ADMIN_TOKEN_REFUSED)
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

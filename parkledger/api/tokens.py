@@ -3,7 +3,7 @@ from __future__ import annotations
 
 __all__ = [
     "TOKEN_PREFIX", "DEFAULT_DAYS", "MAX_DAYS", "TokenRefused", "ADMIN_TOKEN_REFUSED", "hash_key", "token_create",
-    "token_revoke", "token_for_key",
+    "token_revoke", "token_revoke_all", "token_for_key",
 ]
 
 import hashlib
@@ -61,6 +61,14 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         _audit(AuditAction.PERM_REVOKE, token, "api_token_revoke")
     return token
+
+
+def token_revoke_all(*, user) -> int:
+    """Revoke every active token of `user` (an account recovered from the shell); how many."""
+    tokens = list(ApiToken.objects.select_related("user").filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token_revoke(token=token)
+    return len(tokens)
 
 
 def _audit(action: str, token: ApiToken, event: str) -> None:

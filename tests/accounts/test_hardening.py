@@ -66,9 +66,11 @@ def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "parkledger.example.gov.cn",
         "PARKLEDGER_VAR_DIR": str(tmp_path),
+        "PARKLEDGER_AUDIT_KEY": "3c" * 32,
         **extra,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("PARKLEDGER_DEMO", None)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,

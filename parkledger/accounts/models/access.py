@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkledger.accounts.roles import Role
 
-__all__ = ["Membership", "RoleAssignment", "SecurityProfile"]
+__all__ = ["Membership", "RoleAssignment", "SecurityProfile", "LoginThrottle"]
 
 
 class Membership(models.Model):
@@ -87,7 +87,7 @@ class RoleAssignment(models.Model):
 
 
 class SecurityProfile(models.Model):
-    """Login security state of one user: password age, failures, lockout and the TOTP secret."""
+    """Login security state of one user: password age and the TOTP secret (failures: `LoginThrottle`)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security", verbose_name=_("用户")
@@ -96,11 +96,12 @@ class SecurityProfile(models.Model):
         _("须修改密码"), default=False, help_text=_("初始密码或管理员重置的密码，下次登录须修改")
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
-    failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     totp_secret = models.CharField(_("动态口令密钥"), max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(_("动态口令启用时间"), null=True, blank=True)
     totp_last_counter = models.BigIntegerField(_("最近使用的口令时间步"), null=True, blank=True)
+    must_enrol_totp = models.BooleanField(
+        _("须重新启用动态口令"), default=False, help_text=_("账户恢复后，下次登录须设置新密码并启用新的动态口令"),
+    )
     demo_exempt = models.BooleanField(
         _("演示账户"), default=False,
         help_text=_("仅在 DEBUG 开启时免除动态口令与改密要求（演示环境）；生产环境无效"),
@@ -117,3 +118,33 @@ class SecurityProfile(models.Model):
     @property
     def totp_enabled(self) -> bool:
         return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins of one account from one client address, and the delay or lock they earned.
+
+    A lock holds for this address only: a sign-in from another address is not refused, so a
+    stranger cannot lock someone else out by failing on purpose. `pending` counts the attempts
+    whose password or code is being checked right now (so a burst cannot try more than the
+    lockout threshold at once); `pending_since` lets a crashed attempt's count expire.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_throttles", verbose_name=_("用户")
+    )
+    ip = models.CharField(_("IP地址"), max_length=45, blank=True)
+    failures = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
+    pending = models.PositiveIntegerField(_("正在验证的尝试"), default=0)
+    pending_since = models.DateTimeField(_("验证开始时间"), null=True, blank=True)
+    retry_at = models.DateTimeField(_("可再次尝试时间"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录限制")
+        verbose_name_plural = _("登录限制")
+        ordering = ["user_id", "ip"]
+        constraints = [models.UniqueConstraint(fields=["user", "ip"], name="accounts_loginthrottle_unique_user_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.ip or '-'}"

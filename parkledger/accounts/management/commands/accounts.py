@@ -1,7 +1,9 @@
 """`parkledger accounts …`: bootstrap and manage accounts, roles and memberships from the server's shell.
 
 The command line acts as `cli:<os user>` (an operator with shell access to the server); use it
-to create the first three administrators, who then work through the web pages.
+to create the first three administrators, who then work through the web pages, to grant or
+revoke administrator roles, and to recover an administrator's account (`recover`), which no
+administrator can do on the web.
 """
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parkledger.accounts import services
+from parkledger.accounts.conf import security_setting
 from parkledger.accounts.models import Membership, RoleAssignment
 from parkledger.accounts.roles import Role
 
 
 class Command(BaseCommand):
-    help = "Create accounts, grant or revoke roles and park memberships, unlock accounts, list them."
+    help = "Create accounts, grant or revoke roles and park memberships, unlock or recover accounts, list them."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -37,7 +40,12 @@ class Command(BaseCommand):
         scope.add_argument("--park")
         scope.add_argument("--city")
         scope.add_argument("--enterprise")
-        for name, text in (("unlock", "end a lockout"), ("reset-password", "give a new initial password"),
+        recover = sub.add_parser("recover", help=(
+            "recover an account, an administrator's included: a new temporary password, changed at the "
+            "next login, where a new second factor is enrolled; locks and API tokens end"))
+        recover.add_argument("username")
+        for name, text in (("unlock", "end a lockout"),
+                           ("reset-password", "print a one-time link with which the user sets a new password"),
                            ("reset-totp", "forget the second factor"), ("disable", "disable the account"),
                            ("enable", "enable the account")):
             p = sub.add_parser(name, help=text)
@@ -60,8 +68,10 @@ class Command(BaseCommand):
         return user
 
     def do_create(self, options) -> None:
-        user, password = services.account_create(
-            actor=None, username=options["username"], email=options["email"], first_name=options["name"]
+        password = services.generate_password()
+        user = services.account_create(
+            actor=None, username=options["username"], email=options["email"], first_name=options["name"],
+            password=password,
         )
         if options["role"]:
             services.role_grant(actor=None, user=user, role=options["role"])
@@ -90,8 +100,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{options['username']}: unlocked")
 
     def do_reset_password(self, options) -> None:
-        password = services.account_reset_password(actor=None, user=self._user(options["username"]))
-        self.stdout.write(f"{options['username']}: new initial password {password}")
+        path = services.account_reset_link(actor=None, user=self._user(options["username"]))
+        hours = security_setting("RESET_LINK_HOURS")
+        self.stdout.write(f"{options['username']}: old password no longer works; one-time link, valid {hours} h "
+                          f"(prefix the site's address): {path}")
+
+    def do_recover(self, options) -> None:
+        user = self._user(options["username"])
+        password = services.account_recover(user=user)
+        self.stdout.write(f"{user.username}: temporary password {password} (to be changed at the next login, "
+                          "where a new second factor is enrolled); sign-in locks and API tokens ended")
+        if not user.is_active:
+            self.stdout.write(f"{user.username} is disabled: `parkledger accounts enable {user.username}` lets him in")
 
     def do_reset_totp(self, options) -> None:
         services.totp_reset(actor=None, user=self._user(options["username"]))
