@@ -30,11 +30,10 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+# Under DEBUG=0 a missing key stays empty: Django refuses to use it, and `parkledger serve` and
+# the WSGI entry point refuse to start with a message saying how to set one (parkledger.jobs.startup).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -68,11 +67,16 @@ INSTALLED_APPS = [
     "parkledger.reports",
     "parkledger.web",
     "parkledger.api",
+    # background jobs (django-tasks with its database backend) and the production server's health
+    "django_tasks",
+    "django_tasks_db",
+    "parkledger.jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "parkledger.accounts.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +164,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves it (empty until collectstatic)
+# Production (DEBUG=0): `collectstatic` writes hashed, compressed copies that WhiteNoise serves with
+# `Cache-Control: max-age=31536000, immutable`; under DEBUG the files are served as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # unhashed names (e.g. /static/favicon.ico): one hour
+WHITENOISE_ADD_HEADERS_FUNCTION = "parkledger.jobs.static.cache_for_a_year"  # hashed names: one year
 MEDIA_ROOT = VAR_DIR / "media"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -198,6 +214,36 @@ SPECTACULAR_SETTINGS = {
         for name in names
     },
 }
+
+# Background jobs: django-tasks on the project's own database (no extra server); `parkledger worker`
+# runs them. PARKLEDGER_TASKS_IMMEDIATE=1 (the tests) runs each job at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("PARKLEDGER_TASKS_IMMEDIATE", False) else "django_tasks_db.DatabaseBackend",
+    },
+}
+# an import of more rows than this is applied by the worker, its progress shown on a job page
+PARKLEDGER_IMPORT_JOB_ROWS = env_int("PARKLEDGER_IMPORT_JOB_ROWS", 3000)
+# nightly backups: folder and how many to keep
+PARKLEDGER_BACKUP_DIR = Path(os.environ.get("PARKLEDGER_BACKUP_DIR", VAR_DIR / "backups"))
+PARKLEDGER_BACKUP_KEEP = env_int("PARKLEDGER_BACKUP_KEEP", 14)
+# the persistent PDF converter (unoserver, started by `parkledger serve`); one-shot soffice when it is not up
+PARKLEDGER_UNOSERVER = os.environ.get("PARKLEDGER_UNOSERVER", "127.0.0.1:2003")
+# /healthz reports the disk down under this much free space in VAR_DIR
+PARKLEDGER_MIN_FREE_MB = env_int("PARKLEDGER_MIN_FREE_MB", 500)
+
+# E-mail (password resets, reminders): an SMTP relay inside the government network
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if not DEBUG
+                               else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "parkledger@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -281,12 +281,14 @@ def _plans_for(ctx: ImportContext, sheets: list[RawSheet]) -> None:
 
 def _run(
     sheets: list[RawSheet], errors: list[SourceError], *, park: str | None, dry_run: bool, user: Any,
-    progress: bool, source: str,
+    progress: Any, source: str,
 ) -> ImportResult:
     started = time.monotonic()
     bar = None
     total = sum(max(len(sheet.rows) - 1, 0) for sheet in sheets)
-    if progress and total:
+    if callable(progress) and total:  # a background job's progress: progress(units) → .update(n), .close()
+        bar = progress(total * 2)
+    elif progress and total:
         from tqdm import tqdm
 
         bar = tqdm(total=total * 2, unit=_("行"), file=sys.stderr, leave=False, mininterval=0.5)
@@ -353,7 +355,7 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
 
 
 def import_path(
-    path: str | Path, *, park: str | None = None, dry_run: bool = False, user: Any = None, progress: bool = False,
+    path: str | Path, *, park: str | None = None, dry_run: bool = False, user: Any = None, progress: Any = False,
 ) -> ImportResult:
     """Import a workbook, a CSV file or a directory of CSV files (see the module docstring)."""
     target = Path(path)

@@ -108,12 +108,12 @@ class HeaderBlock:
         return None
 
 
-def label_vocabulary(kinds: Iterable[str] | None = None) -> frozenset[str]:
-    """Folded labels that mark a header row: the synonyms, the serial labels and every field's label."""
+def label_vocabulary(kinds: Iterable[str] | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Folded labels that mark a header row: the synonyms, the serial labels, every field's label, `extra`."""
     from parkledger.core.kinds import data_fields, kind_models
     from parkledger.dataio.labels import field_label
 
-    words: set[str] = set(SERIAL_LABELS)
+    words: set[str] = set(SERIAL_LABELS) | {_bare(text) for text in extra}
     models = kind_models()
     for kind in kinds or SYNONYMS:
         for names in SYNONYMS.get(kind, {}).values():

@@ -57,8 +57,21 @@ class ReadSheet:
         return self.blocks[0]
 
 
-def read_source(path: str | Path, kind: str | None = None) -> ReadSheet:
-    """The header blocks of every sheet that has one (all with the same header), or why there are none."""
+def known_labels(kind: str | None, park: str | None, mapping: Mapping | None = None) -> list[str]:
+    """Header texts users taught the reader: the given mapping's and the kind's saved mappings'."""
+    from parkledger.dataio.mapping.saved import extra_synonyms
+
+    labels = [part for col in (mapping.columns if mapping else []) if col.field for part in col.header.split(" / ")]
+    if kind:
+        labels.extend(extra_synonyms(kind, park))
+    return labels
+
+
+def read_source(path: str | Path, kind: str | None = None, labels: list[str] = ()) -> ReadSheet:
+    """The header blocks of every sheet that has one (all with the same header), or why there are none.
+
+    `labels`: header texts that count as known labels besides the synonym data (`known_labels`).
+    """
     target = Path(path)
     found = ReadSheet(source=target.name)
     try:
@@ -66,7 +79,7 @@ def read_source(path: str | Path, kind: str | None = None) -> ReadSheet:
     except ReadError as exc:
         found.errors.append(ImportIssue(target.name, None, "", str(exc)))
         return found
-    vocabulary = label_vocabulary([kind] if kind else None)
+    vocabulary = label_vocabulary([kind] if kind else None, labels)
     failures: list[HeaderError] = []
     for grid in grids:
         if not any(any(cell not in (None, "") for cell in row) for row in grid.rows):
@@ -163,7 +176,8 @@ def mapped_import(
     park: str | None = None, dry_run: bool = False, user: Any = None, sheet: ReadSheet | None = None,
 ) -> tuple[ImportResult, Mapping | None]:
     """Import a non-template file (see the module docstring); `MappingNeeded` when the mapping is incomplete."""
-    sheet = sheet or read_source(path, kind)
+    sheet = sheet or read_source(path, kind or (mapping.kind if mapping else None),
+                                 known_labels(kind or (mapping.kind if mapping else None), park, mapping))
     source = sheet.source
     if sheet.errors or not sheet.blocks:
         return ImportResult(issues=sheet.errors, source=source), None

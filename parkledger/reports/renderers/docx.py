@@ -74,6 +74,8 @@ def _set_fonts(rpr_owner, east_asia: str, latin: str = FONTS["latin"]) -> None:
     fonts.set(qn("w:cs"), latin)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
+    # simplified-Chinese glyph forms: LibreOffice picks the CJK face's SC variant by this, not JP
+    _rpr_child(rpr, "w:lang").set(qn("w:eastAsia"), "zh-CN")
 
 
 def _paragraph_format(fmt, *, indent: bool = True, align=WD_ALIGN_PARAGRAPH.JUSTIFY) -> None:

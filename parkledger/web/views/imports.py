@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkledger.core.kinds import kind_models
+from parkledger.jobs.imports import submit_import
 from parkledger.web.exports import xlsx_response
 from parkledger.web.forms import ImportUploadForm
 from parkledger.web.uploads import discard_upload, store_upload, stored_upload
@@ -74,6 +75,10 @@ def import_apply(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("找不到待导入的文件，请重新上传。"))
         return redirect("web:import")
     path, name = stored
+    job = submit_import(path, name, park=selection_of(request).park_code or None, user=request.user)
+    if job is not None:  # many rows: applied by the background worker, progress on the job's page
+        discard_upload(request, token)
+        return redirect(job)
     result = _run(request, path, name, dry_run=False)
     discard_upload(request, token)
     if result.ok:
