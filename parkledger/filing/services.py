@@ -31,7 +31,7 @@ from parkledger.lib.periods import month_end, parse_month
 from parkledger.periods.locks import is_month_closed
 
 __all__ = [
-    "FilingError", "expected_enterprises", "open_round", "round_status", "can_run_rounds", "submissions_of",
+    "FilingError", "has_open_filing", "expected_enterprises", "open_round", "round_status", "can_run_rounds", "submissions_of",
     "save_draft", "submit", "accept", "accept_clean", "return_submission", "close_round", "accepting",
     "STATE_KEYS",
 ]
@@ -83,6 +83,14 @@ def _require_staff(user: Any, round_: FilingRound, what: str) -> None:
 def _require_filer(user: Any, submission: Submission, what: str) -> None:
     if submission.enterprise_id not in set(enterprise_usccs(user)):
         _refuse(user, what, submission)
+
+
+def has_open_filing(user: Any) -> bool:
+    """Has the enterprise user a return to file (an open round not yet submitted or accepted)?"""
+    usccs = enterprise_usccs(user)
+    return bool(usccs) and Submission.objects.filter(
+        enterprise_id__in=usccs, round__closed_at__isnull=True,
+        state__in=[SubmissionState.NOT_STARTED, SubmissionState.DRAFT, SubmissionState.RETURNED]).exists()
 
 
 def submissions_of(user: Any) -> QuerySet[Submission]:

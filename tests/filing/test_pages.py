@@ -104,3 +104,16 @@ def test_the_round_page_costs_the_same_queries_for_more_enterprises(client, worl
     big = open_round(park="ECO", kind="enterprise_month", month="2023-02", due_on=date(2023, 3, 10), user=world.stat)
     assert big.submissions.count() == small.submissions.count() + 60  # e (closed in January) leaves, c joins
     assert queries(small) == queries(big)
+
+
+def test_the_enterprise_user_lands_on_his_returns_and_the_menu_names_each_page(client, world):
+    c = _login(client, world.qiye)
+    assert c.get("/").status_code == 200  # nothing to file: his own ledgers
+    open_round(park="ECO", kind="enterprise_month", month="2023-01", due_on=date(2023, 2, 10), user=world.stat)
+    response = c.get("/")
+    assert response.status_code == 302 and response["Location"] == "/filing/mine/"
+    assert 'href="/filing/mine/"' in c.get("/filing/mine/").content.decode()
+    s = _login(client, world.stat)
+    assert 'href="/filing/"' in s.get("/", {"park": "ECO", "period": "2022-12"}).content.decode()
+    e = _login(client, world.econ)
+    assert 'href="/filing/"' not in e.get("/", {"park": "ECO", "period": "2022-12"}).content.decode()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -38,7 +39,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sel.park is None:
         return render_page(request, "web/dashboard.html", {"empty": True}, nav="dashboard")
     if not access.can_see_park_figures(request.user, sel.park_code):
-        # an enterprise user: his own ledgers, not the park's figures
+        # an enterprise user: his returns to file first (我的填报), else his own ledgers, not the park's figures
+        from parkledger.filing.services import has_open_filing
+
+        if has_open_filing(request.user):
+            return redirect("filing:mine")
         return render_page(request, "web/dashboard.html", {"own_only": True, "kind_links": _own_kinds(request.user)},
                            nav="dashboard")
     # per user (what a user sees depends on his roles), per park and period, and per generation of
