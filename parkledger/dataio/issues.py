@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 MAX_REPORTED_ISSUES = 200  # issues kept in a result; the rest are only counted
+MAX_CHECKED_ISSUES = 200  # reading a file's rows stops at this many issues (the rest is not checked)
 _MAX_COLLECTED = 20_000  # issues held while importing, before sorting and cutting
 
 
@@ -35,6 +36,12 @@ class IssueLog:
         self._items: list[tuple[int, int, int, ImportIssue]] = []
         self._dropped = 0
         self._sheet_order: dict[str, int] = {}
+        self.stopped = False  # the rows were not all checked: too many issues (see `full`)
+
+    def full(self) -> bool:
+        """Enough issues to stop reading rows (`MAX_CHECKED_ISSUES`): the rest of a file is junk or
+        wrong in the same way, and checking it costs time and memory for nothing."""
+        return len(self) >= MAX_CHECKED_ISSUES
 
     def sheet_order(self, sheet: str) -> int:
         return self._sheet_order.setdefault(sheet, len(self._sheet_order))
@@ -53,7 +60,8 @@ class IssueLog:
         return len(self) > 0
 
     def reported(self, limit: int = MAX_REPORTED_ISSUES) -> tuple[list[ImportIssue], int]:
-        """The first `limit` issues in order, and how many more there are."""
+        """The first `limit` issues in order, and how many more there are. When the rows were not
+        all checked (`stopped`), the count of the rest is unknown: the last issue says so instead."""
         seen: set[ImportIssue] = set()
         ordered = []
         for *_order, issue in sorted(self._items, key=lambda item: item[:3]):
@@ -61,7 +69,13 @@ class IssueLog:
                 seen.add(issue)
                 ordered.append(issue)
         total = len(ordered) + self._dropped
+        if self.stopped:
+            return [*ordered[:limit], ImportIssue("", None, "", stopped_text())], 0
         return ordered[:limit], total - min(limit, len(ordered))
+
+
+def stopped_text() -> str:
+    return _("错误过多，已停止检查（只列出前面的错误，请修改后重新上传）")
 
 
 @dataclass

@@ -38,10 +38,14 @@ from parkledger.dataio import hooks
 from parkledger.dataio.cells import CellError
 from parkledger.dataio.converters import converter, validator
 from parkledger.dataio.labels import column_map, field_label, normalise_name
-from parkledger.dataio.sources import RawSheet, column_letter
+from parkledger.dataio.sources import RawSheet, SourceError, column_letter
 
 if TYPE_CHECKING:
     from parkledger.dataio.importing import ImportContext
+
+
+# Columns an exported list carries for people (an enterprise's name beside its code); not imported.
+READ_ONLY_HEADERS = frozenset({"企业名称"})
 
 
 class Row:
@@ -154,6 +158,8 @@ class KindImport:
                 continue
             width = index + 1
             field = mapping.get(normalise_name(text))
+            if field is None and normalise_name(text) in READ_ONLY_HEADERS:
+                continue  # an enterprise's name beside its code in an exported list: for reading only
             if field is None:
                 if ";" in text or "\t" in text:
                     reason = _("表头“%(col)s”像是用分号或制表符分隔的：CSV文件应以逗号分隔") % {"col": text}
@@ -211,7 +217,17 @@ class KindImport:
         width = self.header_width
         issue = self.issue
         progress = self.ctx.tick
-        for count, (number, cells) in enumerate(self.sheet.rows, start=1):
+        issues = self.ctx.issues
+        try:
+            self._parse_rows(template, plan, width, issue, progress, issues)
+        except SourceError as exc:  # the file turned out unreadable further down (streamed rows)
+            self.issue(exc.row, exc.column, exc.reason)
+        self.sheet.rows = []  # the cells are no longer needed
+
+    def _parse_rows(self, template: list, plan: list, width: int, issue: Callable, progress: Callable,
+                    issues: Any) -> None:
+        count = 0
+        for count, (number, cells) in enumerate(self.sheet.rows, start=1):  # noqa: B007
             values = template.copy()
             row = Row(number, values)
             ncells = len(cells)
@@ -234,8 +250,10 @@ class KindImport:
             self.rows.append(row)
             if count % 5000 == 0:
                 progress(5000)
-        progress(len(self.sheet.rows) % 5000)
-        self.sheet.rows = []  # the cells are no longer needed
+            if row.bad and issues.full():  # stop reading: the rest is not checked (issues.stopped)
+                issues.stopped = True
+                break
+        progress(count % 5000)
 
     # -- 3. keys, stored records, defaults -----------------------------------
     def complete(self) -> None:

@@ -10,18 +10,30 @@ belongs to).
 
 Each sheet keeps only its non-blank rows, each with its spreadsheet row number, so a
 million empty rows cost nothing and every error names the row the user sees.
+
+Bounded: a file's rows are streamed, never held all at once (`SheetRows`: a CSV is read line by
+line, a workbook's sheet row by row through calamine's `iter_rows`), so the import can stop at its
+first errors without having read the rest. Before any row is read, the rows are counted cheaply
+(newlines of a CSV, `<row>` elements of a sheet's XML, both while streaming) and a file over
+`PARKLEDGER_MAX_IMPORT_ROWS` data rows (all its sheets together; default 500,000) is refused,
+naming the sheet where the limit was passed. A CSV line longer than `MAX_LINE_CHARS` is refused.
 """
 from __future__ import annotations
 
-__all__ = ["RawSheet", "SourceError", "read_path", "MAX_UNCOMPRESSED_BYTES"]
+__all__ = [
+    "RawSheet", "SheetRows", "SourceError", "read_path", "max_import_rows", "MAX_UNCOMPRESSED_BYTES",
+    "DEFAULT_MAX_IMPORT_ROWS",
+]
 
 import codecs
 import csv
 import io
+import os
 import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +46,9 @@ MAX_UNCOMPRESSED_BYTES = 1 << 30  # 1 GiB of XML is several million rows
 MAX_RATIO = 200  # real workbooks compress 5-30×; a bomb compresses about 1000×
 RATIO_FLOOR = 16 << 20  # small entries may compress well without being a bomb
 
+DEFAULT_MAX_IMPORT_ROWS = 500_000
+MAX_LINE_CHARS = 1 << 20  # one CSV line (a row of 1 MB is already absurd)
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>]")
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*ref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
 _CELL_REF_RE = re.compile(r"^([A-Z]+)(\d+)$")
@@ -58,17 +73,98 @@ class SourceError(Exception):
         self.column = column
 
 
+class SheetRows:
+    """A sheet's non-blank rows `(row number, cells)`, read from the file as they are used.
+
+    Behaves as the list the importer used to get for what it does with it: `rows[0]` and
+    `rows.pop(0)` (the header rows, read ahead), truth (has a row), `len()` (the rows counted
+    before reading: an estimate, for progress only) and one pass of iteration. Iterating again
+    reads nothing: the rows are not kept.
+    """
+
+    def __init__(self, produce: Callable[[], Iterator[tuple[int, list[Any]]]], estimate: int) -> None:
+        self._produce = produce
+        self._rows: Iterator[tuple[int, list[Any]]] | None = None
+        self._head: list[tuple[int, list[Any]]] = []
+        self._estimate = estimate
+
+    def _fill(self, count: int) -> bool:
+        if self._rows is None:
+            self._rows = self._produce()
+        while len(self._head) < count:
+            row = next(self._rows, None)
+            if row is None:
+                return False
+            self._head.append(row)
+        return True
+
+    def __bool__(self) -> bool:
+        return self._fill(1)
+
+    def read_ahead(self, count: int) -> None:
+        """Read the first `count` rows now (a file error there is raised here, not later)."""
+        self._fill(count)
+
+    def __len__(self) -> int:
+        return max(self._estimate, len(self._head))
+
+    def __getitem__(self, index: int) -> tuple[int, list[Any]]:
+        if not isinstance(index, int) or index < 0 or not self._fill(index + 1):
+            raise IndexError(index)
+        return self._head[index]
+
+    def pop(self, index: int = 0) -> tuple[int, list[Any]]:
+        row = self[index]
+        del self._head[index]
+        self._estimate = max(self._estimate - 1, 0)
+        return row
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        if self._rows is None:
+            self._rows = self._produce()
+        while self._head:
+            yield self._head.pop(0)
+        yield from self._rows
+
+
 @dataclass
 class RawSheet:
-    """A sheet (or CSV file) as read: its name as the user wrote it and its non-blank rows."""
+    """A sheet (or CSV file) as read: its name as the user wrote it and its non-blank rows
+    (a list, or the file's rows streamed as `SheetRows`)."""
 
     name: str
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number, cells)
+    rows: list[tuple[int, list[Any]]] | SheetRows = field(default_factory=list)  # (row number, cells)
     source: str = ""  # the file it came from
 
 
 def _max_bytes() -> int:
     return int(getattr(settings, "DATAIO_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES))
+
+
+def max_import_rows() -> int:
+    """Data rows one import may hold (all its sheets): `PARKLEDGER_MAX_IMPORT_ROWS` (setting or
+    environment variable), 500,000 by default."""
+    value = getattr(settings, "PARKLEDGER_MAX_IMPORT_ROWS", None) or os.environ.get("PARKLEDGER_MAX_IMPORT_ROWS")
+    try:
+        return int(value) if value else DEFAULT_MAX_IMPORT_ROWS
+    except ValueError:
+        return DEFAULT_MAX_IMPORT_ROWS
+
+
+class _RowBudget:
+    """The data rows left to an import; refuses the sheet that passes the limit."""
+
+    def __init__(self) -> None:
+        self.limit = max_import_rows()
+        self.used = 0
+
+    def take(self, sheet: str, rows: int) -> None:
+        """`rows` data rows (header excluded) of `sheet`."""
+        self.used += max(rows, 0)
+        if self.used > self.limit:
+            raise SourceError(sheet, _(
+                "数据超过每次导入的上限%(limit)d行（到工作表“%(sheet)s”已有约%(n)d行），"
+                "请拆分为多个文件分批导入") % {"limit": self.limit, "sheet": sheet, "n": self.used})
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -85,39 +181,129 @@ def _blank(cells: list[Any]) -> bool:
 # CSV
 # ---------------------------------------------------------------------------
 
-def _decode_csv(data: bytes, name: str) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(name, _("文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8（逗号分隔）”"))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
+def _encoding_error(path: Path, name: str) -> SourceError:
+    """Why a CSV file is not UTF-8 (GBK and GB18030 named), read in chunks."""
+    def decodes(encoding: str) -> int | None:
+        """None if the whole file decodes, else the offset of the first byte that does not."""
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        offset = 0
+        with path.open("rb") as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    return offset + max(exc.start, 0)
+                if not chunk:
+                    return None
+                offset += len(chunk)
+
+    first_bad = decodes("utf-8-sig")
     for encoding, label in (("gbk", "GBK"), ("gb18030", "GB18030")):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        raise SourceError(
-            name,
-            _("文件不是UTF-8编码（看来是%(encoding)s编码）：请在Excel中另存为“CSV UTF-8（逗号分隔）”，"
-              "或在WPS中另存时选择UTF-8编码") % {"encoding": label},
-        )
-    raise SourceError(
-        name, _("文件不是UTF-8编码（第%(n)d个字节无法识别），请另存为UTF-8编码的CSV") % {"n": utf8_error.start + 1}
+        if decodes(encoding) is None:
+            return SourceError(
+                name,
+                _("文件不是UTF-8编码（看来是%(encoding)s编码）：请在Excel中另存为“CSV UTF-8（逗号分隔）”，"
+                  "或在WPS中另存时选择UTF-8编码") % {"encoding": label},
+            )
+    return SourceError(
+        name, _("文件不是UTF-8编码（第%(n)d个字节无法识别），请另存为UTF-8编码的CSV") % {"n": (first_bad or 0) + 1}
     )
+
+
+def _check_csv_head(head: bytes, name: str) -> None:
+    if not head.strip():
+        raise SourceError(name, _("文件是空的"))
+    if head.startswith(b"PK\x03\x04"):
+        raise SourceError(name, _("文件不是CSV文本（看来是Excel工作簿，请把扩展名改为.xlsx）"))
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(name, _("文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8（逗号分隔）”"))
+    if b"\x00" in head[:4096]:
+        raise SourceError(name, _("文件不是CSV文本（含二进制内容）"))
+
+
+def _csv_lines(path: Path, name: str) -> Iterator[str]:
+    """The text lines of a UTF-8 CSV file, each at most MAX_LINE_CHARS long."""
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        number = 0
+        while True:
+            try:
+                line = fh.readline(MAX_LINE_CHARS + 1)
+            except UnicodeDecodeError:
+                raise _encoding_error(path, name) from None
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE_CHARS:
+                raise SourceError(name, _("第%(n)d行过长（超过%(max)d个字符），不像是台账数据") % {
+                    "n": number, "max": MAX_LINE_CHARS}, row=number)
+            yield line
+
+
+def _csv_rows(path: Path, name: str) -> Iterator[tuple[int, list[Any]]]:
+    reader = csv.reader(_csv_lines(path, name))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if cells and not _blank(cells):
+                yield number, cells
+    except csv.Error as exc:
+        raise SourceError(name, _("CSV格式错误：%(e)s") % {"e": exc}) from None
+
+
+def _count_csv_rows(path: Path, name: str, above: int) -> int:
+    """The file's rows, checking its encoding in the same pass: its lines when they are `above` or
+    fewer (a row is at least one line), else its non-blank rows counted by reading (a quoted cell
+    may hold newlines)."""
+    lines = 0
+    last = b"\n"
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                raise _encoding_error(path, name) from None
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines += last != b"\n"  # a last line without its newline
+    if lines <= above:
+        return lines
+    return sum(1 for _row in _csv_rows(path, name))
+
+
+def read_csv_file(path: Path, name: str, budget: _RowBudget | None = None) -> RawSheet:
+    """One CSV file as a sheet named after the file (without `.csv`), its rows streamed."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    _check_csv_head(head, name)
+    budget = budget or _RowBudget()
+    sheet_name = Path(name).stem
+    estimate = _count_csv_rows(path, name, budget.limit - budget.used + 1)
+    budget.take(sheet_name, estimate - 1)  # the header is not a data row
+    rows = SheetRows(lambda: _csv_rows(path, name), estimate)
+    if not rows:
+        raise SourceError(name, _("文件是空的"))
+    rows.read_ahead(2)  # the header rows: a format error there is the file's error
+    return RawSheet(name=sheet_name, rows=rows, source=name)
 
 
 def read_csv_bytes(data: bytes, name: str) -> RawSheet:
     """One CSV file's bytes as a sheet named after the file (without `.csv`)."""
-    if not data.strip():
-        raise SourceError(name, _("文件是空的"))
-    if data.startswith(b"PK\x03\x04"):
-        raise SourceError(name, _("文件不是CSV文本（看来是Excel工作簿，请把扩展名改为.xlsx）"))
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(name, _("文件不是CSV文本（含二进制内容）"))
-    text = _decode_csv(data, name)
+    _check_csv_head(data[:8192], name)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            raise _encoding_error(Path(tmp.name), name) from None
     sheet = RawSheet(name=Path(name).stem, source=name)
     reader = csv.reader(io.StringIO(text, newline=""))
     append = sheet.rows.append
@@ -199,11 +385,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[bool, list[str]]:
-    """(has formulas, merged ranges) of a sheet, streaming; refuses an entry bigger than it claims."""
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[bool, list[str], int]:
+    """(has formulas, merged ranges, `<row>` elements) of a sheet, streaming; refuses an entry
+    bigger than it claims."""
     limit = _max_bytes()
     has_formula = False
     merges: list[str] = []
+    rows = 0
     tail = b""
     seen = 0
     info = archive.getinfo(member)
@@ -220,8 +408,10 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[b
                 has_formula = True
             if b"mergeCell" in window:
                 merges.extend(m.decode() for m in _MERGE_RE.findall(window))
+            # a row tag is counted in the chunk it ends in (not again from the tail kept below)
+            rows += sum(1 for m in _ROW_TAG_RE.finditer(window, max(len(tail) - 16, 0)) if m.end() > len(tail))
             tail = window[-200:]
-    return has_formula, sorted(set(merges))
+    return has_formula, sorted(set(merges)), rows
 
 
 def _formula_cells(path: Path, sheet_name: str) -> list[str]:
@@ -241,19 +431,29 @@ def _formula_cells(path: Path, sheet_name: str) -> list[str]:
         wb.close()
 
 
-def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]:
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """A calamine sheet's non-blank rows with their spreadsheet row numbers, converted one at a time."""
+    first = (sheet.start or (0, 0))[0] + 1
+    for number, cells in enumerate(sheet.iter_rows(), start=first):
+        if not _blank(cells):
+            yield number, cells
+
+
+def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[list[RawSheet], list[SourceError]]:
     """The sheets of an .xlsx workbook; errors for formulas and merged cells (per sheet)."""
     from python_calamine import CalamineWorkbook
 
     archive = _open_zip(path, name)
     errors: list[SourceError] = []
+    budget = budget or _RowBudget()
     try:
         _check_sizes(archive, name)
         try:
             parts = _sheet_parts(archive)
-            flagged: dict[str, tuple[bool, list[str]]] = {}
+            flagged: dict[str, tuple[bool, list[str], int]] = {}
             for sheet_name, member in parts.items():
                 flagged[sheet_name] = _scan_sheet_xml(archive, member, name)
+                budget.take(sheet_name, flagged[sheet_name][2] - 1)  # before any cell is read
         except _BROKEN:
             raise SourceError(name, _("文件已损坏，不是有效的Excel工作簿（.xlsx）")) from None
     finally:
@@ -268,7 +468,7 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
 
     sheets: list[RawSheet] = []
     for sheet_name in workbook.sheet_names:
-        has_formula, merges = flagged.get(sheet_name, (False, []))
+        has_formula, merges, count = flagged.get(sheet_name, (False, [], 0))
         if merges:
             for ref in merges[:20]:
                 first = ref.split(":")[0]
@@ -294,19 +494,14 @@ def read_xlsx(path: Path, name: str) -> tuple[list[RawSheet], list[SourceError]]
             if cells:
                 continue
         try:
-            data = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            data = workbook.get_sheet_by_name(sheet_name)  # the cells, held compactly by calamine
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # see above
             errors.append(SourceError(sheet_name, _("无法读取工作表：%(e)s") % {"e": exc}))
             continue
-        sheet = RawSheet(name=sheet_name, source=name)
-        append = sheet.rows.append
-        for number, cells in enumerate(data, start=1):
-            if not _blank(cells):
-                append((number, list(cells)))
-        sheets.append(sheet)
-    workbook.close()
+        sheets.append(RawSheet(name=sheet_name, rows=SheetRows(lambda data=data: _sheet_rows(data), count),
+                               source=name))
     return sheets, errors
 
 
@@ -323,18 +518,21 @@ def read_path(path: str | Path) -> tuple[list[RawSheet], list[SourceError]]:
         if not files:
             return [], [SourceError(name, _("目录中没有CSV文件（每种台账一个<台账类型>.csv）"))]
         sheets, errors = [], []
+        budget = _RowBudget()
         for file in files:
             try:
-                sheets.append(read_csv_bytes(file.read_bytes(), file.name))
+                sheets.append(read_csv_file(file, file.name, budget))
             except SourceError as exc:
                 errors.append(exc)
+                if budget.used > budget.limit:
+                    return [], errors
         return sheets, errors
     if not target.exists():
         return [], [SourceError(name, _("文件不存在：%(path)s") % {"path": target})]
     suffix = target.suffix.lower()
     try:
         if suffix == ".csv":
-            return [read_csv_bytes(target.read_bytes(), name)], []
+            return [read_csv_file(target, name)], []
         if suffix in (".xlsx", ".xlsm"):
             return read_xlsx(target, name)
         if suffix == ".xls":

@@ -5,7 +5,11 @@
   string methods may be called; the template sees plain dicts and strings, never model instances.
 - Bounded: a deadline checked at every loop step, call, attribute access and output write; a cap on
   loop iterations (every `for` loop is wrapped), on `range`, on the size of any string or list the
-  template builds (`*`, `+`, `~`, `**`, `%` are checked) and on the output.
+  template builds (`*`, `+`, `~`, `**`, `%`, list/tuple/dict literals and the filters are checked) and
+  on the output. A container's size is its weight (`weight()`): its items and characters counted
+  through every nesting level, each shared reference again, as `str()` would write it out, so
+  `[[1]*50000]*10000` is refused when it is built, before anything turns it into a 1.5 GB string.
+  Every check that could itself be slow (counting a weight) stops as soon as the limit is passed.
 - Errors: every problem becomes a `ReportTemplateError` with the template line, never a traceback.
 """
 from __future__ import annotations
@@ -22,7 +26,9 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-__all__ = ["Limits", "ReportTemplateError", "ReportSandbox", "BudgetExceeded", "budget", "Budget", "template_line"]
+__all__ = [
+    "Limits", "ReportTemplateError", "ReportSandbox", "BudgetExceeded", "budget", "Budget", "template_line", "weight",
+]
 
 TEMPLATE_FILENAME = "<report-template>"
 
@@ -37,6 +43,42 @@ SAFE_FILTERS = frozenset({
     "replace", "reverse", "round", "select", "selectattr", "sort", "string", "sum", "trim", "unique",
     "upper",
 })
+# Filters whose result is (or is built from) the text of their whole input, or that may concatenate it:
+# their input's weight is checked before they run.
+TEXT_FILTERS = frozenset({
+    "capitalize", "e", "escape", "join", "lower", "replace", "string", "sum", "trim", "upper",
+})
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def weight(value: Any, limit: int) -> int:
+    """The size of a value as `str()` would write it out, roughly: characters of strings and items of
+    containers, through every nesting level (a list repeated in another counts each time). Counting
+    stops once `limit` is passed (the result is then just above `limit`), so it costs O(limit)."""
+    if isinstance(value, str):
+        return len(value)
+    if not isinstance(value, _CONTAINERS):
+        return 1
+    total = 0
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, _CONTAINERS):
+            total += len(item) + 1
+            if total > limit:
+                return total
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+        else:
+            total += 1
+        if total > limit:
+            return total
+    return total
 
 
 @dataclass(frozen=True)
@@ -100,6 +142,15 @@ class Budget:
         if size > self.limits.value_chars:
             raise BudgetExceeded(f"模板生成的内容过长（超过{self.limits.value_chars}个字符或元素），已停止")
 
+    def weight(self, value: Any) -> int:
+        """`weight(value)`, counted no further than the limit."""
+        return weight(value, self.limits.value_chars)
+
+    def check_weight(self, value: Any) -> Any:
+        """Refuse a value whose nested size (see `weight`) is over the limit."""
+        self.check_size(self.weight(value))
+        return value
+
     def write(self, size: int) -> None:
         self.output += size
         if self.output > self.limits.output_chars:
@@ -135,6 +186,21 @@ class _Guard(NodeTransformer):
         self.generic_visit(node)
         node.iter = nodes.Filter(node.iter, "_loop_guard", [], [], None, None, lineno=node.lineno)
         return node
+
+    def _built(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":  # an assignment target, not a value
+            return node
+        return nodes.Filter(node, "_built_guard", [], [], None, None, lineno=node.lineno)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        return self._built(node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        return self._built(node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        return self._built(node)
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
@@ -174,7 +240,15 @@ def _loop_guard(iterable: Iterable[Any]) -> Iterator[Any]:
 
 def _concat_guard(parts: list[Any]) -> str:
     b = budget()
+    b.check_size(sum(b.weight(p) for p in parts))
     return b.check_value("".join(str(p) for p in parts))
+
+
+def _built_guard(value: Any) -> Any:
+    """A list, tuple or dict literal: its nested size is checked."""
+    b = budget()
+    b.tick()
+    return b.check_weight(value)
 
 
 def _guarded_filter(name: str, func: Any) -> Any:
@@ -186,6 +260,8 @@ def _guarded_filter(name: str, func: Any) -> Any:
         b = budget()
         b.tick()
         values = list(args[1:] if passes_first else args)  # without the context/environment passed first
+        if name in TEXT_FILTERS and values:
+            b.check_weight(values[0])
         if name == "replace" and len(values) >= 3:
             text, old, new = (str(v) for v in values[:3])
             occurrences = text.count(old) if old else len(text) + 1
@@ -219,6 +295,7 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         self.filters = {name: _guarded_filter(name, f) for name, f in self.filters.items() if name in SAFE_FILTERS}
         self.filters["_loop_guard"] = _loop_guard
         self.filters["_concat_guard"] = _concat_guard
+        self.filters["_built_guard"] = _built_guard
         self.globals = {"range": _capped_range, "dict": dict, "namespace": self.globals["namespace"]}
 
     # -- parsing -------------------------------------------------------------------------------------
@@ -233,6 +310,8 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
     def _finalize(value: Any) -> Any:
         b = _active()
         if b is not None:
+            if isinstance(value, _CONTAINERS):
+                b.check_weight(value)
             b.check_value(value if isinstance(value, str) else str(value))
         return value
 
@@ -249,9 +328,9 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                    b.check_size(len(seq) * times)
+                    b.check_size(b.weight(seq) * max(times, 0))
         if operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-            b.check_size(len(left) + len(right))
+            b.check_size(b.weight(left) + b.weight(right))
         return b.check_value(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -275,6 +354,8 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         b.tick()
         for arg in (*args, *kwargs.values()):
             b.check_value(arg)
+            if isinstance(arg, _CONTAINERS):
+                b.check_weight(arg)
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str) and getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
             growth = max(1, len(str(args[1])))
