@@ -21,7 +21,9 @@ Rules (the same for all three):
   generated code gets `instance.content_code()` when the code cell is empty, so importing the
   same file twice updates instead of duplicating. Columns a file leaves out keep their stored
   values on update and take their defaults on create.
-- One transaction: any issue, and nothing is written. Issues are `ImportIssue(sheet, row,
+- One transaction, under the per-park lock of imports and period closing (a second import of the
+  same park waits and sees the first one's rows as updates; an import that waited for a close
+  refuses the just-closed month): any issue, and nothing is written. Issues are `ImportIssue(sheet, row,
   column, reason)` (row = the spreadsheet's row number, column = the header as written),
   collected for every row, the first `MAX_REPORTED_ISSUES` listed and the rest counted.
 
@@ -55,6 +57,7 @@ from parkledger.dataio.issues import MAX_REPORTED_ISSUES, ImportIssue, ImportRes
 from parkledger.dataio.kind_import import KindImport, Row
 from parkledger.dataio.labels import IGNORED_SHEETS, kind_for_name, normalise_name
 from parkledger.dataio.sources import RawSheet, SourceError, read_path
+from parkledger.periods.parklock import lock_parks
 
 MAX_UPLOAD_BYTES = 50 << 20
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
@@ -303,6 +306,9 @@ def _run(
         result = ImportResult(dry_run=dry_run, rows=total, source=source)
         try:
             with transaction.atomic():
+                # first thing in the transaction: one import (or period close) of a park at a time,
+                # so the stored rows and closed months read below are final (parkledger.periods.parklock)
+                lock_parks([ctx.park] if ctx.park else None)
                 _validate_and_write(ctx, plans)
                 if ctx.issues or dry_run:
                     transaction.set_rollback(True)

@@ -28,12 +28,16 @@ class Context:
     - `park`: the park's code; `parks`: the park and all its descendants' codes.
     - `period`: the report period P (`.year`, `.month`, `.start`, `.end` = D, `.prev` = the period of W′).
     - Figures asked through `figure()` are computed once and cached for the whole run.
+    - `frozen`: for a closed month of the park, the figures frozen at the close (key → Figure);
+      the engine hands them out instead of computing (None: the month is open, or live asked).
     """
 
-    def __init__(self, park: str, parks: tuple[str, ...], period: Period) -> None:
+    def __init__(self, park: str, parks: tuple[str, ...], period: Period, *,
+                 frozen: dict[str, Figure] | None = None) -> None:
         self.park = park
         self.parks = parks
         self.period = period
+        self.frozen = frozen
         self._figures: dict[str, Figure] = {}
         self._results: dict[str, Result] = {}
         self._computing: list[str] = []

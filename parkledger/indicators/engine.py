@@ -1,8 +1,15 @@
 """The indicator engine: computes the registered figures of a park and period, and explains one.
 
-Every consumer (report, dashboard, API, CLI) calls `compute_figures` / `explain_figure`, so a figure
-means the same everywhere. An indicator function that fails never escapes: its figure is undefined
-with a reason and a warning is logged.
+Every consumer (report, dashboard, API, CLI) calls `compute_figures` / `explain_figure` (the report
+`make_context` + `evaluate`), so a figure means the same everywhere. An indicator function that
+fails never escapes: its figure is undefined with a reason and a warning is logged.
+
+Closed months (封账): `make_context` is where every consumer reads figures, so it is where a closed
+month is read: when the park's month was frozen by `parkledger period close`, the context carries
+the frozen figures and `evaluate` hands them out (marked `closed`) instead of computing; a key the
+snapshot lacks (a parameter value asked explicitly) is computed live. `live=True` recomputes from
+the ledgers whatever the month (closing, `period verify`). Months after a closed one are live:
+their YTD and YoY figures are recomputed from the current ledgers, not chained from a frozen month.
 """
 from __future__ import annotations
 
@@ -27,13 +34,23 @@ logger = logging.getLogger(__name__)
 EXPLAIN_CAP = 200
 
 
-def make_context(park: str, period: str | Period) -> Context:
-    """A context for a park code and a period; ValueError (Chinese message) for a bad one."""
+def make_context(park: str, period: str | Period, *, live: bool = False) -> Context:
+    """A context for a park code and a period; ValueError (Chinese message) for a bad one.
+
+    For a closed month (figures frozen at the close) the context holds the frozen figures, unless
+    `live` asks for a recomputation from the current ledgers.
+    """
     per = period if isinstance(period, Period) else Period.parse(period)
     code = str(park or "").strip()
     if not code or not Park.objects.filter(code=code).exists():
         raise ValueError(f"园区“{code}”不存在")
-    return Context(code, tuple(Park.objects.descendant_codes(code)), per)
+    frozen = None
+    if not live:
+        from parkledger.periods.frozen import stored_snapshot
+
+        snapshot = stored_snapshot(code, per.key)
+        frozen = snapshot.figures if snapshot is not None else None
+    return Context(code, tuple(Park.objects.descendant_codes(code)), per, frozen=frozen)
 
 
 def expand_keys(ctx: Context) -> list[str]:
@@ -52,20 +69,22 @@ def expand_keys(ctx: Context) -> list[str]:
     return keys
 
 
-def compute_figures(park: str, period: str, keys: Iterable[str] | None = None) -> FigureSet:
+def compute_figures(park: str, period: str, keys: Iterable[str] | None = None, *, live: bool = False) -> FigureSet:
     """The figures of a park (with its sub-parks) for a period: every key, or only `keys`.
 
-    An asked key unknown to the registry → ValueError; so are an unknown park and a bad period.
+    For a closed month these are the figures frozen at the close (every key frozen then), unless
+    `live`. An asked key unknown to the registry → ValueError; so are an unknown park and a bad period.
     """
-    ctx = make_context(park, period)
+    ctx = make_context(park, period, live=live)
     if keys is None:
-        wanted = expand_keys(ctx)
+        wanted = list(ctx.frozen) if ctx.frozen is not None else expand_keys(ctx)
     else:
         wanted = list(dict.fromkeys(keys))
         unknown = [k for k in wanted if not _known(k)]
         if unknown:
             raise ValueError("未知指标：" + "、".join(unknown))
-    return FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted})
+    return FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted},
+                     closed=ctx.frozen is not None)
 
 
 def _known(key: str) -> bool:
@@ -81,6 +100,9 @@ def evaluate(ctx: Context, key: str) -> Figure:
     cached = ctx._figures.get(key)
     if cached is not None:
         return cached
+    if ctx.frozen is not None and key in ctx.frozen:
+        ctx._figures[key] = ctx.frozen[key]
+        return ctx.frozen[key]
     ind, param = resolve(key)
     if key in ctx._computing:
         result = Result(reason=f"指标循环引用：{' → '.join([*ctx._computing, key])}")
@@ -138,15 +160,23 @@ def window_text(period: Period) -> str:
 
 
 def explain_figure(park: str, period: str, key: str, *, cap: int = EXPLAIN_CAP) -> Explanation:
-    """A figure with its definition, window and the records it was computed from (up to `cap`)."""
+    """A figure with its definition, window and the records it was computed from (up to `cap`).
+
+    In a closed month the value is the frozen one and the records are those of the current ledgers.
+    """
     ctx = make_context(park, period)
     if not _known(key):
         raise ValueError(f"未知指标：{key}")
     fig = evaluate(ctx, key)
-    refs, total = record_refs(ctx._results[key].records, cap=cap)
+    result = ctx._results.get(key)
+    if result is None:  # a frozen figure: its records from a live computation
+        live_ctx = make_context(park, period, live=True)
+        evaluate(live_ctx, key)
+        result = live_ctx._results[key]
+    refs, total = record_refs(result.records, cap=cap)
     return Explanation(
         key=key, name=fig.name, unit=fig.unit, definition=fig.definition, window=window_text(ctx.period),
-        value=fig.value, text=fig.text, reason=fig.reason, records=refs, records_total=total,
+        value=fig.value, text=fig.text, reason=fig.reason, records=refs, records_total=total, closed=fig.closed,
     )
 
 

@@ -41,7 +41,8 @@ class Figure:
 
     `text` is the display text (`12.30`, `-4.5`, `187`, or the name for name keys), None when the
     figure is undefined; `base_key` is the declared key (`platform.incubated[CODE]` for
-    `platform.incubated[SH-FUDAN]`).
+    `platform.incubated[SH-FUDAN]`). `closed` marks a figure of a closed month (已封账): the value
+    frozen when the month was closed (`parkledger.periods.frozen`), not a recomputation.
     """
 
     key: str
@@ -54,6 +55,7 @@ class Figure:
     chapter: str
     base_key: str
     extra: Mapping[str, Any] = field(default_factory=dict)
+    closed: bool = False
 
     @property
     def defined(self) -> bool:
@@ -72,12 +74,17 @@ class Figure:
 
 
 class FigureSet(Mapping[str, Figure]):
-    """The figures of one park and period, in the registry's order."""
+    """The figures of one park and period, in the registry's order.
 
-    def __init__(self, park: str, period: str, figures: Mapping[str, Figure]) -> None:
+    `closed` is True when the period is a closed month of the park and the figures are the ones
+    frozen at the close (each such figure is marked `closed` too).
+    """
+
+    def __init__(self, park: str, period: str, figures: Mapping[str, Figure], *, closed: bool = False) -> None:
         self.park = park
         self.period = period
         self._figures = dict(figures)
+        self.closed = closed or any(fig.closed for fig in self._figures.values())
 
     def __getitem__(self, key: str) -> Figure:
         return self._figures[key]
@@ -88,10 +95,12 @@ class FigureSet(Mapping[str, Figure]):
     def __len__(self) -> int:
         return len(self._figures)
 
-    def to_json(self) -> dict[str, dict[str, str | None]]:
-        """`{key: {"value": str|None, "text": str|None, "unit": str}}`."""
+    def to_json(self) -> dict[str, dict[str, Any]]:
+        """`{key: {"value": str|None, "text": str|None, "unit": str}}`; a figure of a closed month
+        (已封账, the value frozen at the close) also has `"closed": true`."""
         return {
-            key: {"value": fig.json_value(), "text": fig.text, "unit": fig.unit}
+            key: {"value": fig.json_value(), "text": fig.text, "unit": fig.unit,
+                  **({"closed": True} if fig.closed else {})}
             for key, fig in self._figures.items()
         }
 
@@ -124,3 +133,4 @@ class Explanation:
     reason: str
     records: Sequence[RecordRef]
     records_total: int
+    closed: bool = False  # the value is the one frozen at the month's close (the records are current)

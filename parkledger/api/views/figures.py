@@ -41,6 +41,7 @@ def explanation_json(ex: Explanation) -> dict:
         "value": value, "text": ex.text, "reason": ex.reason or "",
         "records": [{"kind": r.kind, "natural_key": r.natural_key, "id": r.pk, "label": r.label} for r in ex.records],
         "records_total": ex.records_total,
+        **({"closed": True} if ex.closed else {}),
     }
 
 
@@ -55,6 +56,7 @@ FIGURES_SCHEMA = {
             "value": {**_NULLABLE_TEXT, "description": "精确值（展示单位的十进制字符串），名称类指标为名称，无法计算时为 null"},
             "text": {**_NULLABLE_TEXT, "description": "报告中的写法"},
             "unit": {"type": "string", "description": "展示单位"},
+            "closed": {"type": "boolean", "description": "已封账：封账时冻结的值（仅封账月份出现）"},
         },
         "required": ["value", "text", "unit"],
     },
@@ -81,6 +83,7 @@ EXPLANATION_SCHEMA = {
             "required": ["kind", "natural_key", "id", "label"],
         }},
         "records_total": {"type": "integer"},
+        "closed": {"type": "boolean", "description": "已封账：值为封账时冻结的值，来源记录为当前台账（仅封账月份出现）"},
     },
     "required": ["key", "name", "unit", "definition", "window", "value", "text", "reason", "records", "records_total"],
 }

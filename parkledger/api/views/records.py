@@ -68,6 +68,15 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
             instance=serializer.instance, data=serializer.validated_data, user=self.request.user,
             replace=not serializer.partial,
         )
+        # a move to another park: the closed months whose recomputed figures now differ (parkledger.periods.moves)
+        self.period_warnings = getattr(serializer.instance, "_pl_move_warnings", None) or []
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        warnings = getattr(self, "period_warnings", None)
+        if warnings and isinstance(response.data, dict):
+            response.data["period_warnings"] = warnings
+        return response
 
     def perform_destroy(self, instance) -> None:
         record_delete(instance=instance, user=self.request.user)

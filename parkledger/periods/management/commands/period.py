@@ -1,4 +1,10 @@
-"""`parkledger period close|unlock|list`: closed months (封账) and corrections (更正) from the shell."""
+"""`parkledger period close|unlock|list|verify`: closed months (封账), their frozen figures and
+corrections (更正) from the shell.
+
+`verify` recomputes every frozen park month (or those of `--park` and its sub-parks) and lists each
+figure whose recomputed value differs from the frozen one; exit status 1 when any differs (a closed
+month that lost its frozen figures is listed too).
+"""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from parkledger.accounts import services
-from parkledger.periods.models import ClosedPeriod, PeriodUnlock
+from parkledger.core.models import Park
+from parkledger.periods.frozen import differences
+from parkledger.periods.models import ClosedPeriod, FrozenFigures, PeriodUnlock
 
 
 class Command(BaseCommand):
@@ -24,6 +32,9 @@ class Command(BaseCommand):
         unlock.add_argument("--reason", required=True, help="why the closed figures are corrected")
         unlock.add_argument("--hours", type=float, help="how long the correction stays open (default 24)")
         sub.add_parser("list", help="closed months and open corrections")
+        verify = sub.add_parser("verify", help="recompute every closed month and list the figures that differ "
+                                               "from their frozen values (exit status 1 when any differs)")
+        verify.add_argument("--park", help="only this park and its sub-parks")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -34,7 +45,19 @@ class Command(BaseCommand):
 
     def do_close(self, options) -> None:
         closed = services.period_close(actor=None, park=options["park"], month=options["month"], note=options["note"])
-        self.stdout.write(f"closed {closed.park_id} {closed.month}")
+        result = getattr(closed, "close_result", None)
+        outcome = result.outcome if result is not None else "closed"
+        if outcome == "refrozen":
+            self.stdout.write(f"closed again {closed.park_id} {closed.month}: figures frozen again for "
+                              f"{', '.join(result.parks)} ({len(result.differences)} changed; reason: {result.reason})")
+            for diff in result.differences:
+                self.stdout.write(f"  {diff.park} {diff.key} {diff.name}: {diff.frozen} -> {diff.live}")
+        elif outcome == "unchanged":
+            self.stdout.write(f"already closed {closed.park_id} {closed.month}: frozen figures unchanged "
+                              "(open a correction with `period unlock` to close it again)")
+        else:
+            parks = ", ".join(result.parks) if result is not None else closed.park_id
+            self.stdout.write(f"closed {closed.park_id} {closed.month}; figures frozen for {parks}")
 
     def do_unlock(self, options) -> None:
         unlock = services.period_unlock(actor=None, park=options["park"], month=options["month"],
@@ -49,3 +72,27 @@ class Command(BaseCommand):
         for unlock in PeriodUnlock.objects.filter(revoked_at__isnull=True, expires_at__gt=now):
             self.stdout.write(f"correction {unlock.park_id} {unlock.month} until "
                               f"{timezone.localtime(unlock.expires_at):%Y-%m-%d %H:%M}: {unlock.reason}")
+
+    def do_verify(self, options) -> None:
+        rows = FrozenFigures.objects.order_by("park_id", "month")
+        closed = ClosedPeriod.objects.order_by("park_id", "month")
+        if options.get("park"):
+            if not Park.objects.filter(code=options["park"]).exists():
+                raise CommandError(f"park {options['park']} does not exist")
+            parks = Park.objects.descendant_codes(options["park"])
+            rows = rows.filter(park_id__in=parks)
+            closed = closed.filter(park_id__in=parks)
+        frozen = set(rows.values_list("park_id", "month"))
+        problems = 0
+        for park, month in sorted(set(closed.values_list("park_id", "month")) - frozen):
+            self.stdout.write(f"{park} {month}: closed without frozen figures (run `period close` again to freeze them)")
+            problems += 1
+        checked = 0
+        for park, month in sorted(frozen):
+            checked += 1
+            for diff in differences(park, month):
+                problems += 1
+                self.stdout.write(f"{park} {month} {diff.key} {diff.name}: frozen {diff.frozen}, now {diff.live}")
+        if problems:
+            raise CommandError(f"{problems} difference(s) in {checked} frozen park month(s)", returncode=1)
+        self.stdout.write(f"OK: {checked} frozen park month(s) recompute to their frozen figures")
