@@ -71,7 +71,8 @@ def move_warnings(found: list[Difference], unchecked: int = 0) -> list[str]:
         by_month.setdefault((diff.park, diff.month), []).append(diff)
     warnings = []
     for (park, month), diffs in sorted(by_month.items()):
-        names = "、".join(f"{d.name}（封账 {d.frozen or '—'}，现算 {d.live or '—'}）" for d in diffs[:LISTED_KEYS])
+        names = "、".join(_("%(name)s（封账 %(frozen)s，现算 %(live)s）") % {
+            "name": d.name, "frozen": d.frozen or "—", "live": d.live or "—"} for d in diffs[:LISTED_KEYS])
         more = _("等 %(n)d 项") % {"n": len(diffs)} if len(diffs) > LISTED_KEYS else ""
         warnings.append(_(
             "%(park)s 园区 %(month)s 已封账：迁移后重新计算的指标与封账数据不一致：%(names)s%(more)s。"
