@@ -76,9 +76,10 @@ def test_an_import_over_the_threshold_becomes_a_job_with_its_progress_and_result
 def test_a_small_import_stays_in_the_request(safety_client, settings):
     settings.PARKLEDGER_IMPORT_JOB_ROWS = 100
     token = _preview(safety_client, hazard_workbook([["INS-0", "隐患", "general", "2022-07-01", ""]]))
+    before = Hazard.objects.count()
     applied = safety_client.post("/import/apply/", {"token": token})
-    assert applied["Location"] == "/import/"
-    assert not Job.objects.exists()
+    assert not applied.get("Location", "").startswith("/jobs/")
+    assert not Job.objects.exists() and Hazard.objects.count() == before + 1
 
 
 def test_a_failed_import_job_says_why_in_chinese_and_writes_nothing(safety_client, settings):
@@ -101,16 +102,19 @@ def test_a_failed_import_job_says_why_in_chinese_and_writes_nothing(safety_clien
     assert "失败" in page and "没有写入任何记录" in page
 
 
-def test_a_job_is_shown_only_to_whoever_submitted_it(safety_client, client):
-    job = submit(JobKind.BACKUP, "备份", {"folder": "/nonexistent/\0"}, safety_client.user)
+def test_a_job_is_shown_only_to_whoever_submitted_it(safety_client, tmp_path):
+    job = submit(JobKind.BACKUP, "备份", {"folder": str(tmp_path / "backups")}, safety_client.user)
+    assert safety_client.get(f"/jobs/{job.pk}/").status_code == 200
     other = make_user("other", "safety_env")
     safety_client.force_login(other)
     assert safety_client.get(f"/jobs/{job.pk}/").status_code == 404
     assert safety_client.get(f"/jobs/{job.pk}/status/").status_code == 404
 
 
-def test_an_unexpected_error_fails_the_job_with_its_reason(db):
-    job = submit(JobKind.BACKUP, "备份", {"folder": "/nonexistent/\0"})
+def test_an_unexpected_error_fails_the_job_with_its_reason(db, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    job = submit(JobKind.BACKUP, "备份", {"folder": str(not_a_folder)})
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.message.startswith("任务出错：")
     assert job.finished_at is not None
