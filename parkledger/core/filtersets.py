@@ -45,6 +45,19 @@ class LedgerFilterSet(df.FilterSet):
         return queryset.filter(condition)
 
 
+def _reference_search_paths(fld: models.ForeignKey) -> list[str]:
+    """What the search box matches of a reference: its code and the name people call it by
+    (an enterprise's name, a project's name; an inspection by its enterprise's name)."""
+    related = fld.related_model
+    names = {f.name for f in related._meta.get_fields()}
+    paths = [f"{fld.name}__{fld.target_field.name}"]
+    if "name" in names:
+        paths.append(f"{fld.name}__name")
+    elif "uscc" in names:
+        paths.append(f"{fld.name}__uscc__name")
+    return paths
+
+
 @cache
 def filterset_for(kind_key: str) -> type[LedgerFilterSet]:
     """The FilterSet class of a ledger kind."""
@@ -69,6 +82,7 @@ def filterset_for(kind_key: str) -> type[LedgerFilterSet]:
             exact.append(fld.name)
         elif isinstance(fld, models.ForeignKey) and fld.name not in ("park",):
             attrs[fld.name] = df.CharFilter(field_name=fld.attname, label=fld.verbose_name)
+            search.extend(_reference_search_paths(fld))
         elif isinstance(fld, models.CharField) and fld.name != "park":
             search.append(fld.name)
     attrs["ordering"] = df.OrderingFilter(fields=[(name, name) for name in orderable], label=_("排序"))

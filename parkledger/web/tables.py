@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkledger.core.kinds import data_fields, kind_models
 from parkledger.core.models import CaseMixin, LedgerModel
-from parkledger.dataio.cells import format_decimal
+from parkledger.web.present import country_name, decimal_text, month_text
 
 __all__ = [
     "MAX_COLUMNS", "list_fields", "related_for_list", "is_case_kind", "cell_text", "case_info",
@@ -108,9 +108,13 @@ def cell_text(obj: models.Model, fld: models.Field) -> str:
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return decimal_text(value, fld.decimal_places if isinstance(fld, models.DecimalField) else None)
     if isinstance(value, date):
         return value.isoformat()
+    if fld.name == "month":
+        return month_text(str(value))
+    if fld.name == "country":
+        return country_name(str(value))
     return str(value)
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 
 from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers, reports
 from parkledger.web.views import learn as learn_views
+from parkledger.web.views import lookup as lookup_views
 
 app_name = "web"
 
@@ -35,4 +36,5 @@ urlpatterns = [
     path("reports/learn/", learn_views.learn_page, name="report_learn"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures/explain/", figures.figure_explain, name="figure_explain"),
+    path("lookup/<slug:kind>/", lookup_views.lookup, name="lookup"),
 ]

@@ -29,11 +29,20 @@ def test_provenance_lists_the_records_and_exports_them(client_in):
     explanation = response.context["e"]
     # ECO's two enterprises: 9 + 8 returns in 2022-01..09
     assert explanation.records_total == 17
-    assert {r["ref"].kind for r in response.context["records"]} == {"enterprise_month"}
+    records = response.context["records"]
+    assert {str(r["kind_name"]) for r in records} == {"企业月报"}
+    # each record by its enterprise's name and month, with the output it brought in
+    assert records[0]["title"].startswith("测试企业") and "2022年" in records[0]["title"]
+    assert records[0]["amount"] == "1,000.00 万元"
     export = client_in.get("/figures/explain/", {"key": "econ.output", "export": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(export.content))
-    assert book.sheetnames == ["enterprise_month"]
-    assert book["enterprise_month"].max_row == 1 + 17
+    assert book.sheetnames == ["企业月报"]
+    sheet = book["企业月报"]
+    assert sheet.max_row == 1 + 17
+    header = [c.value for c in sheet[1]]
+    assert "企业名称" in header and "工业总产值（万元）" in header
+    # numbers stored as numbers
+    assert isinstance(sheet.cell(2, header.index("工业总产值（万元）") + 1).value, int | float)
 
 
 def test_provenance_of_an_unknown_key_is_not_found(client_in):

@@ -55,7 +55,9 @@ def test_a_clean_file_is_previewed_then_applied(safety_client):
     token = preview.context["token"]
     assert token and Hazard.objects.count() == before
     applied = safety_client.post("/import/apply/", {"token": token})
-    assert applied.status_code == 200
+    # POST → redirect → GET: a reload shows the import page, not a second import or a 405
+    assert applied.status_code == 302 and applied["Location"] == "/import/"
+    assert "新增 1 条" in safety_client.get("/import/").content.decode()
     assert Hazard.objects.count() == before + 1
     # the token is spent
     safety_client.post("/import/apply/", {"token": token})

@@ -33,6 +33,12 @@ class _Links(HTMLParser):
             self.stack.pop()
 
 
+def visible_text(response) -> str:
+    """The page's text as a reader sees it (tags removed, whitespace collapsed)."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
+
+
 def links(response) -> list[dict]:
     parser = _Links()
     parser.feed(response.content.decode())
@@ -65,3 +71,216 @@ def test_filter_form_asks_the_path_without_the_current_query(client_in):
     body = client_in.get("/ledgers/hazard/", {"q": "电线", "preset": "overdue"}).content.decode()
     form = re.search(r'<form class="card filters"[^>]*>', body).group(0)
     assert 'hx-get="/ledgers/hazard/"' in form and 'action="/ledgers/hazard/"' in form
+
+
+# -- business language -------------------------------------------------------------------
+
+def test_history_shows_labels_display_values_source_and_who(safety_client):
+    from parkledger.governance.models import Hazard
+
+    hazard = Hazard.objects.filter(inspection__uscc__park_id="ECO", rectified_on=None).first()
+    safety_client.post(f"/ledgers/hazard/{hazard.pk}/edit/", {
+        "inspection": hazard.inspection_id, "description": hazard.description, "level": "major",
+        "deadline": "2022-06-01", "rectified_on": "",
+    })
+    history = safety_client.get(f"/ledgers/hazard/{hazard.pk}/").context["history"]
+    change = history[0]
+    assert change.username == "safety" and change.source == "表单" and change.action == "修改"
+    assert [(c.label, c.before, c.after) for c in change.changes] == [("隐患等级", "一般", "重大")]
+
+
+def test_history_values_have_units_and_yes_no(client, dataset):
+    from parkledger.core.models import EnterpriseMonth
+    from tests.web.conftest import make_user
+
+    client.force_login(make_user("stats", "statistician"))
+    em = EnterpriseMonth.objects.get(uscc_id=data.uscc(1), month="2022-09")
+    client.post(f"/ledgers/enterprise_month/{em.pk}/edit/", {
+        "uscc": em.uscc_id, "month": "2022-09", "above_scale": "", "output_value": "1050.5",
+        "revenue": "900", "tax": "50",
+    })
+    text = visible_text(client.get(f"/ledgers/enterprise_month/{em.pk}/"))
+    assert "工业总产值：1,000.00 万元 → 1,050.50 万元" in text
+    assert "规上：是 → 否" in text
+
+
+def test_change_source_names_the_file_the_api_or_the_form():
+    from parkledger.web.present import change_source
+
+    assert change_source({"via": "import", "source": "/tmp/x/十月月报.xlsx"}) == "导入：十月月报.xlsx"
+    assert change_source({"via": "import"}) == "导入"
+    assert change_source({"via": "api"}) == "API"
+    assert change_source(None) == "表单"
+
+
+def test_record_titles_use_names_and_months(client_in):
+    from parkledger.core.models import EnterpriseMonth
+
+    em = EnterpriseMonth.objects.get(uscc_id=data.uscc(1), month="2022-09")
+    response = client_in.get(f"/ledgers/enterprise_month/{em.pk}/")
+    assert response.context["title"] == "测试企业1 2022年9月"
+    assert "<h1 data-testid=\"record-title\">测试企业1 2022年9月</h1>" in response.content.decode()
+
+
+def test_lists_right_align_numbers_with_units_and_show_codes_beside_names(client_in):
+    response = client_in.get("/ledgers/enterprise_month/")
+    labels = [str(col["label"]) for col in response.context["columns"]]
+    assert labels[:3] == ["企业名称", "统一社会信用代码", "月份"]
+    assert "工业总产值（万元）" in labels
+    first = response.context["rows"][0]["cells"]
+    assert first[0]["text"].startswith("测试企业") and first[1]["text"] == first[1]["text"].upper()
+    assert len(first[1]["text"]) == 18
+    body = response.content.decode()
+    assert '<td class="num">1,000.00</td>' in body
+
+
+def test_lists_default_to_the_newest_month_then_the_name(client_in):
+    rows = client_in.get("/ledgers/enterprise_month/").context["rows"]
+    months = [row["obj"].month for row in rows]
+    assert months == sorted(months, reverse=True) and months[0] == "2022-12"
+    assert [row["obj"].uscc.name for row in rows[:2]] == ["测试企业1", "测试企业2"]
+
+
+def test_filters_are_month_pickers_and_yes_no_reads_all(client_in):
+    body = client_in.get("/ledgers/enterprise_month/").content.decode()
+    assert re.search(r'<input type="month" name="month_after"', body)
+    select = re.search(r'<select name="above_scale".*?</select>', body, re.S).group(0)
+    assert '<option value="" selected>全部</option>' in select and "未知" not in select
+
+
+def test_the_country_is_shown_by_name(client_in):
+    body = client_in.get(f"/enterprises/{data.uscc(1)}/").content.decode()
+    assert re.search(r'data-testid="country">中国<', body)
+
+
+def test_list_export_is_named_in_chinese_with_company_names(client_in):
+    import io
+    from urllib.parse import unquote
+
+    import openpyxl
+
+    response = client_in.get("/ledgers/enterprise_month/", {"export": "xlsx", "month_after": "2022-09",
+                                                            "month_before": "2022-09"})
+    assert "企业月报-2022-09.xlsx" in unquote(response["Content-Disposition"])
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["企业月报"]
+    header = [c.value for c in book.active[1]]
+    assert header[:3] == ["统一社会信用代码", "企业名称", "月份"]
+    assert book.active.cell(2, 2).value.startswith("测试企业")
+
+
+def test_sheet_names_never_hold_a_slash():
+    from parkledger.web.exports import sheet_title
+
+    taken: set[str] = set()
+    assert sheet_title("补助/兑现", taken) == "补助、兑现"
+    assert sheet_title("补助/兑现", taken) == "补助、兑现(2)"
+
+
+def test_the_exported_list_imports_back_unchanged(client, dataset):
+    """A list exported, then imported as it is, changes nothing (its enterprise names are skipped)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.web.conftest import make_user
+
+    client.force_login(make_user("stats", "statistician"))
+    client.get("/", {"park": "ECO", "period": data.PERIOD})
+    content = client.get("/ledgers/enterprise_month/", {"export": "xlsx"}).content
+    response = client.post("/import/", {"file": SimpleUploadedFile("企业月报.xlsx", content)})
+    assert response.context["result"].ok, response.context["result"].issue_lines()
+    totals = response.context["preview_totals"]
+    assert totals.new == 0 and totals.changed == 0 and totals.unchanged == 47
+    assert "47 行与已有记录完全相同" in response.content.decode()
+
+
+def test_the_import_preview_lists_old_and_new_values(client, dataset):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.web.conftest import make_user
+
+    client.force_login(make_user("stats", "statistician"))
+    client.get("/", {"park": "ECO", "period": data.PERIOD})
+    book = openpyxl.Workbook()
+    book.active.title = "enterprise_month"
+    book.active.append(["uscc", "month", "above_scale", "output_value", "revenue", "tax"])
+    book.active.append([data.uscc(1), "2022-09", "是", 1050.5, 900, 50])  # output changed
+    book.active.append([data.uscc(1), "2022-08", "是", 1000, 900, 50])  # unchanged
+    book.active.append([data.uscc(1), "2023-01", "是", 1200, 900, 50])  # new
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client.post("/import/", {"file": SimpleUploadedFile("十月.xlsx", buffer.getvalue())})
+    month = {k.kind: k for k in response.context["preview"]}["enterprise_month"]
+    assert (month.new_count, month.changed_count, month.unchanged_count) == (1, 1, 1)
+    assert month.changed[0]["title"] == "测试企业1 2022年9月"
+    assert month.changed[0]["cells"] == [("工业总产值", "1,000.00 万元", "1,050.50 万元")]
+    body = visible_text(response)
+    assert "工业总产值：1,000.00 万元 → 1,050.50 万元" in body and "1 行与已有记录完全相同" in body
+
+
+# -- indicators ----------------------------------------------------------------------------
+
+def test_definitions_read_as_sentences_with_the_real_period():
+    from datetime import date
+
+    from parkledger.web.definitions import period_words, plain_definition
+
+    words = period_words(2022, 9, date(2022, 9, 30))
+    text = plain_definition("`investment_project` 的 `signed_on` 在W内", words, ("investment_project",))
+    assert text == "“招商项目” 的 签约日期 在2022年1-9月内"
+    text = plain_definition("Σ `enterprise_month.output_value`，月份在W内（万元÷10000）", words)
+    assert text.startswith("Σ 企业月报的工业总产值，月份在2022年1-9月内")
+
+
+def test_the_indicators_page_speaks_without_keys(client_in):
+    body = client_in.get("/figures/").content.decode()
+    visible = re.sub(r'<div class="figure-key">.*?</div>', "", body, flags=re.S)
+    visible = re.sub(r"<[^>]+>", " ", visible)
+    assert "`" not in visible
+    assert "2022年1-9月" in visible
+    assert 'class="figure-key"' in body  # the keys are there for template authors, behind a toggle
+
+
+def test_the_sources_link_to_the_ledger_filtered_to_exactly_those_records(client_in):
+    response = client_in.get("/figures/explain/", {"key": "econ.output"})
+    link = response.context["kinds"][0]["url"]
+    assert "figure=econ.output" in link
+    listed = client_in.get(link)
+    assert listed.context["page"].paginator.count == 17  # the 17 returns of 2022-01..09
+    assert {row["obj"].month for row in listed.context["rows"]} <= {f"2022-{m:02d}" for m in range(1, 10)}
+    assert "计入“" in listed.content.decode()
+
+
+# -- finding things ------------------------------------------------------------------------
+
+def test_the_search_finds_returns_by_company_name_or_code(client_in):
+    every = client_in.get("/ledgers/enterprise_month/").context["page"].paginator.count
+    by_name = client_in.get("/ledgers/enterprise_month/", {"q": "企业2"}).context["page"].paginator.count
+    by_code = client_in.get("/ledgers/enterprise_month/", {"q": data.uscc(1)[-8:]}).context["page"].paginator.count
+    assert every == 47 and by_name == 23 and by_code == 24
+
+
+def test_hazards_are_found_by_their_enterprise(client_in):
+    rows = client_in.get("/ledgers/hazard/", {"q": "测试企业1"}).context["rows"]
+    assert len(rows) == 2
+
+
+def test_lookup_finds_enterprises_by_name_in_the_users_parks(client_in):
+    results = client_in.get("/lookup/enterprise/", {"q": "测试企业"}).json()["results"]
+    assert {r["value"] for r in results} == {data.uscc(1), data.uscc(2)}  # not OTH's enterprise 3
+    assert results[0]["label"] == "测试企业1"
+    inspections = client_in.get("/lookup/inspection/", {"q": "测试企业1"}).json()["results"]
+    assert inspections == [{"value": "INS-0", "label": "测试企业1 2022-05-01 除险保安"}]
+    assert client_in.get("/lookup/no_such/").status_code == 404
+
+
+def test_a_wrong_reference_is_explained_in_plain_words(safety_client):
+    response = safety_client.post("/ledgers/hazard/add/", {
+        "inspection": "NOPE", "description": "x", "level": "general", "deadline": "2022-07-01",
+    })
+    message = response.context["form"].errors["inspection"][0]
+    assert "没有找到这个安全检查：“NOPE”" in message and "选择一个有效的选项" not in message
+    body = response.content.decode()
+    assert 'data-lookup="/lookup/inspection/"' in body

@@ -33,12 +33,33 @@ def _allowed(key: str, user, sel) -> bool:
     return True
 
 
+def _filing_links(user, sel) -> list[tuple[str, str, str]]:
+    """填报管理 for the park's statisticians, 我的填报 for enterprise users (roles read first: no
+    query for the others)."""
+    if user is None or not user.is_authenticated:
+        return []
+    from parkledger.accounts.permissions import user_roles
+    from parkledger.accounts.roles import Role
+
+    roles = user_roles(user)
+    if Role.ENTERPRISE in roles:
+        return [("filing", _("我的填报"), "filing:mine")]
+    park = getattr(sel, "park_code", "")
+    if park and (Role.STATISTICIAN in roles or user.is_superuser):
+        from parkledger.filing.services import can_run_rounds
+
+        if can_run_rounds(user, park):
+            return [("filing", _("填报管理"), "filing:rounds")]
+    return []
+
+
 @register.simple_tag
 def nav_links(active: str, user=None, sel=None) -> str:
     """The main menu's links to the pages that are installed and of use to the user (the audit log
     for those who may read it)."""
     items = []
     nav = [item for item in NAV_ITEMS if _allowed(item[0], user, sel)]
+    nav += _filing_links(user, sel)
     if user is not None and access.can_view_audit(user):
         nav.append(("accounts", _("审计日志"), "audit:list"))
     for key, label, name in nav:
@@ -93,3 +114,11 @@ def plain_number(value) -> str:
         return format_decimal(value)
     except (TypeError, ValueError, ArithmeticError):
         return str(value)
+
+
+@register.filter
+def record_title(obj) -> str:
+    """A record's title in names (`余姚市瑞泽仪器仪表有限公司 2022年12月`)."""
+    from parkledger.web.present import record_title as title
+
+    return title(obj) if obj is not None else ""

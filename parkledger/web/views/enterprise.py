@@ -12,10 +12,11 @@ from parkledger.core.filtersets import filterset_for
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import Enterprise, EnterpriseMonth
 from parkledger.web import access
+from parkledger.web.present import country_name
 from parkledger.web.selectors import enterprise_returns, enterprise_sections, returns_chart
 from parkledger.web.tables import cell_text, is_case_kind, list_fields, related_for_list
 from parkledger.web.views.base import render_page, selection_of
-from parkledger.web.views.ledgers import _rows
+from parkledger.web.views.ledgers import _rows, list_columns
 
 
 @login_required
@@ -48,7 +49,7 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
         model = kind_models()[kind]
         fields = [f for f in list_fields(kind) if f.name not in ("uscc", "employer_uscc")]
         sections.append({
-            "kind": kind, "title": model._meta.verbose_name_plural, "fields": fields,
+            "kind": kind, "title": model._meta.verbose_name_plural, "fields": fields, "columns": list_columns(fields),
             "rows": _rows(records, fields, sel.as_of, kind), "is_case": is_case_kind(model),
             "count": len(records),
         })
@@ -57,7 +58,7 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     return_rows = [[cell_text(r, f) for f in em_fields] for r in reversed(returns[-24:])]
     grades = next(s["rows"] for s in sections if s["kind"] == "permu_evaluation")
     context = {
-        "ent": ent, "chart": returns_chart(returns, labels), "returns_count": len(returns),
+        "ent": ent, "country": country_name(ent.country), "chart": returns_chart(returns, labels), "returns_count": len(returns),
         "em_fields": em_fields, "return_rows": return_rows,
         "sections": [s for s in sections if s["rows"]], "empty_sections": [s for s in sections if not s["rows"]],
         "grades": sorted((row["obj"] for row in grades), key=lambda g: g.year),

@@ -1,6 +1,8 @@
 """The indicators page (every figure of the park and period by chapter) and a figure's provenance."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,9 @@ from django.utils.translation import gettext as _
 from parkledger.core.kinds import kind_models
 from parkledger.indicators.engine import explain_figure
 from parkledger.web import access, figcache
-from parkledger.web.exports import querysets_xlsx, xlsx_response
+from parkledger.web.definitions import period_words, plain_definition
+from parkledger.web.exports import people_workbook, xlsx_response
+from parkledger.web.sources import indicator_sources, source_rows, summed_field
 from parkledger.web.tables import KIND_GROUPS
 from parkledger.web.views.base import render_page, selection_of
 
@@ -45,7 +49,13 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             groups = figure_groups(figcache.figures(sel.park_code, sel.period.key))
         except ValueError as exc:
             error = str(exc)
-    return render_page(request, "web/figures.html", {"groups": groups, "error": error}, nav="figures")
+    words = period_words(sel.period.year, sel.period.month, sel.period.end)
+    for group in groups:
+        for row in group["rows"]:
+            fig = row["fig"]
+            row["definition"] = plain_definition(fig.definition, words, indicator_sources(fig.base_key))
+    return render_page(request, "web/figures.html", {"groups": groups, "error": error, "window": words.window},
+                       nav="figures")
 
 
 @login_required
@@ -66,23 +76,30 @@ def figure_explain(request: HttpRequest) -> HttpResponse:
     by_kind: dict[str, list[int]] = {}
     for ref in explanation.records:
         by_kind.setdefault(ref.kind, []).append(ref.pk)
+    amount_field = summed_field(explanation.definition)
     if export:
-        sheets = {}
+        sheets = []
         for kind, pks in by_kind.items():
             if not access.can(request.user, kind, "export", sel.park_code):
                 continue
             model = kind_models()[kind]
-            sheets[kind] = (model, access.scope(request.user, kind, model.objects.filter(pk__in=pks)).order_by("pk"))
-        content = querysets_xlsx(sheets)
-        access.audit_export(request.user, kinds=sorted(sheets), park=sel.park_code, fmt="xlsx",
+            sheets.append((model, access.scope(request.user, kind, model.objects.filter(pk__in=pks))))
+        content = people_workbook(sheets)
+        access.audit_export(request.user, kinds=sorted(by_kind), park=sel.park_code, fmt="xlsx",
                             rows=explanation.records_total, target=f"figure {key} {sel.period.key}")
-        return xlsx_response(content, f"figure-{key.replace('[', '-').replace(']', '')}")
-    records = [
-        {"ref": ref, "kind_name": kind_models()[ref.kind]._meta.verbose_name,
-         "url": reverse("web:ledger_detail", args=[ref.kind, ref.pk])}
-        for ref in explanation.records
+        return xlsx_response(content, f"{explanation.name}-{sel.period.key}")
+    records = source_rows(request.user, explanation.records, amount_field)
+    kinds = [
+        {"kind": k, "name": kind_models()[k]._meta.verbose_name_plural, "count": len(v),
+         "url": reverse("web:ledger_list", args=[k]) + "?" + urlencode(
+             {"park": sel.park_code, "period": sel.period.key, "figure": key})}
+        for k, v in by_kind.items()
     ]
-    kinds = [{"kind": k, "name": kind_models()[k]._meta.verbose_name_plural, "count": len(v)} for k, v in by_kind.items()]
-    context = {"e": explanation, "records": records, "kinds": kinds, "key": key,
-               "shown": len(records), "more": explanation.records_total > len(records)}
+    words = period_words(sel.period.year, sel.period.month, sel.period.end)
+    context = {
+        "e": explanation, "records": records, "kinds": kinds, "key": key,
+        "definition": plain_definition(explanation.definition, words, indicator_sources(key)),
+        "window": words.window, "amount_label": amount_field[1] if amount_field else "",
+        "shown": len(records), "more": explanation.records_total > len(records),
+    }
     return render_page(request, "web/explain.html", context, nav="figures")

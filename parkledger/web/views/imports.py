@@ -16,8 +16,10 @@ from parkledger.core.kinds import kind_models
 from parkledger.jobs.imports import submit_import
 from parkledger.web.exports import xlsx_response
 from parkledger.web.forms import ImportUploadForm
+from parkledger.web.import_preview import collecting
 from parkledger.web.uploads import discard_upload, store_upload, stored_upload
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
+from parkledger.web.views.mapping import mapping_redirect
 
 
 def _importer():
@@ -49,17 +51,23 @@ def import_page(request: HttpRequest) -> HttpResponse:
     """GET: the upload form; POST: store the file and show the dry run's preview."""
     max_bytes = settings.PARKLEDGER_MAX_UPLOAD_BYTES
     available = _importer() is not None
-    context: dict = {"available": available, "kinds": kind_models(), "max_mb": max_bytes // (1024 * 1024)}
+    context: dict = {"available": available, "kinds": kind_models(), "max_bytes": max_bytes}
     form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes)
     if request.method == "POST" and available and form.is_valid():
         upload = form.cleaned_data["file"]
         token = store_upload(request, upload)
         path, name = stored_upload(request, token)
-        result = _run(request, path, name, dry_run=True)
+        mapped = mapping_redirect(request, token, path, name)  # not the template's format: map its columns first
+        if mapped is not None:
+            return mapped
+        with collecting() as preview:
+            result = _run(request, path, name, dry_run=True)
         if not result.ok:
             discard_upload(request, token)
             token = ""
         context.update(_result_context(result, token, name))
+        context["preview"] = [k for k in preview.kinds.values() if k.new_count or k.changed_count or k.unchanged_count]
+        context["preview_totals"] = preview
     context["form"] = form
     template = "web/import_result.html" if htmx_partial(request) else "web/import.html"
     return render_page(request, template, context, nav="import")
@@ -82,14 +90,19 @@ def import_apply(request: HttpRequest) -> HttpResponse:
     result = _run(request, path, name, dry_run=False)
     discard_upload(request, token)
     if result.ok:
-        total = sum(c.get("created", 0) + c.get("updated", 0) for c in result.counts.values())
-        messages.success(request, _("已导入“%(name)s”：共 %(n)s 条记录。") % {"name": name, "n": total})
+        parts = [
+            _("%(kind)s 新增 %(created)s 条、更新 %(updated)s 条") % {
+                "kind": kind_models()[kind]._meta.verbose_name_plural if kind in kind_models() else kind,
+                "created": c.get("created", 0), "updated": c.get("updated", 0)}
+            for kind, c in (result.counts or {}).items()
+        ]
+        messages.success(request, _("已导入“%(name)s”：%(parts)s。") % {
+            "name": name, "parts": "；".join(parts) or _("没有需要写入的记录")})
     else:
-        messages.error(request, _("导入未完成，没有写入任何记录。"))
-    context = {"available": True, "kinds": kind_models(), "applied": True,
-               "form": ImportUploadForm(max_bytes=settings.PARKLEDGER_MAX_UPLOAD_BYTES)}
-    context.update(_result_context(result, "", name))
-    return render_page(request, "web/import.html", context, nav="import")
+        lines = result.issue_lines()[:5]
+        messages.error(request, _("导入未完成，没有写入任何记录：%(issues)s") % {"issues": "；".join(lines)})
+    # POST → redirect → GET: reloading or going back does not send the file again
+    return redirect("web:import")
 
 
 @login_required
@@ -106,4 +119,5 @@ def import_template(request: HttpRequest) -> HttpResponse:
         return redirect("web:import")
     buffer = io.BytesIO()
     templates.template_workbook([kind] if kind else None).save(buffer)
-    return xlsx_response(buffer.getvalue(), f"template-{kind or 'all'}")
+    name = kind_models()[kind]._meta.verbose_name_plural if kind else _("全部台账")
+    return xlsx_response(buffer.getvalue(), _("导入模板-%(name)s") % {"name": name})

@@ -11,7 +11,6 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,14 +19,14 @@ from parkledger.core.kinds import data_fields, kind_models
 from parkledger.core.models import Enterprise, LedgerModel
 from parkledger.web import access
 from parkledger.web.exports import queryset_xlsx, xlsx_response
-from parkledger.web.forms import ledger_form_class
+from parkledger.web.forms import dress_filter_form, ledger_form_class
+from parkledger.web.present import record_changes, record_title, unit_of
 from parkledger.web.selectors import apply_preset, in_parks, park_codes, presets_for
 from parkledger.web.tables import case_info, cell_text, is_case_kind, list_fields, related_for_list
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
 PAGE_SIZE = 50
-# The audit log's own rendering of a record's history when installed, else a plain list.
-HISTORY_TEMPLATES = ["accounts/partials/history.html", "web/partials/history.html"]
+FIGURE_RECORDS_CAP = 100_000
 
 
 def _model(kind: str) -> type[LedgerModel]:
@@ -51,6 +50,7 @@ class Filtered:
     count_qs: QuerySet
     preset: object
     filtered: bool
+    figure: FigureRecords | None = None
 
 
 def _scoped(request: HttpRequest, kind: str, codes, *, as_exists: bool) -> QuerySet:
@@ -82,15 +82,43 @@ def filtered_queryset(request: HttpRequest, kind: str) -> Filtered:
         qs, preset = apply_preset(filterset.qs, preset_key, sel.as_of, sel.period)
         results.append((filterset, qs, preset))
     (filterset, qs, preset), (_fs, joined, _p) = results
+    figure = figure_records(request, kind, sel)
+    if figure is not None:
+        qs = qs.filter(pk__in=figure.pks)
     if not request.GET.get("ordering"):
-        qs = qs.order_by("-pk")  # the latest entered first
+        qs = qs.order_by(*default_ordering(_model(kind)))
     if filterset.is_valid():
         asked = any(value for name, value in filterset.form.cleaned_data.items() if name != "ordering")
         filtered = asked or preset is not None
     else:
         filtered = True
+    filtered = filtered or figure is not None
     # a list narrowed by a filter is counted fastest the way its page is read; an unfiltered one by a join
-    return Filtered(filterset, qs, qs if filtered else joined, preset, filtered)
+    return Filtered(filterset, qs, qs if filtered else joined, preset, filtered, figure)
+
+
+@dataclass
+class FigureRecords:
+    """`?figure=KEY`: the records of the kind a figure of the selected park and period counts."""
+
+    key: str
+    name: str
+    pks: list[int]
+
+
+def figure_records(request: HttpRequest, kind: str, sel) -> FigureRecords | None:
+    key = request.GET.get("figure", "").strip()[:200]
+    if not key or sel.park is None:
+        return None
+    if not access.can_see_park_figures(request.user, sel.park_code):
+        return FigureRecords(key, key, [])
+    from parkledger.indicators.engine import explain_figure
+
+    try:
+        explanation = explain_figure(sel.park_code, sel.period.key, key, cap=FIGURE_RECORDS_CAP)
+    except ValueError:
+        return FigureRecords(key, key, [])
+    return FigureRecords(key, explanation.name, [ref.pk for ref in explanation.records if ref.kind == kind])
 
 
 def _link_for(fld: models.Field, obj: models.Model) -> str:
@@ -108,11 +136,54 @@ def _link_for(fld: models.Field, obj: models.Model) -> str:
     return ""
 
 
+def default_ordering(model: type[LedgerModel]) -> tuple[str, ...]:
+    """A list's order when none is asked: the newest month (or year) first, then by name."""
+    names = {fld.name: fld for fld in data_fields(model)}
+    order: list[str] = []
+    if "month" in names:
+        order.append("-month")
+    elif "year" in names:
+        order.append("-year")
+    ref = names.get("uscc") or names.get("employer_uscc")
+    if isinstance(ref, models.ForeignKey) and ref.related_model is Enterprise:
+        order.append(f"{ref.name}__name")
+    elif "name" in names:
+        order.append("name")
+    return (*order, "-pk")
+
+
+def _cell(obj: models.Model, fld: models.Field, column: dict) -> dict:
+    if column["part"] == "name":
+        related = getattr(obj, fld.name, None) if getattr(obj, fld.attname) else None
+        return {"text": getattr(related, "name", "") if related is not None else "", "link": _link_for(fld, obj),
+                "num": False}
+    if column["part"] == "code":
+        return {"text": getattr(obj, fld.attname) or "", "link": "", "num": False}
+    return {"text": cell_text(obj, fld), "link": _link_for(fld, obj), "num": column["num"]}
+
+
+def list_columns(fields) -> list[dict]:
+    """The columns of a list: an enterprise reference as its name and, beside it, its code;
+    numbers right-aligned with the unit in the header."""
+    columns = []
+    for fld in fields:
+        if isinstance(fld, models.ForeignKey) and fld.related_model is Enterprise:
+            columns.append({"field": fld, "part": "name", "label": _("企业名称"), "sort": "", "num": False})
+            columns.append({"field": fld, "part": "code", "label": fld.verbose_name, "sort": fld.name, "num": False})
+            continue
+        unit = unit_of(fld)
+        label = f"{fld.verbose_name}（{unit}）" if unit and unit not in str(fld.verbose_name) else fld.verbose_name
+        num = isinstance(fld, models.DecimalField | models.IntegerField) and not fld.choices
+        columns.append({"field": fld, "part": "value", "label": label, "sort": fld.name, "num": num})
+    return columns
+
+
 def _rows(objects, fields, as_of, kind):
+    columns = list_columns(fields)
     rows = []
     for obj in objects:
-        cells = [{"text": cell_text(obj, fld), "link": _link_for(fld, obj)} for fld in fields]
-        rows.append({"obj": obj, "cells": cells, "case": case_info(obj, as_of),
+        cells = [_cell(obj, column["field"], column) for column in columns]
+        rows.append({"obj": obj, "cells": cells, "case": case_info(obj, as_of), "title": record_title(obj),
                      "url": reverse("web:ledger_detail", args=[kind, obj.pk])})
     return rows
 
@@ -134,18 +205,19 @@ def ledger_list(request: HttpRequest, kind: str) -> HttpResponse:
         content = queryset_xlsx(model, qs)
         access.audit_export(request.user, kinds=kind, park=sel.park_code or None, fmt="xlsx",
                             target=request.get_full_path()[:500])
-        return xlsx_response(content, kind)
+        return xlsx_response(content, f"{model._meta.verbose_name_plural}-{sel.period.key}")
     qs = qs.select_related(*related_for_list(kind))
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = found.count_qs.count()  # (a cached property of the paginator)
     page = paginator.get_page(request.GET.get("page"))
     fields = list_fields(kind)
+    dress_filter_form(filterset.form)
     ordering = request.GET.get("ordering", "")
     context = {
         "kind": kind, "model": model, "meta": model._meta, "filterset": filterset, "page": page,
-        "fields": fields, "rows": _rows(page.object_list, fields, sel.as_of, kind),
+        "fields": fields, "columns": list_columns(fields), "rows": _rows(page.object_list, fields, sel.as_of, kind),
         "is_case": is_case_kind(model), "preset": preset, "presets": presets_for(model),
-        "ordering": ordering, "can_add": access.can(request.user, kind, "add", sel.park_code or None),
+        "ordering": ordering, "figure": found.figure, "can_add": access.can(request.user, kind, "add", sel.park_code or None),
         "can_export": access.can(request.user, kind, "export", sel.park_code or None),
         "advanced_open": any(
             request.GET.get(name) for name in filterset.form.fields if name not in ("q", "park", "ordering")
@@ -166,6 +238,8 @@ def ledger_by_code(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Open a record by its code (references link here)."""
     model = _model(kind)
     key = "uscc" if model is Enterprise else "code"
+    if key not in {fld.name for fld in model._meta.concrete_fields}:  # a kind without codes
+        raise Http404
     obj = get_object_or_404(access.scope(request.user, kind, model.objects.all()), **{key: code})
     return redirect("web:ledger_detail", kind, obj.pk)
 
@@ -178,14 +252,12 @@ def ledger_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise PermissionDenied(_("无权执行此操作"))
     sel = selection_of(request)
     fields = [
-        {"label": fld.verbose_name, "text": cell_text(obj, fld), "link": _link_for(fld, obj),
-         "unit": fld.help_text if isinstance(fld, models.DecimalField) else ""}
+        {"label": fld.verbose_name, "text": cell_text(obj, fld), "link": _link_for(fld, obj), "unit": unit_of(fld)}
         for fld in data_fields(model)
     ]
     context = {
-        "kind": kind, "model": model, "meta": model._meta, "obj": obj, "fields": fields,
-        "case": case_info(obj, sel.as_of), "history": access.history(model, obj.pk),
-        "history_template": select_template(HISTORY_TEMPLATES).template.name,
+        "kind": kind, "model": model, "meta": model._meta, "obj": obj, "fields": fields, "title": record_title(obj),
+        "case": case_info(obj, sel.as_of), "history": record_changes(model, obj.pk),
         "can_change": access.can_record(request.user, obj, "change"),
         "can_delete": access.can_record(request.user, obj, "delete"),
     }
@@ -223,7 +295,7 @@ def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
         if form.is_valid():
             obj = _save(form, request, kind)
             if obj is not None:
-                messages.success(request, _("已新增：%(obj)s") % {"obj": obj})
+                messages.success(request, _("已新增：%(obj)s") % {"obj": record_title(obj)})
                 return redirect("web:ledger_detail", kind, obj.pk)
     else:
         initial = {"park": sel.park_code} if "park" in form_class.base_fields else {}
@@ -245,7 +317,7 @@ def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if form.is_valid():
             saved = _save(form, request, kind)
             if saved is not None:
-                messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
+                messages.success(request, _("已保存：%(obj)s") % {"obj": record_title(saved)})
                 return redirect("web:ledger_detail", kind, saved.pk)
     else:
         form = form_class(instance=obj, parks=sel.parks)
@@ -260,7 +332,7 @@ def ledger_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not access.can_record(request.user, obj, "delete"):
         raise PermissionDenied(_("无权执行此操作"))
     if request.method == "POST":
-        label = str(obj)
+        label = record_title(obj)
         try:
             with transaction.atomic():
                 obj.delete()

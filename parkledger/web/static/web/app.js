@@ -82,7 +82,64 @@
     };
   }
 
+  /* Reference pickers: <input class="picker" data-lookup="/lookup/enterprise/"> gets a <datalist>
+     of matching records (value = code, label = name) while the user types. */
+  function initPicker(input) {
+    if (input.dataset.pickerReady || !input.dataset.lookup) { return; }
+    input.dataset.pickerReady = "1";
+    var list = document.createElement("datalist");
+    list.id = "dl-" + (input.id || input.name);
+    input.parentNode.appendChild(list);
+    input.setAttribute("list", list.id);
+    var timer = null;
+    var asked = null;
+    function refresh() {
+      var term = input.value.trim();
+      if (term === asked) { return; }
+      asked = term;
+      fetch(input.dataset.lookup + "?q=" + encodeURIComponent(term), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          list.textContent = "";
+          (data.results || []).forEach(function (item) {
+            var opt = document.createElement("option");
+            opt.value = item.value;
+            opt.label = item.label;
+            opt.textContent = item.label;
+            list.appendChild(opt);
+          });
+          input.dataset.pickerLoaded = String((data.results || []).length);
+        })
+        .catch(function () { asked = null; });
+    }
+    input.addEventListener("focus", refresh);
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  }
+
+  /* A button or link with data-busy shows a busy state until the page (or download) answers. */
+  function markBusy(el) {
+    el.classList.add("is-busy");
+    el.setAttribute("aria-busy", "true");
+    if (el.dataset.busy) { el.dataset.label = el.textContent; el.textContent = el.dataset.busy; }
+    setTimeout(function () {
+      el.classList.remove("is-busy");
+      el.removeAttribute("aria-busy");
+      if (el.dataset.label) { el.textContent = el.dataset.label; }
+    }, 15000);
+  }
+
   onReady(function () {
+    document.querySelectorAll("input.picker").forEach(initPicker);
+    document.addEventListener("click", function (ev) {
+      var el = ev.target.closest && ev.target.closest("[data-confirm]");
+      if (el && !window.confirm(el.dataset.confirm)) { ev.preventDefault(); ev.stopPropagation(); return; }
+      var busy = ev.target.closest && ev.target.closest("a[data-busy]");
+      if (busy) { markBusy(busy); }
+    }, true);
+    document.addEventListener("submit", function (ev) {
+      var button = ev.target.querySelector("button[data-busy]");
+      if (button) { markBusy(button); }
+    });
     document.addEventListener("change", function (ev) {
       var el = ev.target;
       if (el.classList && el.classList.contains("auto-submit") && el.form) {
