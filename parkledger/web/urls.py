@@ -5,6 +5,7 @@ from django.urls import path
 
 from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers, reports
 from parkledger.web.views import learn as learn_views
+from parkledger.web.views import mapping as mapping_views
 from parkledger.web.views import lookup as lookup_views
 
 app_name = "web"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("import/", imports.import_page, name="import"),
     path("import/apply/", imports.import_apply, name="import_apply"),
     path("import/template/", imports.import_template, name="import_template"),
+    path("import/mapping/", mapping_views.mapping_page, name="import_mapping"),
     path("reports/", reports.report_page, name="report"),
     path("reports/preview/", reports.report_preview, name="report_preview"),
     path("reports/download/", reports.report_download, name="report_download"),

@@ -88,6 +88,13 @@ class Mapping:
                 names = "、".join(_field_name(self.kind, c) for c in col.candidates)
                 found.append(_("%(col)s列“%(h)s”对应哪一项不确定（可能是：%(c)s）") % {
                     "col": col.letter, "h": col.header, "c": names})
+        for col in self.used():
+            fld = fields.get(col.field)
+            if fld is not None and _numeric(fld) and col.unit and col.unit not in units_for(fld):
+                found.append(_("%(col)s列的单位“%(u)s”不能换算为“%(f)s”的单位%(t)s") % {
+                    "col": col.letter, "u": col.unit, "f": field_label(fld), "t": ledger_unit(fld)})
+            if col.reading not in ("", *READINGS):
+                found.append(_("%(col)s列的读法不对") % {"col": col.letter})
         seen: dict[tuple[str, str], ColumnMapping] = {}
         for col in self.used():
             key = (col.field, col.reading if col.field in fields and _numeric(fields[col.field]) else "")

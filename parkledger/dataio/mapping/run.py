@@ -199,6 +199,7 @@ def mapped_import(
     result.issues = issues
     result.source = source
     result.rows = len(converted.rows) + converted.bad_rows
+    result.origins = converted.origins  # the importer's row n is origins[n - 1] (the web preview reads it)
     if issues:
         result.counts = {}
     return result, chosen
