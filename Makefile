@@ -30,6 +30,7 @@ setup: $(STAMP)
 	$(if $(OFFLINE),mkdir -p $(VENDOR) && cp $(WHEELHOUSE)/assets/*.js $(VENDOR)/)
 	$(BIN)/parkledger assets
 	$(BIN)/parkledger migrate --no-input -v 0
+	$(BIN)/parkledger audit keygen --if-missing
 
 ## demo: setup, load the demo park, write its report, serve on http://127.0.0.1:8000
 demo: setup

@@ -1,6 +1,8 @@
 """Test-wide settings: fast password hashing and an isolated var/ folder."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 
@@ -13,3 +15,20 @@ def _fast_passwords(settings):
 def _jobs_run_at_once(settings):
     """Background jobs run synchronously in tests (django-tasks' immediate backend)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+_AUDIT_TEST_KEY = "5a" * 32
+
+
+@pytest.fixture(autouse=True)
+def _audit_key_and_anchors(settings, tmp_path_factory):
+    """The audit log's MAC key for tests, and an anchor file of each test's own (outside the
+    repository's var/; created only when a test commits audit entries)."""
+    from parkledger.audit.refusals import discard_refusals
+
+    base = tmp_path_factory.getbasetemp() / "audit-anchors"
+    settings.PARKLEDGER_AUDIT = {"KEY": _AUDIT_TEST_KEY, "ANCHOR_FILE": str(base / f"{next(_anchor_files)}.log")}
+    discard_refusals()
+
+
+_anchor_files = itertools.count(1)

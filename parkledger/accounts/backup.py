@@ -37,7 +37,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkledger.audit.log import audit_log, verify_chain
+from parkledger.audit.log import audit_log, reanchor_after_restore, verify_chain
 from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = ["BACKUP_FORMAT", "BackupError", "RestoreReport", "backup_models", "backup_database",
@@ -254,6 +254,7 @@ def restore_database(path: str | Path, *, force: bool = False) -> RestoreReport:
                 raise BackupError(_("恢复后的行数与备份不符：%(d)s") % {"d": differing})
             connection.check_constraints()
         _reset_sequences(loaded)
+    reanchor_after_restore()  # the anchors outside the database named the overwritten log's head
     report = RestoreReport(manifest=manifest, counts=counts, audit_problems=verify_chain().problems)
     audit_log(AuditAction.RESTORE, detail={
         "file": path.name, "sha256": manifest["data_sha256"], "rows": manifest.get("total_rows"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -28,5 +29,6 @@ urlpatterns = [
     path("reports/", ReportListCreateView.as_view(), name="reports"),
     path("reports/<str:pk>/download/", IssuedReportDownloadView.as_view(), name="report_download"),
     *router.urls,
-    re_path(r"^.*$", api_not_found, name="not_found"),  # last: any other /api/ address is a JSON 404
+    # last: any other /api/ address, whatever the method, is a JSON 404 (not the site's HTML CSRF page)
+    re_path(r"^.*$", csrf_exempt(api_not_found), name="not_found"),
 ]

@@ -79,9 +79,11 @@ def audit_import(result: Any, user: Any) -> None:
 
 
 def audit_export(*, kinds: Any = None, park: str | None = None, fmt: str = "", rows: int | None = None,
-                 user: Any = None, target: str = "") -> None:
-    """One entry per export (call it from every export: web, API, command line)."""
+                 user: Any = None, target: str = "", **extra: Any) -> None:
+    """One entry per export (call it from every export: web, API, command line). `user` is a
+    user, a user name, or None for the current actor (`cli:<os user>` on the command line);
+    `extra` adds details (a report's period and template)."""
     audit_log(
         AuditAction.EXPORT, user=user, kind=kinds if isinstance(kinds, str) else "",
-        detail={"kinds": kinds, "park": park, "format": fmt, "rows": rows, "target": target},
+        detail={"kinds": kinds, "park": park, "format": fmt, "rows": rows, "target": target, **extra},
     )

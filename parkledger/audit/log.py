@@ -1,15 +1,31 @@
-"""Writing, verifying, exporting and purging the hash-chained audit log.
+"""Writing, verifying, exporting and purging the MAC-chained audit log.
+
+Every entry's `hash` is HMAC-SHA256, under the audit key (`parkledger.audit.keys`: an
+environment variable or a file outside the database), of the entry's canonical JSON, which
+includes `prev_hash`, the MAC of the entry before it. Without the key nobody can edit an entry
+and recompute the chain after it; the head is also anchored outside the database after every
+committed write batch (`parkledger.audit.anchors`), so cutting the newest entries shows too.
 
 - `audit_log(action, *, obj=None, user=None, result="success", detail=None)` appends one entry
   (the actor and address come from `parkledger.accounts.context`).
 - `append_entries(rows)` appends many entries at once (an import's rows): the chain's tail is
-  read once under the chain's lock, the hashes are computed here and the entries inserted in
-  batches.
-- `verify_chain()` recomputes every hash and reports edited, inserted or deleted entries.
+  read once under the chain's lock, the MACs are computed here and the entries inserted in
+  batches (COPY on PostgreSQL); one anchor per batch.
+- `verify_chain()` recomputes every MAC and reports edited, inserted or deleted entries, a cut
+  tail (the last anchor is ahead of the database), forged checkpoints and a wrong key.
 - `export_csv(stream, entries)` writes entries as CSV; `purge_before(cutoff)` removes entries
-  older than the retention period and re-anchors the chain with a checkpoint entry.
+  older than the retention period and appends a MAC'd checkpoint (on PostgreSQL the rows are
+  deleted by the SECURITY DEFINER function `parkledger_audit_purge`, see migration 0002).
 - `record_history(model, pk)` is one record's entries, newest first; `entry_changes(entry)` the
   fields an entry changed.
+
+Databases written before the key existed (entries chained by plain SHA-256): the first append
+under a key finds a head that is not MAC'd but matches the old unkeyed hash and, if the log has
+no key checkpoint yet, first appends one (`audit_rekey`, 启用审计密钥) recording the legacy
+range and head; `parkledger audit rechain` does the same on demand. Verify checks the entries
+before that checkpoint with the old unkeyed hash (they are only as strong as before, but the
+checkpoint's MAC seals their head: rewriting them changes the head it names) and every entry
+from the checkpoint on with the key. A second key checkpoint is never written automatically.
 """
 from __future__ import annotations
 
@@ -24,17 +40,19 @@ from decimal import Decimal
 from functools import cache
 from typing import IO, Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkledger.accounts.conf import security_setting
 from parkledger.accounts.context import current_actor
+from parkledger.audit import anchors
+from parkledger.audit.keys import AuditKey, load_key
 from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
     "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
-    "entry_payload", "entry_hash", "natural_key_getter", "instance_values", "stored_values_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
+    "entry_payload", "entry_hash", "legacy_hash", "seal_legacy_chain", "reanchor_after_restore", "RetentionError", "PurgeUnavailable", "natural_key_getter", "instance_values", "stored_values_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
     "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
 ]
 
@@ -167,13 +185,19 @@ def entry_payload(entry: AuditEntry) -> dict[str, Any]:
     return payload
 
 
-def _payload_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+def _payload_bytes(payload: dict[str, Any]) -> bytes:
+    return canonical_json(payload).encode("utf-8")
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """sha256 over the canonical JSON (sorted keys, no spaces, UTF-8) of the entry's payload."""
-    return _payload_hash(entry_payload(entry))
+def entry_hash(entry: AuditEntry, key: AuditKey | None = None) -> str:
+    """HMAC-SHA256 under the audit key of the canonical JSON (sorted keys, no spaces, UTF-8) of
+    the entry's payload."""
+    return (key or load_key()).mac(_payload_bytes(entry_payload(entry)))
+
+
+def legacy_hash(entry: AuditEntry) -> str:
+    """The unkeyed sha256 the log was chained with before it had a key (see the module docstring)."""
+    return hashlib.sha256(_payload_bytes(entry_payload(entry))).hexdigest()
 
 
 def _lock_chain() -> None:
@@ -209,23 +233,106 @@ def _now_ms() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _append(**fields: Any) -> AuditEntry:
+# -- the chain's head: anchors after commit, the legacy seal ------------------------------------
+
+#: per database alias, the head (seq, MAC) this process last wrote or found MAC'd under its key
+_known_heads: dict[str, tuple[int, str]] = {}
+
+
+def _anchor_after_commit() -> None:
+    """After a committed write batch: the head as committed, to the anchor file (and syslog)."""
+    try:
+        head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+        if head is not None:
+            anchors.write_anchor(load_key(), head[0], head[1], connection.alias)
+    except Exception as exc:  # an anchor that cannot be written must not fail the committed work
+        anchors.log.error("audit anchor not written: %s", exc)
+
+
+def reanchor_after_restore() -> None:
+    """After a restore from a backup: anchor the restored head as a new start (a `reset` line),
+    since the anchors of the overwritten database name entries the backup does not hold."""
+    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
+    anchors.write_anchor(load_key(), head[0], head[1], connection.alias, reset=True)
+    _known_heads.pop(connection.alias, None)
+
+
+def _schedule_anchor() -> None:
+    """One anchor per transaction that appended entries, written once it commits."""
+    if not any(item[1] is _anchor_after_commit for item in connection.run_on_commit):
+        transaction.on_commit(_anchor_after_commit)
+
+
+def _tail(cursor: Any) -> tuple[int, str] | None:
     quote = connection.ops.quote_name
     table = quote(AuditEntry._meta.db_table)
+    cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
+    row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _checked_tail(cursor: Any, key: AuditKey) -> tuple[int, str] | None:
+    """The chain's tail to append to; a legacy (unkeyed) head is sealed first (module docstring)."""
+    last = _tail(cursor)
+    if last is None or _known_heads.get(connection.alias) == last:
+        return last
+    head = AuditEntry.objects.filter(seq=last[0]).first()
+    if head is not None and head.hash != entry_hash(head, key) and head.hash == legacy_hash(head) \
+            and not AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).exists():
+        sealed = _seal(cursor, key, last)
+        last = (sealed.seq, sealed.hash)
+    _known_heads[connection.alias] = last
+    return last
+
+
+def _seal(cursor: Any, key: AuditKey, last: tuple[int, str]) -> AuditEntry:
+    first = AuditEntry.objects.order_by("seq").values_list("seq", flat=True).first()
+    actor = current_actor()
+    entry = AuditEntry(
+        seq=last[0] + 1, prev_hash=last[1], time=_now_ms(), user_id=actor.user_id, username=actor.username[:150],
+        ip=actor.ip, action=str(AuditAction.AUDIT_REKEY), result=str(AuditResult.SUCCESS), object_kind="",
+        object_pk="", natural_key="", before=None, after=None,
+        detail={"legacy_first": first, "legacy_last": last[0], "legacy_head": last[1], "key_id": key.key_id},
+    )
+    entry.hash = entry_hash(entry, key)
+    _insert(cursor, entry)
+    return entry
+
+
+def seal_legacy_chain() -> AuditEntry | None:
+    """`parkledger audit rechain`: seal an unkeyed chain's head with a key checkpoint now (None
+    when the log is empty, already keyed or already sealed)."""
+    key = load_key()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_chain()
+        before = AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).values_list("seq", flat=True).first()
+        _known_heads.pop(connection.alias, None)
+        _checked_tail(cursor, key)
+        sealed = AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).order_by("seq").first()
+        if sealed is None or sealed.seq == before:
+            return None
+        _schedule_anchor()
+        return sealed
+
+
+def _append(**fields: Any) -> AuditEntry:
+    key = load_key()
     for attempt in range(5):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 _lock_chain()
-                cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
-                last = cursor.fetchone()
+                last = _checked_tail(cursor, key)
                 seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
                 entry = AuditEntry(seq=seq, prev_hash=prev_hash, time=_now_ms(), **fields)
-                entry.hash = entry_hash(entry)
+                entry.hash = entry_hash(entry, key)
                 _insert(cursor, entry)
                 entry._state.adding = False
                 entry._state.db = connection.alias
+                _known_heads[connection.alias] = (entry.seq, entry.hash)
+                _schedule_anchor()
                 return entry
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
+            _known_heads.pop(connection.alias, None)
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
@@ -237,7 +344,7 @@ _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fa
 
 
 def canonical_json(value: Any) -> str:
-    """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the hash reads it."""
+    """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the MAC reads it."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -252,7 +359,7 @@ def _scalar_json(value: Any) -> str:
 
 
 _SCALAR_FIELDS = tuple(name for name in _PAYLOAD_FIELDS if name not in _JSON_FIELDS)
-#: every hashed field, in the canonical JSON's (sorted) order
+#: every MAC'd field, in the canonical JSON's (sorted) order
 _HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
 
 
@@ -281,24 +388,24 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
     object_kind, object_pk, natural_key, before, after, detail: JSON-ready), in order; returns
     the count.
 
-    The hashes are computed here (the canonical JSON of each entry is assembled from its
-    fields' JSON, which is also what the JSON columns store) and the entries inserted in
-    batches of `APPEND_BATCH` rows. The chain's tail is read once and held until the
-    surrounding transaction ends: on PostgreSQL by the chain's advisory lock, on SQLite by the
-    write lock the transaction holds once it has written (an import has written its rows
-    before it logs them). Should another writer still have taken the next number, the whole
-    batch is chained again onto its entry.
+    The MACs are computed here (the canonical JSON of each entry is assembled from its
+    fields' JSON, which is also what the JSON columns store; the key's HMAC state is set up
+    once and copied per entry) and the entries inserted in batches of `APPEND_BATCH` rows.
+    The chain's tail is read once and held until the surrounding transaction ends: on
+    PostgreSQL by the chain's advisory lock, on SQLite by the write lock the transaction holds
+    once it has written (an import has written its rows before it logs them). Should another
+    writer still have taken the next number, the whole batch is chained again onto its entry.
+    The head is anchored once, when the surrounding transaction commits.
     """
     if not rows:
         return 0
-    quote = connection.ops.quote_name
-    table = quote(AuditEntry._meta.db_table)
+    key = load_key()
+    keyed = key.hasher()
     for attempt in range(5):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 _lock_chain()
-                cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {table} ORDER BY {quote('seq')} DESC LIMIT 1")
-                last = cursor.fetchone()
+                last = _checked_tail(cursor, key)
                 seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
                 now = _now_ms()
                 time_json = _encode_text(_utc_text(now))
@@ -321,20 +428,48 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                         texts[name] = parts[name] = text
                     parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
                     canonical = "{" + ",".join(f'"{key}":{parts[key]}' for key in _HASHED_KEYS) + "}"
-                    entry_hash_ = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-                    texts.update(seq=seq, time=time_param, prev_hash=prev_hash, hash=entry_hash_)
+                    mac = keyed.copy()
+                    mac.update(canonical.encode("utf-8"))
+                    entry_mac = mac.hexdigest()
+                    texts.update(seq=seq, time=time_param, prev_hash=prev_hash, hash=entry_mac)
                     batch.append([texts[name] for name in _INSERT_FIELDS])
-                    prev_hash = entry_hash_
+                    prev_hash = entry_mac
                     if len(batch) >= APPEND_BATCH:
                         _insert_many(cursor, batch)
                         batch = []
                 if batch:
                     _insert_many(cursor, batch)
+                _known_heads[connection.alias] = (seq, prev_hash)
+                _schedule_anchor()
                 return len(rows)
         except IntegrityError:  # a concurrent writer took the same seq (SQLite): chain onto it
+            _known_heads.pop(connection.alias, None)
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def _entry_fields(
+    action: str, *, obj: models.Model | None, user: Any, result: str, detail: dict[str, Any] | None,
+    before: dict[str, Any] | None, after: dict[str, Any] | None, kind: str,
+) -> dict[str, Any]:
+    actor = current_actor()
+    user_id, username = actor.user_id, actor.username
+    if isinstance(user, str):
+        user_id, username = None, user
+    elif user is not None:
+        user_id, username = user.pk, user.get_username()
+    object_fields: dict[str, Any] = {"object_kind": kind, "object_pk": "", "natural_key": ""}
+    if obj is not None:
+        object_fields = {
+            "object_kind": kind or object_kind(obj.__class__),
+            "object_pk": "" if obj.pk is None else str(obj.pk),
+            "natural_key": object_natural_key(obj),
+        }
+    return dict(
+        user_id=user_id, username=username[:150], ip=actor.ip, action=str(action), result=str(result),
+        before=jsonable(before), after=jsonable(after), detail=jsonable(detail), **object_fields,
+    )
 
 
 def audit_log(
@@ -353,56 +488,110 @@ def audit_log(
     `user` overrides the current actor's user (a login names the user before the session
     knows him); it may be a user object or a user name (a failed login of an unknown name).
     `obj` names the object (kind key or model label, pk, natural key); `kind` names a kind
-    without an object (an export of a whole ledger).
+    without an object (an export of a whole ledger). A refusal inside a transaction that will
+    roll back goes through `parkledger.audit.refusals.audit_refusal` instead.
     """
-    actor = current_actor()
-    user_id, username = actor.user_id, actor.username
-    if isinstance(user, str):
-        user_id, username = None, user
-    elif user is not None:
-        user_id, username = user.pk, user.get_username()
-    object_fields: dict[str, Any] = {"object_kind": kind, "object_pk": "", "natural_key": ""}
-    if obj is not None:
-        object_fields = {
-            "object_kind": kind or object_kind(obj.__class__),
-            "object_pk": "" if obj.pk is None else str(obj.pk),
-            "natural_key": object_natural_key(obj),
-        }
-    return _append(
-        user_id=user_id, username=username[:150], ip=actor.ip, action=str(action), result=str(result),
-        before=jsonable(before), after=jsonable(after), detail=jsonable(detail), **object_fields,
-    )
+    from parkledger.audit import refusals
+
+    refusals.flush_if_outside_transaction()
+    return _append(**_entry_fields(action, obj=obj, user=user, result=result, detail=detail,
+                                   before=before, after=after, kind=kind))
 
 
 # -- verification -----------------------------------------------------------------------------
 
+_CHECKPOINTS = (str(AuditAction.AUDIT_PURGE), str(AuditAction.AUDIT_REKEY))
+
+
 @dataclass
 class VerifyReport:
-    """The outcome of `verify_chain`: entries checked, problems found (each naming an entry)."""
+    """The outcome of `verify_chain`: entries checked, problems found (each naming an entry or an
+    anchor), and notes that are no problem (entries from before the key, no anchor yet)."""
 
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     first_seq: int | None = None
     last_seq: int | None = None
     head_hash: str = GENESIS_HASH
+    anchor_seq: int | None = None  # the newest valid anchor's sequence number
+    key_id: str = ""
+    wrong_key: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _anchors() -> dict[int, str]:
-    """seq of the first kept entry → its expected prev_hash, from the purge checkpoints."""
-    anchors: dict[int, str] = {}
-    for detail in AuditEntry.objects.filter(action=AuditAction.AUDIT_PURGE).values_list("detail", flat=True):
-        if isinstance(detail, dict) and "anchor_seq" in detail:
-            anchors[int(detail["anchor_seq"])] = str(detail.get("anchor_prev_hash", ""))
-    return anchors
+def _checkpoints(key: AuditKey) -> tuple[int | None, dict[int, str]]:
+    """(seq of the key checkpoint whose MAC holds, {first kept seq: its prev_hash} of the purge
+    checkpoints whose MAC holds): a checkpoint without a valid MAC counts for nothing."""
+    rekey_seq = None
+    for entry in AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).order_by("seq"):
+        if entry.hash == entry_hash(entry, key):
+            rekey_seq = entry.seq
+            break
+    purged: dict[int, str] = {}
+    for entry in AuditEntry.objects.filter(action=AuditAction.AUDIT_PURGE):
+        legacy = rekey_seq is not None and entry.seq < rekey_seq
+        expected = legacy_hash(entry) if legacy else entry_hash(entry, key)
+        if entry.hash == expected and isinstance(entry.detail, dict) and "anchor_seq" in entry.detail:
+            purged[int(entry.detail["anchor_seq"])] = str(entry.detail.get("anchor_prev_hash", ""))
+    return rekey_seq, purged
 
 
-def verify_chain(entries: Iterable[AuditEntry] | None = None) -> VerifyReport:
-    """Recompute the chain; a problem names the entry that was edited, or the gap where entries went."""
-    report = VerifyReport()
+def _seq_range(first: int, last: int) -> str:
+    return f"#{first}" if first == last else _("#%(a)s 至 #%(b)s") % {"a": first, "b": last}
+
+
+def _mac_problems(failures: list[tuple[int, bool]]) -> list[tuple[int, str]]:
+    """(seq, message) for entries whose MAC does not hold: forged checkpoints one by one, runs
+    of consecutive other entries as one range (an edit and the chain recomputed after it)."""
+    problems: list[tuple[int, str]] = []
+    run: list[int] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            text = _("条目 #%(seq)s：内容与 MAC 不符（被修改）") % {"seq": run[0]}
+        else:
+            text = _("条目 %(range)s：内容与 MAC 不符（#%(first)s 被修改，其后的链被重算）") % {
+                "range": _seq_range(run[0], run[-1]), "first": run[0]}
+        problems.append((run[0], text))
+        run.clear()
+
+    for seq, checkpoint in failures:
+        if checkpoint:
+            close_run()
+            problems.append((seq, _("条目 #%(seq)s：检查点的 MAC 无效（伪造的检查点，不能证明之前条目的删除）") % {"seq": seq}))
+            continue
+        if run and seq != run[-1] + 1:
+            close_run()
+        run.append(seq)
+    close_run()
+    return problems
+
+
+def verify_chain(entries: Iterable[AuditEntry] | None = None, *, key: AuditKey | None = None) -> VerifyReport:
+    """Recompute the chain and compare its head with the external anchors; each problem names
+    the entry that was edited, the gap where entries went, a cut tail, a forged checkpoint or
+    anchor line, or a wrong key. Raises `AuditKeyMissing` without a key."""
+    key = key or load_key(create=False)
+    report = VerifyReport(key_id=key.key_id)
+    rekey_seq, purged = _checkpoints(key)
+    anchor_list: list[anchors.Anchor] = []
+    unreadable: list[tuple[str, int]] = []
+    if entries is None:
+        for item in anchors.read_anchors(key, connection.alias):
+            (anchor_list if isinstance(item, anchors.Anchor) else unreadable).append(item)
+    resets = [i for i, a in enumerate(anchor_list) if a.valid and a.reset]
+    valid_anchors = [a for a in anchor_list[resets[-1] if resets else 0:] if a.valid]
+    wanted = {a.seq for a in valid_anchors}
+    seen: dict[int, str] = {}
+    found: list[tuple[int, str]] = []  # (seq, problem) of the chain itself
+    failures: list[tuple[int, bool]] = []
+    keyed_checked = keyed_ok = legacy_only = 0
     rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
     previous: AuditEntry | None = None
     for entry in rows:
@@ -411,28 +600,83 @@ def verify_chain(entries: Iterable[AuditEntry] | None = None) -> VerifyReport:
             report.first_seq = entry.seq
             if entry.seq == 1:
                 if entry.prev_hash != GENESIS_HASH:
-                    report.problems.append(_("条目 #%(seq)s：首条的前一条哈希不是初始值") % {"seq": entry.seq})
-            elif _anchors().get(entry.seq) != entry.prev_hash:
-                report.problems.append(
-                    _("条目 #1 至 #%(last)s 缺失：没有清理检查点记录这些条目的删除") % {"last": entry.seq - 1}
-                )
+                    found.append((entry.seq, _("条目 #%(seq)s：首条的前一条哈希不是初始值") % {"seq": entry.seq}))
+            elif purged.get(entry.seq) != entry.prev_hash:
+                found.append((1, _("条目 #1 至 #%(last)s 缺失：没有有效的清理检查点记录这些条目的删除")
+                              % {"last": entry.seq - 1}))
         else:
             if entry.seq != previous.seq + 1:
-                report.problems.append(
+                found.append((previous.seq + 1,
                     _("条目 #%(a)s 至 #%(b)s 缺失（在 #%(prev)s 与 #%(seq)s 之间被删除）")
                     % {"a": previous.seq + 1, "b": entry.seq - 1, "prev": previous.seq, "seq": entry.seq}
-                )
+                ))
             elif entry.prev_hash != previous.hash:
-                report.problems.append(
+                found.append((entry.seq,
                     _("条目 #%(seq)s：前一条哈希与条目 #%(prev)s 不符（链被改写）")
                     % {"seq": entry.seq, "prev": previous.seq}
-                )
-        if entry_hash(entry) != entry.hash:
-            report.problems.append(_("条目 #%(seq)s：内容与哈希不符（被修改）") % {"seq": entry.seq})
+                ))
+        if rekey_seq is not None and entry.seq < rekey_seq:
+            good = entry.hash == legacy_hash(entry)
+        else:
+            keyed_checked += 1
+            good = entry.hash == entry_hash(entry, key)
+            keyed_ok += good
+            if not good and entry.hash == legacy_hash(entry):
+                legacy_only += 1
+        if not good:
+            failures.append((entry.seq, entry.action in _CHECKPOINTS))
+        if entry.seq in wanted:
+            seen[entry.seq] = entry.hash
         previous = entry
     if previous is not None:
         report.last_seq = previous.seq
         report.head_hash = previous.hash
+    if rekey_seq is not None and report.first_seq is not None and report.first_seq < rekey_seq:
+        report.notes.append(
+            _("条目 %(range)s 写于启用审计密钥之前，按原无密钥哈希校验，由条目 #%(rekey)s 的检查点封存")
+            % {"range": _seq_range(report.first_seq, rekey_seq - 1), "rekey": rekey_seq})
+
+    if keyed_checked and not keyed_ok and rekey_seq is None and legacy_only == keyed_checked:
+        found.append((report.first_seq or 0, _(
+            "条目 %(range)s 仍以无密钥哈希链接，尚未启用审计密钥（运行 parkledger audit rechain）"
+        ) % {"range": _seq_range(report.first_seq or 0, report.last_seq or 0)}))
+        failures = []
+    elif keyed_checked and not keyed_ok and not valid_anchors and (
+        any(a.kid != key.key_id for a in anchor_list) or (not anchor_list and keyed_checked >= 2)
+    ):
+        report.wrong_key = True
+        written_with = sorted({a.kid for a in anchor_list if a.kid != key.key_id})
+        found.append((0, _("审计密钥错误：当前密钥（ID %(kid)s）下 %(n)s 条的 MAC 全部不符%(other)s；请使用写入日志时的密钥")
+                      % {"kid": key.key_id, "n": keyed_checked,
+                         "other": _("，锚点由密钥 ID %(ids)s 签名") % {"ids": "、".join(written_with)} if written_with else ""}))
+        failures = []
+    found.extend(_mac_problems(failures))
+    found.sort(key=lambda item: item[0])
+    report.problems = [text for _seq, text in found]
+
+    if entries is not None or report.wrong_key:
+        return report
+    for file, line in unreadable:
+        report.problems.append(_("外部锚点 %(file)s 第 %(line)s 行无法读取（被改动）") % {"file": file, "line": line})
+    for anchor in anchor_list:
+        if not anchor.valid:
+            report.problems.append(
+                _("外部锚点 %(file)s 第 %(line)s 行的签名无效（伪造或被改动，记录 #%(seq)s）")
+                % {"file": anchor.file, "line": anchor.line, "seq": anchor.seq})
+    if not valid_anchors:
+        if report.checked:
+            report.notes.append(_("尚无外部锚点：链尾是否被截断，要等下一次写入后才能核对"))
+        return report
+    newest = max(valid_anchors, key=lambda a: a.seq)
+    report.anchor_seq = newest.seq
+    if report.last_seq is None or newest.seq > report.last_seq:
+        head = report.last_seq or 0
+        report.problems.append(
+            _("链尾被截断：外部锚点记录到 #%(anchor)s（%(time)s），数据库只到 #%(head)s：条目 %(range)s 被删除")
+            % {"anchor": newest.seq, "time": newest.time, "head": head, "range": _seq_range(head + 1, newest.seq)})
+    mismatched = sorted({a.seq for a in valid_anchors if a.seq in seen and seen[a.seq] != a.mac})
+    for seq in mismatched:
+        report.problems.append(_("条目 #%(seq)s 与外部锚点记录的 MAC 不符（被改写，或链尾被删除后重新写入）") % {"seq": seq})
     return report
 
 
@@ -475,17 +719,30 @@ class RetentionError(ValueError):
     """A purge that would remove entries younger than the retention period."""
 
 
-def purge_before(cutoff: datetime) -> int:
-    """Delete the entries older than `cutoff` (a prefix of the chain) and append a checkpoint.
+class PurgeUnavailable(RuntimeError):
+    """PostgreSQL: the purge function or its role is missing (see the README)."""
 
-    Refuses a cutoff inside the retention period (`AUDIT_RETENTION_DAYS`, ≥ 180 days).
+
+MIN_RETENTION_DAYS = 180
+PURGE_FUNCTION = "parkledger_audit_purge"
+
+
+def purge_before(cutoff: datetime) -> int:
+    """Delete the entries older than `cutoff` (a prefix of the chain) and append a checkpoint
+    (MAC'd like every entry; it names the first kept entry and its prev_hash, and the key's id).
+
+    Refuses a cutoff inside the retention period (`AUDIT_RETENTION_DAYS`, ≥ 180 days). On
+    PostgreSQL the rows are deleted by `parkledger_audit_purge(first_kept)`, a SECURITY DEFINER
+    function owned by the role `parkledger_audit_purger`: the append-only trigger lets only that
+    role delete, and the function itself refuses entries younger than 180 days.
     """
-    days = int(security_setting("AUDIT_RETENTION_DAYS"))
-    limit = timezone.now() - timedelta(days=max(days, 180))
+    days = max(int(security_setting("AUDIT_RETENTION_DAYS")), MIN_RETENTION_DAYS)
+    limit = timezone.now() - timedelta(days=days)
     if cutoff > limit:
         raise RetentionError(
-            _("审计日志须保留至少 %(days)s 天：只能清理 %(limit)s 之前的条目") % {"days": max(days, 180), "limit": limit.date()}
+            _("审计日志须保留至少 %(days)s 天：只能清理 %(limit)s 之前的条目") % {"days": days, "limit": limit.date()}
         )
+    key = load_key()
     with transaction.atomic():
         _lock_chain()
         first_kept = AuditEntry.objects.filter(time__gte=cutoff).order_by("seq").values_list("seq", "prev_hash").first()
@@ -499,17 +756,22 @@ def purge_before(cutoff: datetime) -> int:
         if not count:
             return 0
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL parkledger.audit_purge = 'on'")
-        doomed._raw_delete(doomed.db)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL parkledger.audit_purge = 'off'")
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"SELECT {PURGE_FUNCTION}(%s)", [first_kept[0]])
+                    count = int(cursor.fetchone()[0])
+            except DatabaseError as exc:
+                raise PurgeUnavailable(
+                    _("数据库拒绝清理审计日志（%(error)s）：清理函数或其角色缺失，见 README 的“审计日志”一节")
+                    % {"error": str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__}
+                ) from exc
+        else:
+            doomed._raw_delete(doomed.db)
         audit_log(
             AuditAction.AUDIT_PURGE,
             detail={
                 "purged_before": cutoff.isoformat(), "purged_count": count,
-                "anchor_seq": first_kept[0], "anchor_prev_hash": first_kept[1],
+                "anchor_seq": first_kept[0], "anchor_prev_hash": first_kept[1], "key_id": key.key_id,
             },
         )
     return count

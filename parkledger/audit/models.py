@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     PERIOD_REFUSED = "period_refused", _("封账期拒绝修改")
     AUDIT_EXPORT = "audit_export", _("导出审计日志")
     AUDIT_PURGE = "audit_purge", _("清理过期审计日志")
+    AUDIT_REKEY = "audit_rekey", _("启用审计密钥")
     BACKUP = "backup", _("备份")
     RESTORE = "restore", _("恢复")
     OTHER = "other", _("其他")
@@ -63,8 +64,9 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One audit event. Entries are chained: `hash` = sha256 over the entry's canonical JSON,
-    which includes `prev_hash`, the hash of the entry before it.
+    """One audit event. Entries are chained: `hash` = HMAC-SHA256 under the audit key (kept
+    outside the database, `parkledger.audit.keys`) of the entry's canonical JSON, which includes
+    `prev_hash`, the MAC of the entry before it (`parkledger.audit.log`).
 
     The user is kept as id and name (no foreign key), so deleting an account changes no entry.
     """

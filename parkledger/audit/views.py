@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -83,5 +83,8 @@ def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
 @require_http_methods(["GET"])
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
-    report = verify_chain()
-    return render(request, "audit/audit_verify.html", {**_LAYOUT, "report": report})
+    try:
+        report, key_error = verify_chain(), ""
+    except ImproperlyConfigured:
+        report, key_error = None, _("未配置审计密钥，无法校验审计日志（见部署说明：PARKLEDGER_AUDIT_KEY 或 audit.key 文件）")
+    return render(request, "audit/audit_verify.html", {**_LAYOUT, "report": report, "key_error": key_error})

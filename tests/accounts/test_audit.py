@@ -183,22 +183,39 @@ def test_an_edited_entry_is_detected_and_named(parks, capsys):
     _tamper("UPDATE accounts_auditentry SET username = %s WHERE id = %s", ["someone-else", entries[2].pk])
     report = verify_chain()
     assert not report.ok
-    assert report.problems == [f"条目 #{entries[2].seq}：内容与哈希不符（被修改）"]
+    assert report.problems == [f"条目 #{entries[2].seq}：内容与 MAC 不符（被修改）"]
     with pytest.raises(CommandError):
         call_command("audit", "verify")
     assert f"#{entries[2].seq}" in capsys.readouterr().err
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(parks):
-    from parkledger.audit.log import entry_hash
+    from parkledger.audit.log import legacy_hash
 
     entries = _five_entries()
     victim = AuditEntry.objects.get(pk=entries[1].pk)
     victim.result = "failure"
     _tamper("UPDATE accounts_auditentry SET result = %s, hash = %s WHERE id = %s",
-            ["failure", entry_hash(victim), victim.pk])
+            ["failure", legacy_hash(victim), victim.pk])
     problems = verify_chain().problems
-    assert problems == [f"条目 #{entries[2].seq}：前一条哈希与条目 #{entries[1].seq} 不符（链被改写）"]
+    assert problems == [f"条目 #{entries[1].seq}：内容与 MAC 不符（被修改）",
+                        f"条目 #{entries[2].seq}：前一条哈希与条目 #{entries[1].seq} 不符（链被改写）"]
+
+
+def test_an_edit_with_the_right_key_passes_and_the_same_key_is_needed_to_verify(parks, settings):
+    """The MAC is the key's: with the key, an edit can be hidden (which is why the key lives
+    outside the database); under another key every entry fails, named as a wrong key."""
+    from parkledger.audit.log import entry_hash
+
+    entries = _five_entries()
+    victim = AuditEntry.objects.get(pk=entries[4].pk)
+    victim.result = "failure"
+    _tamper("UPDATE accounts_auditentry SET result = %s, hash = %s WHERE id = %s",
+            ["failure", entry_hash(victim), victim.pk])
+    assert verify_chain().ok
+    settings.PARKLEDGER_AUDIT = {**settings.PARKLEDGER_AUDIT, "KEY": "11" * 32}
+    report = verify_chain()
+    assert report.wrong_key and len(report.problems) == 1 and report.problems[0].startswith("审计密钥错误")
 
 
 def test_a_deleted_entry_is_detected_and_named(parks):
@@ -213,7 +230,7 @@ def test_deleting_the_first_entries_without_a_purge_is_detected(parks):
     entries = _five_entries()
     _tamper("DELETE FROM accounts_auditentry WHERE seq <= %s", [entries[1].seq])
     problems = verify_chain().problems
-    assert problems == [f"条目 #1 至 #{entries[1].seq} 缺失：没有清理检查点记录这些条目的删除"]
+    assert problems == [f"条目 #1 至 #{entries[1].seq} 缺失：没有有效的清理检查点记录这些条目的删除"]
 
 
 def test_the_first_entry_chains_to_the_genesis_hash(db):

@@ -83,7 +83,7 @@ def test_an_unchanged_row_gets_no_entry_and_a_tampered_bulk_entry_is_found(eco_w
     entry = AuditEntry.objects.get(action="create", natural_key=f"{uscc}/2022-05")
     assert verify_chain().ok
     _tamper("UPDATE accounts_auditentry SET after = %s WHERE id = %s", ['{"output_value": "80.0000"}', entry.pk])
-    assert verify_chain().problems == [f"条目 #{entry.seq}：内容与哈希不符（被修改）"]
+    assert verify_chain().problems == [f"条目 #{entry.seq}：内容与 MAC 不符（被修改）"]
 
 
 def test_a_row_of_a_closed_month_is_rejected_with_its_sheet_row_and_column(eco_world, tmp_path):

@@ -88,6 +88,14 @@ class Command(BaseCommand):
         else:
             sys.stdout.flush()
             self.stdout.write(content.decode("utf-8"), ending="")
+        self._audit(park=park, period=period, fmt=fmt, template=template, output=output, user=user, issued=issue)
+
+    def _audit(self, *, park: str, period: str, fmt: str, template: str, output: str, user: str, issued: bool) -> None:
+        """The run is an export of the park's figures: audited as the --user, else the OS user."""
+        from parkledger.audit.import_hooks import audit_export
+
+        audit_export(kinds="report", park=park, fmt=fmt, target=output or "-", user=self._user(user) if user else None,
+                     period=period, template=template, issued=issued)
 
     def _user(self, username: str):
         if not username:
