@@ -23,6 +23,7 @@ from parkledger.api.fields import (
     StrictDateField,
     StrictIntegerField,
 )
+from parkledger.api.strict import RejectUnknownFieldsMixin
 from parkledger.core.kinds import data_fields, kind_models
 
 #: the most rows one bulk request may carry (larger loads: the file importer)
@@ -70,7 +71,7 @@ def api_field_for(field: models.Field) -> serializers.Field:
     raise TypeError(f"no API field for {field!r}")  # pragma: no cover - every ledger field type is above
 
 
-class LedgerSerializer(serializers.Serializer):
+class LedgerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """Base of the generated serializers: `id` plus the kind's data fields."""
 
     id = serializers.IntegerField(read_only=True, help_text="记录 ID（按 ID 查询、修改、删除）")
@@ -90,7 +91,7 @@ def row_serializer_for(kind: str) -> type[serializers.Serializer]:
     """One row of a bulk request: the kind's fields without `id`."""
     model = kind_models()[kind]
     attrs = {fld.name: api_field_for(fld) for fld in data_fields(model)}
-    return type(f"{model.__name__}RowSerializer", (serializers.Serializer,), attrs)
+    return type(f"{model.__name__}RowSerializer", (RejectUnknownFieldsMixin, serializers.Serializer), attrs)
 
 
 @cache
@@ -103,7 +104,7 @@ def bulk_serializer_for(kind: str) -> type[serializers.Serializer]:
         ),
         "dry_run": StrictBooleanField(required=False, default=False, help_text="只校验不保存"),
     }
-    return type(f"{model.__name__}BulkSerializer", (serializers.Serializer,), attrs)
+    return type(f"{model.__name__}BulkSerializer", (RejectUnknownFieldsMixin, serializers.Serializer), attrs)
 
 
 class BulkResultSerializer(serializers.Serializer):

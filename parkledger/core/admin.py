@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
+from parkledger.core.admin_refusals import ClosedPeriodRefusalMixin
 from parkledger.core.kinds import data_fields, kind_models
 
 
@@ -24,7 +25,7 @@ def _admin_for(model) -> type[admin.ModelAdmin]:
         search.append("uscc__uscc")
     return type(
         f"{model.__name__}Admin",
-        (admin.ModelAdmin,),
+        (ClosedPeriodRefusalMixin, admin.ModelAdmin),
         {
             "list_display": display,
             "list_filter": filters,

@@ -5,7 +5,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkledger.accounts.demo_users import create_demo_users
 from parkledger.dataio.demo.export import write_demo
@@ -24,15 +23,15 @@ def _parks_text(scale: Scale) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("载入演示数据：生态园（宁波/余姚）及中东欧产业园2020—2022年全部台账；-o 时输出为导入格式文件")
+    help = _("载入演示数据：生态园（宁波/余姚）及中东欧产业园2020—2022年全部台账；-o 时输出为导入格式文件")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=gettext_lazy("随机种子（同一种子得到相同数据）"))
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=_("随机种子（同一种子得到相同数据）"))
         parser.add_argument("--scale", choices=tuple(SCALES), default="demo",
-                            help=gettext_lazy("demo：约400家企业；city：3000家企业×48个月；province：50个园区"))
+                            help=_("demo：约400家企业；city：3000家企业×48个月；province：50个园区"))
         parser.add_argument("-o", "--output", metavar="PATH",
-                            help=gettext_lazy("不载入数据库，写成导入格式：.xlsx 工作簿或 CSV 目录"))
-        parser.add_argument("--if-empty", action="store_true", help=gettext_lazy("演示园区已存在时什么也不做"))
+                            help=_("不载入数据库，写成导入格式：.xlsx 工作簿或 CSV 目录"))
+        parser.add_argument("--if-empty", action="store_true", help=_("演示园区已存在时什么也不做"))
 
     def handle(self, *args, seed: int, scale: str, output: str | None, if_empty: bool, **options) -> None:
         chosen = scale_named(scale)

@@ -10,7 +10,6 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkledger.core.kinds import kind_models
 from parkledger.dataio.importing import import_path
@@ -21,7 +20,7 @@ __all__ = ["Command"]
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "导入台账：PATH 为 .xlsx 工作簿（每种台账一张表）、<台账类型>.csv 文件或其所在目录。"
         "按自然键新增或更新；任何一行有错则全部不写入，列出每个错误并以状态2退出。"
         "加 --kind 时 PATH 可为任意格式的表格（.xlsx、.xls、.ods、.csv），按列对应导入。"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkledger.dataio.models import SavedMapping
 
@@ -14,7 +13,7 @@ __all__ = ["Command"]
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("已保存的导入映射：list 列出，show NAME 显示各列对应，export NAME -o FILE.json 导出为文件")
+    help = _("已保存的导入映射：list 列出，show NAME 显示各列对应，export NAME -o FILE.json 导出为文件")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["list", "show", "export"])

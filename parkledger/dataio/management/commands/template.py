@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkledger.dataio.exporting import ExportError
 from parkledger.dataio.templates import write_template
@@ -12,7 +11,7 @@ __all__ = ["Command"]
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("生成导入模板：每种台账一张表，第1行中文表头、第2行字段键，选项列有下拉框")
+    help = _("生成导入模板：每种台账一张表，第1行中文表头、第2行字段键，选项列有下拉框")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help=_("输出的 .xlsx 文件"))
