@@ -83,6 +83,8 @@ class IssuedReport(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("签发人"))
     issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版次"), default=1, help_text=_("同一园区同一报告期的第几次签发"))
+    number = models.CharField(_("报告编号"), max_length=40, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("已签发报告")
@@ -91,4 +93,18 @@ class IssuedReport(models.Model):
         indexes = [models.Index(fields=["park", "period"], name="reports_issued_park_period")]
 
     def __str__(self) -> str:
-        return f"{self.park_id} {self.period} {self.format}"
+        return f"{self.number or self.park_id} {self.period} {self.format}"
+
+    @staticmethod
+    def number_for(park: str, period: str, version: int) -> str:
+        """`ECO-202209-03`: the park, the report period and the version."""
+        return f"{park}-{period.replace('-', '')}-{version:02d}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A new issue gets the next version of its park and period, and its number."""
+        if self._state.adding and not self.number:
+            last = (IssuedReport.objects.filter(park_id=self.park_id, period=self.period)
+                    .aggregate(models.Max("version"))["version__max"]) or 0
+            self.version = last + 1
+            self.number = self.number_for(self.park_id, self.period, self.version)
+        super().save(*args, **kwargs)

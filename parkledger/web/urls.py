@@ -5,8 +5,8 @@ from django.urls import path
 
 from parkledger.web.views import dashboard, enterprise, figures, imports, ledgers, reports
 from parkledger.web.views import learn as learn_views
-from parkledger.web.views import mapping as mapping_views
 from parkledger.web.views import lookup as lookup_views
+from parkledger.web.views import mapping as mapping_views
 
 app_name = "web"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("reports/download/", reports.report_download, name="report_download"),
     path("reports/issue/", reports.report_issue, name="report_issue"),
     path("reports/issued/<int:pk>/", reports.issued_download, name="issued_download"),
+    path("reports/archive/", reports.report_archive, name="report_archive"),
+    path("reports/archive/<int:pk>/", reports.issued_report, name="issued_report"),
     path("reports/templates/", reports.template_list, name="report_templates"),
     path("reports/templates/new/", reports.template_create, name="report_template_create"),
     path("reports/templates/preview/", reports.template_preview, name="report_template_preview"),

@@ -56,6 +56,7 @@ def test_a_leader_issues_and_downloads_the_archive(client_in):
     response = client_in.post("/reports/issue/")
     assert response.status_code == 302
     issued = IssuedReport.objects.get()
+    assert response["Location"] == f"/reports/archive/{issued.pk}/"
     assert (issued.park_id, issued.period, issued.format) == ("ECO", "2022-09", "docx")
     archived = client_in.get(f"/reports/issued/{issued.pk}/")
     assert archived.content == bytes(issued.content)

@@ -284,3 +284,82 @@ def test_a_wrong_reference_is_explained_in_plain_words(safety_client):
     assert "没有找到这个安全检查：“NOPE”" in message and "选择一个有效的选项" not in message
     body = response.content.decode()
     assert 'data-lookup="/lookup/inspection/"' in body
+
+
+# -- roles ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def filer(client, dataset):
+    """An enterprise user filing for 测试企业1."""
+    from parkledger.accounts.models import Membership
+    from tests.web.conftest import make_user
+
+    user = make_user("filer", "enterprise", park=None)
+    Membership.objects.create(user=user, enterprise_id=data.uscc(1))
+    client.force_login(user)
+    return client
+
+
+def test_the_ledger_index_lists_only_ledgers_the_role_may_open(filer):
+    kinds = [key for _h, kinds in filer.get("/ledgers/").context["visible_groups"] for key, _m in kinds]
+    from parkledger.core.kinds import kind_models
+
+    assert kinds and all(filer.get(f"/ledgers/{key}/").status_code == 200 for key in kinds)
+    hidden = [key for key in kind_models() if key not in kinds]
+    assert hidden and all(filer.get(f"/ledgers/{key}/").status_code == 403 for key in hidden)
+
+
+def test_a_read_only_page_says_why_there_is_no_edit_button(client_in):
+    from parkledger.governance.models import Hazard
+
+    hazard = Hazard.objects.filter(inspection__uscc__park_id="ECO").first()
+    response = client_in.get(f"/ledgers/hazard/{hazard.pk}/")
+    assert response.context["can_change"] is False
+    assert "没有“编辑”按钮" in response.content.decode()
+
+
+def test_the_enterprise_user_sees_his_enterprise_and_files_for_it(filer):
+    index = filer.get("/enterprises/")
+    assert [e.uscc for e in index.context["page"].object_list] == [data.uscc(1)]
+    assert filer.get(f"/enterprises/{data.uscc(1)}/").status_code == 200
+    assert filer.get(f"/enterprises/{data.uscc(2)}/").status_code == 404
+    form = filer.get("/ledgers/enterprise_month/add/").context["form"]
+    assert form.fields["uscc"].disabled and form.initial["uscc"] == data.uscc(1)
+    # his last return (2022-12) is 规上: the new one starts so, for the month after it
+    assert form.initial["above_scale"] is True and form.initial["month"] == "2023-01"
+    # a posted other enterprise is ignored: the locked field keeps his own
+    filer.post("/ledgers/enterprise_month/add/", {"uscc": data.uscc(2), "month": "2023-01", "above_scale": "on",
+                                                  "output_value": "10"})
+    from parkledger.core.models import EnterpriseMonth
+
+    assert EnterpriseMonth.objects.filter(month="2023-01").values_list("uscc_id", flat=True).get() == data.uscc(1)
+
+
+# -- issuing -------------------------------------------------------------------------------
+
+def test_issuing_numbers_versions_refuses_a_twin_and_archives_on_its_own_page(client_in):
+    from datetime import timedelta
+
+    from parkledger.reports.models import IssuedReport
+
+    page = client_in.get("/reports/").content.decode()
+    assert "data-confirm=" in page and "将归档为第1版" in page
+    first = client_in.post("/reports/issue/")
+    issued = IssuedReport.objects.get()
+    assert (issued.version, issued.number) == (1, "ECO-202209-01")
+    assert first["Location"] == f"/reports/archive/{issued.pk}/"
+    # the same report again within a minute: refused, pointing at the first
+    again = client_in.post("/reports/issue/")
+    assert IssuedReport.objects.count() == 1 and again["Location"] == f"/reports/archive/{issued.pk}/"
+    assert "未重复签发" in client_in.get(again["Location"]).content.decode()
+    # a minute later it is a new version
+    IssuedReport.objects.filter(pk=issued.pk).update(issued_at=issued.issued_at - timedelta(minutes=2))
+    client_in.post("/reports/issue/")
+    second = IssuedReport.objects.order_by("-pk").first()
+    assert (second.version, second.number) == (2, "ECO-202209-02")
+    detail = client_in.get(f"/reports/archive/{second.pk}/")
+    text = visible_text(detail)
+    assert "第2版" in text and "leader" in text and "签发时的指标" in text
+    assert detail.context["figures"] and all(f["name"] for f in detail.context["figures"])
+    archive = client_in.get("/reports/archive/")
+    assert [r.version for r in archive.context["issued"]] == [2, 1]

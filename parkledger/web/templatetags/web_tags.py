@@ -27,7 +27,9 @@ def _allowed(key: str, user, sel) -> bool:
     if key in ("figures", "reports"):
         return access.can_see_park_figures(user, getattr(sel, "park_code", ""))
     if key == "enterprises":
-        return access.can(user, "enterprise", "view")
+        from parkledger.accounts.permissions import enterprise_usccs
+
+        return access.can(user, "enterprise", "view") or bool(enterprise_usccs(user))
     if key == "import":
         return any(access.can(user, kind, "import") for kind in kind_models())
     return True

@@ -16,7 +16,15 @@ from parkledger.web.present import country_name
 from parkledger.web.selectors import enterprise_returns, enterprise_sections, returns_chart
 from parkledger.web.tables import cell_text, is_case_kind, list_fields, related_for_list
 from parkledger.web.views.base import render_page, selection_of
-from parkledger.web.views.ledgers import _rows, list_columns
+from parkledger.web.views.ledgers import _rows, list_columns, own_enterprises
+
+
+def _visible_enterprises(user):
+    """The enterprises the user may look up: those of his parks, or an enterprise user's own."""
+    own = own_enterprises(user)
+    if own:
+        return Enterprise.objects.filter(uscc__in=own)
+    return access.scope(user, "enterprise", Enterprise.objects.all())
 
 
 @login_required
@@ -25,7 +33,9 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
     sel = selection_of(request)
     data = request.GET.copy()
     data.setdefault("park", sel.park_code)
-    base = access.scope(request.user, "enterprise", Enterprise.objects.all()).select_related("park")
+    base = _visible_enterprises(request.user).select_related("park")
+    if own_enterprises(request.user):
+        data.pop("park", None)  # an enterprise user sees his enterprise wherever it is registered
     filterset = filterset_for("enterprise")(data, queryset=base)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render_page(request, "web/enterprise_index.html", {"page": page, "filterset": filterset},
@@ -35,9 +45,8 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     """The 360 page of one enterprise."""
-    ent = get_object_or_404(access.scope(request.user, "enterprise", Enterprise.objects.all()).select_related("park"),
-                            uscc=uscc)
-    if not access.can(request.user, "enterprise", "view", ent.park_id):
+    ent = get_object_or_404(_visible_enterprises(request.user).select_related("park"), uscc=uscc)
+    if not (access.can(request.user, "enterprise", "view", ent.park_id) or ent.uscc in own_enterprises(request.user)):
         raise PermissionDenied
     sel = selection_of(request)
     user = request.user

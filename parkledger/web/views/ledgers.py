@@ -22,7 +22,14 @@ from parkledger.web.exports import queryset_xlsx, xlsx_response
 from parkledger.web.forms import dress_filter_form, ledger_form_class
 from parkledger.web.present import record_changes, record_title, unit_of
 from parkledger.web.selectors import apply_preset, in_parks, park_codes, presets_for
-from parkledger.web.tables import case_info, cell_text, is_case_kind, list_fields, related_for_list
+from parkledger.web.tables import (
+    case_info,
+    cell_text,
+    is_case_kind,
+    kind_groups,
+    list_fields,
+    related_for_list,
+)
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
 PAGE_SIZE = 50
@@ -190,7 +197,52 @@ def _rows(objects, fields, as_of, kind):
 
 @login_required
 def ledger_index(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "web/ledgers/index.html", {}, nav="ledgers")
+    """The ledgers the user may open, by chapter (no link that would answer 403)."""
+    sel = selection_of(request)
+    groups = []
+    for heading, kinds in kind_groups():
+        mine = [(key, model) for key, model in kinds if access.can(request.user, key, "view", sel.park_code or None)]
+        if mine:
+            groups.append((heading, mine))
+    return render_page(request, "web/ledgers/index.html", {"visible_groups": groups}, nav="ledgers")
+
+
+def own_enterprises(user) -> list[str]:
+    """The enterprises an enterprise user files for (empty for everybody else)."""
+    from parkledger.accounts.permissions import enterprise_usccs
+
+    return list(enterprise_usccs(user))
+
+
+def _enterprise_fields(model: type[LedgerModel]) -> list[str]:
+    return [f.name for f in data_fields(model) if isinstance(f, models.ForeignKey) and f.related_model is Enterprise]
+
+
+# yearly values an enterprise's new monthly return starts from (its last return's)
+CARRIED_FORWARD = ("above_scale", "employees")
+
+
+def _enterprise_defaults(form, kind: str, usccs: list[str]) -> None:
+    """An enterprise user's forms: his enterprise preset and locked; a new monthly return starts
+    from his last return's yearly values (规上, employees)."""
+    if len(usccs) != 1:
+        return
+    for name in _enterprise_fields(form._meta.model):
+        form.lock(name, usccs[0])
+    if kind == "enterprise_month" and not form.instance.pk and not form.is_bound:
+        from parkledger.core.models import EnterpriseMonth
+
+        last = EnterpriseMonth.objects.filter(uscc_id=usccs[0]).order_by("-month").first()
+        if last is not None:
+            for name in CARRIED_FORWARD:
+                if name in form.fields:
+                    form.initial[name] = getattr(last, name)
+            form.initial.setdefault("month", next_month(last.month))
+
+
+def next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
 
 
 @login_required
@@ -259,9 +311,17 @@ def ledger_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "kind": kind, "model": model, "meta": model._meta, "obj": obj, "fields": fields, "title": record_title(obj),
         "case": case_info(obj, sel.as_of), "history": record_changes(model, obj.pk),
         "can_change": access.can_record(request.user, obj, "change"),
+        "read_only_reason": "" if access.can_record(request.user, obj, "change") else read_only_reason(request.user, kind),
         "can_delete": access.can_record(request.user, obj, "delete"),
     }
     return render_page(request, "web/ledgers/detail.html", context, nav="ledgers")
+
+
+def read_only_reason(user, kind: str) -> str:
+    """Why a record the user may read has no 编辑 button."""
+    if own_enterprises(user):
+        return _("企业账号只能修改本企业自己填报的记录；此类记录由园区工作人员维护。")
+    return _("您的角色可以查看此类台账，但修改由负责该台账的部门办理，因此没有“编辑”按钮。")
 
 
 def _save(form, request: HttpRequest, kind: str) -> LedgerModel | None:
@@ -290,8 +350,10 @@ def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
     sel = selection_of(request)
     _require(request, kind, "add", sel.park_code or None)
     form_class = ledger_form_class(kind)
+    usccs = own_enterprises(request.user)
     if request.method == "POST":
         form = form_class(request.POST, parks=sel.parks)
+        _enterprise_defaults(form, kind, usccs)
         if form.is_valid():
             obj = _save(form, request, kind)
             if obj is not None:
@@ -300,6 +362,7 @@ def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         initial = {"park": sel.park_code} if "park" in form_class.base_fields else {}
         form = form_class(initial=initial, parks=sel.parks)
+        _enterprise_defaults(form, kind, usccs)
     return render_page(request, "web/ledgers/form.html", {"kind": kind, "meta": model._meta, "form": form,
                                                             "obj": None}, nav="ledgers")
 
@@ -312,8 +375,10 @@ def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise PermissionDenied(_("无权执行此操作"))
     sel = selection_of(request)
     form_class = ledger_form_class(kind)
+    usccs = own_enterprises(request.user)
     if request.method == "POST":
         form = form_class(request.POST, instance=obj, parks=sel.parks)
+        _enterprise_defaults(form, kind, usccs)
         if form.is_valid():
             saved = _save(form, request, kind)
             if saved is not None:
@@ -321,6 +386,7 @@ def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 return redirect("web:ledger_detail", kind, saved.pk)
     else:
         form = form_class(instance=obj, parks=sel.parks)
+        _enterprise_defaults(form, kind, usccs)
     return render_page(request, "web/ledgers/form.html", {"kind": kind, "meta": model._meta, "form": form,
                                                             "obj": obj}, nav="ledgers")
 

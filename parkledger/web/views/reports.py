@@ -3,12 +3,13 @@ downloads; template editing with preview and versions; issuing (leaders only).""
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
@@ -95,6 +96,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "can_issue": access.can_issue(request.user),
         "issued": IssuedReport.objects.filter(park_id=sel.park_code).select_related("issued_by")
         .defer("content", "template_text", "figures", "omitted").order_by("-issued_at")[:20],
+        "next_version": 1 + (IssuedReport.objects.filter(park_id=sel.park_code, period=sel.period.key)
+                             .aggregate(Max("version"))["version__max"] or 0),
     }
     return render_page(request, "web/report.html", context, nav="reports")
 
@@ -153,15 +156,82 @@ def report_issue(request: HttpRequest) -> HttpResponse:
     _require_figures(request, sel)
     template = _chosen_template(request, sel.park_code)
     try:
-        issued = issue_report(park=sel.park_code, period=sel.period.key, fmt="docx",
-                              template=template if template and template.current_version else None,
-                              user=request.user)
+        with transaction.atomic():
+            issued = issue_report(park=sel.park_code, period=sel.period.key, fmt="docx",
+                                  template=template if template and template.current_version else None,
+                                  user=request.user)
+            twin = _identical_recent_issue(issued)
+            if twin is not None:
+                raise _AlreadyIssued(twin)
+    except _AlreadyIssued as exc:
+        messages.warning(request, _("一分钟内已签发过内容相同的报告（%(number)s，第%(version)s版），未重复签发。") % {
+            "number": exc.twin.number, "version": exc.twin.version})
+        return redirect("web:issued_report", exc.twin.pk)
     except (ReportTemplateError, ValueError, ValidationError) as exc:
         messages.error(request, _("签发失败：%(err)s") % {"err": exc})
         return redirect("web:report")
     access.audit_report_issue(request.user, issued)
-    messages.success(request, _("已签发并归档：%(name)s") % {"name": issued.filename})
-    return redirect("web:report")
+    messages.success(request, _("已签发并归档：%(number)s，第%(version)s版") % {
+        "number": issued.number, "version": issued.version})
+    return redirect("web:issued_report", issued.pk)
+
+
+REISSUE_WINDOW_SECONDS = 60
+
+
+class _AlreadyIssued(Exception):
+    def __init__(self, twin: IssuedReport) -> None:
+        super().__init__(twin.number)
+        self.twin = twin
+
+
+def _identical_recent_issue(issued: IssuedReport) -> IssuedReport | None:
+    """An issue of the same park, period, template and figures within the last minute, if any."""
+    since = issued.issued_at - timedelta(seconds=REISSUE_WINDOW_SECONDS)
+    recent = (IssuedReport.objects.filter(park_id=issued.park_id, period=issued.period, format=issued.format,
+                                          issued_at__gte=since).exclude(pk=issued.pk)
+              .only("pk", "number", "version", "template_text", "figures").order_by("-issued_at"))
+    for twin in recent:
+        if twin.template_text == issued.template_text and twin.figures == issued.figures:
+            return twin
+    return None
+
+
+def _visible_issue(request: HttpRequest, pk: int) -> IssuedReport:
+    sel = selection_of(request)
+    _require_figures(request, sel)
+    visible = [p.code for p in sel.parks]
+    return get_object_or_404(IssuedReport.objects.select_related("issued_by", "template_version", "park"),
+                             pk=pk, park_id__in=visible)
+
+
+@login_required
+def report_archive(request: HttpRequest) -> HttpResponse:
+    """The archive of the selected park's issued reports: number, version, period, who and when."""
+    sel = selection_of(request)
+    _require_figures(request, sel)
+    issued = (IssuedReport.objects.filter(park_id=sel.park_code).select_related("issued_by")
+              .defer("content", "template_text", "figures", "omitted").order_by("-issued_at")[:200])
+    return render_page(request, "web/report_archive.html", {"issued": issued}, nav="reports")
+
+
+@login_required
+def issued_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One issued report: who issued it and when, its number and version, the figures as issued."""
+    issued = _visible_issue(request, pk)
+    figures = []
+    for key, fig in sorted((issued.figures or {}).items()):
+        fig = fig if isinstance(fig, dict) else {"text": fig}
+        figures.append({"key": key, "name": fig.get("name") or _figure_name(key), "text": fig.get("text"),
+                        "unit": fig.get("unit", "")})
+    return render_page(request, "web/issued_report.html", {"r": issued, "figures": figures}, nav="reports")
+
+
+def _figure_name(key: str) -> str:
+    from parkledger.indicators.registry import registry
+
+    ind = registry["indicators"].get(key) or registry["indicators"].get(key.split("[", 1)[0])
+    return ind.name if ind is not None else key
 
 
 @login_required
