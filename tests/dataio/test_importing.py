@@ -261,18 +261,23 @@ def test_batch_hooks_see_each_kind_once_with_stored_values_and_parks(parks, tmp_
                 change.reject("2022-02已封账", "month")
 
     written = []
+
+    def record_written(model, changes) -> None:
+        written.append([c.row for c in changes])
+
     d = tmp_path / "in"
     write_csv(d, "enterprise_month", f"uscc,month,output_value\n{U1},2022-01,6\n{U1},2022-02,7\n")
     hooks.register_rows_check(check)
     try:
         with hooks.registered():
             refused = import_path(d)
-        hooks.register_rows_written(lambda model, changes: written.append([c.row for c in changes]))
+        hooks.register_rows_written(record_written)
         write_csv(d, "enterprise_month", f"uscc,month,output_value\n{U1},2022-01,6\n")
         accepted = import_path(d)
     finally:
         hooks._rows_checks.remove(check)
-        hooks._rows_written.clear()
+        if record_written in hooks._rows_written:  # only this test's hook: the apps' own hooks stay
+            hooks._rows_written.remove(record_written)
     assert refused.issue_lines() == ["enterprise_month, 3, month: 2022-02已封账"]
     # One call per import and kind; the stored 2022-01 row had output 5; the park comes through the enterprise.
     assert calls[0] == ("enterprise_month", [(2, False, "ECO-CEE", Decimal("5")), (3, True, "ECO-CEE", None)])

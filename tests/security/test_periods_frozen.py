@@ -186,3 +186,22 @@ def test_only_a_correction_changes_frozen_figures_and_closing_again_is_audited_w
     changed = {(d["park"], d["key"]): (d["frozen"], d["live"]) for d in entry.detail["changed"]}
     assert changed[("ECO-CEE", "econ.output")] == ("5", "10") and changed[("ECO", "econ.output")] == ("10", "15")
     assert _verify()[0] == 0
+
+
+def test_the_web_pages_mark_a_closed_month_and_the_form_warns_after_a_move(closed_parks, client):
+    econ = make_user("econ", "economy", park="ECO")
+    client.force_login(econ)
+    closed_page = client.get("/figures/", {"park": "ECO-CEE", "period": MONTH})
+    open_page = client.get("/figures/", {"park": "ECO-CEE", "period": "2022-10"})
+    assert closed_page.status_code == open_page.status_code == 200
+    assert 'data-testid="period-closed"' in closed_page.content.decode()
+    assert 'data-testid="period-closed"' not in open_page.content.decode()
+    ent = Enterprise.objects.get(uscc=A)
+    form = {"uscc": A, "name": ent.name, "park": "ECO", "industry_code": "", "registered_on": "2020-01-01",
+            "land_area_mu": "", "country": ent.country, "closed_on": ""}
+    saved = client.post(f"/ledgers/enterprise/{ent.pk}/edit/", form, follow=True)
+    assert saved.status_code == 200
+    assert Enterprise.objects.get(uscc=A).park_id == "ECO"
+    shown = [str(m) for m in saved.context["messages"]]
+    assert any("ECO-CEE 园区 2022-09 已封账：迁移后重新计算的指标与封账数据不一致" in m for m in shown), shown
+    assert ParkMove.objects.get(subject_code=A).via == "web"
