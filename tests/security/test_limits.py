@@ -246,3 +246,78 @@ def test_templates_of_ordinary_size_still_render():
         "{% set rows = [['甲', 1], ['乙', 2]] %}{% for name, n in rows %}{{ name }}{{ n }}{% endfor %}"
         "{{ ([1]*1000)|length }} {{ {'a': 1}|length }} {{ ('ab'*100)|length }}"))
     assert text == "rendered 14 characters"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Stored uploads: one hour, and a quota per user
+# ---------------------------------------------------------------------------------------------------
+
+PARK_CSV = "code,name\nECO,宁波前湾新区生态园\n".encode()
+
+
+@pytest.fixture
+def uploader(client, settings, tmp_path):
+    from tests.web import data
+    from tests.web.conftest import make_user
+
+    settings.VAR_DIR = tmp_path
+    data.build(1)
+    client.force_login(make_user("boss", "", park=None, is_superuser=True, is_staff=True))
+    client.get("/", {"park": "ECO", "period": data.PERIOD})
+    return client
+
+
+def _upload(client, content: bytes = PARK_CSV, name: str = "park.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/import/", {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+
+
+@pytest.mark.django_db
+def test_pending_uploads_count_against_a_quota_per_user(uploader, settings, tmp_path):
+    settings.PARKLEDGER_UPLOAD_QUOTA_BYTES = len(PARK_CSV) * 2
+    for _ in range(2):
+        response = _upload(uploader)
+        assert response.context["token"], response.content.decode()[:500]
+    response = _upload(uploader)
+    assert response.context["form"].errors["file"] == [
+        "待导入的文件已有0MB，加上这个文件超过每人0MB的上限：请先导入或放弃已预览的文件，未导入的文件一小时后自动删除"]
+    assert "超过每人0MB的上限" in response.content.decode()
+    assert len(list((tmp_path / "uploads").rglob("*.csv"))) == 2
+
+
+@pytest.mark.django_db
+def test_uploads_not_applied_within_an_hour_are_deleted(uploader, tmp_path):
+    token = _upload(uploader).context["token"]
+    (stored,) = (tmp_path / "uploads").rglob("*.csv")
+    hour_ago = time.time() - 3601
+    os.utime(stored, (hour_ago, hour_ago))
+    _upload(uploader)  # each upload sweeps first
+    assert not stored.exists()
+    response = uploader.post("/import/apply/", {"token": token}, follow=True)
+    assert "找不到待导入的文件，请重新上传。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_purge_command_deletes_expired_uploads(uploader, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _upload(uploader)
+    _upload(uploader)
+    old, new = sorted((tmp_path / "uploads").rglob("*.csv"))
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    out = StringIO()
+    call_command("uploads", "purge", stdout=out)
+    assert out.getvalue().startswith("已删除 1 个待导入文件")
+    assert not old.exists() and new.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(uploader, settings, tmp_path):
+    settings.PARKLEDGER_MAX_UPLOAD_BYTES = 10
+    response = _upload(uploader)
+    assert response.context["form"].errors["file"]
+    assert not list((tmp_path / "uploads").rglob("*.csv"))

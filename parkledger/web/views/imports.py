@@ -17,7 +17,7 @@ from parkledger.jobs.imports import submit_import
 from parkledger.web.exports import xlsx_response
 from parkledger.web.forms import ImportUploadForm
 from parkledger.web.import_preview import collecting
-from parkledger.web.uploads import discard_upload, store_upload, stored_upload
+from parkledger.web.uploads import UploadRefused, discard_upload, store_upload, stored_upload
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 from parkledger.web.views.mapping import mapping_redirect
 
@@ -55,7 +55,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes)
     if request.method == "POST" and available and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = store_upload(request, upload)
+        try:
+            token = store_upload(request, upload)
+        except UploadRefused as exc:  # over the size limit or the user's quota of pending uploads
+            form.add_error("file", str(exc))
+            context["form"] = form
+            return render_page(request, "web/import_result.html" if htmx_partial(request) else "web/import.html",
+                               context, nav="import")
         path, name = stored_upload(request, token)
         mapped = mapping_redirect(request, token, path, name)  # not the template's format: map its columns first
         if mapped is not None:
