@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.apps import apps
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 __all__ = ["ReturnField", "return_fields", "parse_value", "ValueProblem"]
@@ -43,7 +45,12 @@ _UNITS = {"integer": "人", "bool": ""}
 
 
 def return_fields(kind: str) -> list[ReturnField]:
-    """The fields of a return of `kind`, labelled as the ledger labels them."""
+    """The fields of a return of `kind`, labelled as the ledger labels them (in the active language)."""
+    return list(_return_fields(kind, get_language() or ""))
+
+
+@lru_cache(maxsize=32)
+def _return_fields(kind: str, language: str) -> tuple[ReturnField, ...]:
     model = apps.get_model("core", "EnterpriseMonth") if kind == "enterprise_month" else None
     if model is None:
         raise ValueError(kind)
@@ -52,7 +59,7 @@ def return_fields(kind: str) -> list[ReturnField]:
         field = model._meta.get_field(key)
         unit = _UNITS.get(value_kind, str(field.help_text or ""))
         fields.append(ReturnField(key, str(field.verbose_name), unit, value_kind, required, yearly))
-    return fields
+    return tuple(fields)
 
 
 class ValueProblem(ValueError):

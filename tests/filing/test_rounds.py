@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import timezone
 
 from parkledger.audit.models import AuditEntry
 from parkledger.core.models import EnterpriseMonth
@@ -50,6 +51,7 @@ def test_a_return_already_in_the_ledger_counts_as_accepted_when_the_round_opens(
     round_ = _open(world)
     sub = _sub(round_, world.b)
     assert (sub.state, sub.source) == (SubmissionState.ACCEPTED, Source.LEDGER)
+    assert sub.reviewed_at is not None and abs((timezone.now() - sub.reviewed_at).total_seconds()) < 60
     assert round_status(round_) == {"expected": 3, "not_started": 2, "draft": 0, "submitted": 0, "returned": 0,
                                     "accepted": 1, "missing": sorted([world.a.uscc, world.e.uscc])}
 
