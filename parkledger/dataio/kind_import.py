@@ -296,9 +296,14 @@ class KindImport:
         # Query on the key field with the most distinct values, then match whole keys here.
         distinct = [{row.key[i] for row in rows} for i in range(len(nk_names))]
         lead = max(range(len(nk_names)), key=lambda i: len(distinct[i]))
+        # the other key fields narrow the query too when they take few values (a month's returns:
+        # by enterprise, and only that month, not every month of those enterprises)
+        narrow = {f"{nk_names[i]}__in": sorted(distinct[i], key=str)
+                  for i in range(len(nk_names)) if i != lead and len(distinct[i]) <= 50}
         stored: dict[tuple, tuple] = {}
         for chunk in self.ctx.chunks(sorted(distinct[lead], key=str)):
-            query = self.model._default_manager.filter(**{f"{nk_names[lead]}__in": chunk}).values_list(*fetch)
+            query = (self.model._default_manager.filter(**{f"{nk_names[lead]}__in": chunk}, **narrow)
+                     .values_list(*fetch))
             for record in query:
                 stored[tuple(record[: len(nk_names)])] = record[len(nk_names):]
         absent_positions = [self.position[fld.name] for fld in absent]
