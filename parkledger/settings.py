@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from parkledger.dburl import database_from_url
+from parkledger.jobs.static import cache_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -175,7 +176,7 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # unhashed names (e.g. /static/favicon.ico): one hour
-WHITENOISE_ADD_HEADERS_FUNCTION = "parkledger.jobs.static.cache_for_a_year"  # hashed names: one year
+WHITENOISE_ADD_HEADERS_FUNCTION = cache_for_a_year  # hashed names: one year
 MEDIA_ROOT = VAR_DIR / "media"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -10,7 +10,7 @@ import os
 from django.conf import settings
 from django.db import DatabaseError
 
-__all__ = ["secret_key_problem", "startup_problems", "demo_warning", "demo_accounts"]
+__all__ = ["secret_key_problem", "audit_key_problem", "startup_problems", "demo_warning", "demo_accounts"]
 
 WEAK_PREFIXES = ("django-insecure", "dev-only", "change-me", "changeme")
 
@@ -45,6 +45,20 @@ def demo_warning(names: list[str]) -> str:
             "正式使用前请停用这些账户。(Warning: demo accounts with published passwords are active.)")
 
 
+def audit_key_problem() -> str | None:
+    """Without its key the audit log refuses every audited action under DEBUG=0 (parkledger.audit.keys)."""
+    try:
+        from parkledger.audit.keys import key_status
+    except ImportError:
+        return None
+    reason = key_status()
+    if not reason:
+        return None
+    return (f"审计日志密钥未配置（{reason}）。请运行 parkledger audit keygen --if-missing（make setup 会运行），"
+            "或设置 PARKLEDGER_AUDIT_KEY（64 位十六进制），并把密钥与数据库分开备份。\n"
+            "(The audit key is missing: run `parkledger audit keygen --if-missing` or set PARKLEDGER_AUDIT_KEY.)")
+
+
 def startup_problems() -> tuple[list[str], list[str]]:
     """(refusals, warnings) for starting the production server."""
     from parkledger.jobs.health import pending_migrations
@@ -67,6 +81,9 @@ def startup_problems() -> tuple[list[str], list[str]]:
         problems.append(f"数据库有 {len(pending)} 个迁移未执行（{shown}）。请先备份，再运行：parkledger migrate\n"
                         f"({len(pending)} migrations are not applied: back up, then run `parkledger migrate`.)")
         return problems, warnings
+    audit_key = audit_key_problem()
+    if audit_key:
+        problems.append(audit_key)
     names = demo_accounts()
     if names:
         if demo_allowed():

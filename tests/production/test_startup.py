@@ -17,6 +17,7 @@ def ready(monkeypatch, settings, tmp_path):
     """Everything right: a strong key, DEBUG off, static files collected, no demo account."""
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path
+    settings.PARKLEDGER_AUDIT = {**getattr(settings, "PARKLEDGER_AUDIT", {}), "KEY": "5a" * 32}
     (tmp_path / "staticfiles.json").write_text("{}")
     monkeypatch.setenv("DJANGO_SECRET_KEY", GOOD_KEY)
     monkeypatch.delenv("PARKLEDGER_DEMO", raising=False)
@@ -87,3 +88,11 @@ def test_the_serve_command_exits_with_the_messages(ready, monkeypatch, capsys):
         call_command("serve", "--port", "1")
     assert exit_info.value.code == 2
     assert "无法启动" in capsys.readouterr().err
+
+
+def test_a_missing_audit_key_is_refused(ready, settings, monkeypatch, tmp_path):
+    keys = pytest.importorskip("parkledger.audit.keys")
+    settings.PARKLEDGER_AUDIT = {"KEY": "", "KEY_FILE": str(tmp_path / "none" / "audit.key")}
+    monkeypatch.delenv(keys.KEY_ENV, raising=False)
+    problems, _ = startup.startup_problems()
+    assert len(problems) == 1 and "audit keygen" in problems[0] and "PARKLEDGER_AUDIT_KEY" in problems[0]
