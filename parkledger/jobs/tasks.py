@@ -103,7 +103,12 @@ def _backup(job: Job) -> Outcome:
 
     folder = Path(job.params.get("folder") or settings.PARKLEDGER_BACKUP_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"parkledger-{timezone.localtime():%Y%m%d-%H%M%S}.plbak"
+    stamp = f"parkledger-{timezone.localtime():%Y%m%d-%H%M%S}"
+    target = folder / f"{stamp}.plbak"
+    for n in range(2, 100):  # two backups in one second keep both
+        if not target.exists():
+            break
+        target = folder / f"{stamp}-{n}.plbak"
     try:
         manifest = backup_database(target)
     except OSError as exc:
@@ -173,11 +178,15 @@ def run_job(job_id: int) -> str:
     return execute(job_id)
 
 
-def submit(kind: str, title: str, params: dict[str, Any], user: Any = None, *, total: int = 0) -> Job:
-    """Record a job and hand it to the worker (or run it now under the immediate backend)."""
+def submit(kind: str, title: str, params: dict[str, Any], user: Any = None, *, total: int = 0,
+           now: bool = False) -> Job:
+    """Record a job and hand it to the worker (or run it now: `now`, or the immediate backend)."""
     user_id = getattr(user, "pk", None) if user is not None and getattr(user, "is_authenticated", False) else None
     job = Job.objects.create(kind=kind, title=title[:200], params=params, total=total, created_by_id=user_id)
-    task_result = run_job.enqueue(job.pk)
-    Job.objects.filter(pk=job.pk).update(task_id=str(task_result.id)[:64])
+    if now:
+        execute(job.pk)
+    else:
+        task_result = run_job.enqueue(job.pk)
+        Job.objects.filter(pk=job.pk).update(task_id=str(task_result.id)[:64])
     job.refresh_from_db()
     return job

@@ -158,3 +158,24 @@ def test_rows_are_counted_without_reading_the_file_into_the_importer(tmp_path):
     book = tmp_path / "book.xlsx"
     book.write_bytes(hazard_workbook([["INS-0", "a", "general", "2022-07-01", ""]] * 4))
     assert count_rows(book) == 4
+
+
+def test_the_jobs_command_backs_up_now_and_queues_for_the_worker(db, tmp_path, settings, capsys):
+    from django.core.management import call_command
+
+    settings.PARKLEDGER_BACKUP_DIR = tmp_path
+    call_command("jobs", "backup", "--keep", "1")
+    call_command("jobs", "backup", "--keep", "1", "--folder", str(tmp_path))
+    assert "保留最近 1 份" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("parkledger-*.plbak"))) == 1
+    call_command("jobs", "list")
+    assert capsys.readouterr().out.count(" backup done ") == 2
+
+
+def test_a_permu_job_for_an_unknown_park_fails_with_the_reason(db, capsys):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("jobs", "permu", "--park", "NOPE", "--year", "2023")
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and "NOPE" in job.message
