@@ -65,11 +65,18 @@ def innov_patents_invention(ctx: Context) -> Result:
            sources=("permu_evaluation",), definition="`permu_evaluation` 中评价年度为Y、等级为A的企业")
 def support_permu_grade_a(ctx: Context) -> Result:
     """Rows of evaluation year Y graded A, for the park's enterprises (one row per enterprise and
-    year, so rows = distinct enterprises). The round of year Y is whatever rows are stored."""
-    from parkledger.economy.permu import ensure_permu_round  # the round is computed when first needed
-    ensure_permu_round(ctx.park, ctx.period.year)
-    qs = ctx.records("permu_evaluation").filter(year=ctx.period.year, grade=Grade.A)
-    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+    year, so rows = distinct enterprises). The round is read as stored (`parkledger permu` computes
+    it; reading never writes): none stored → undefined with the reason; a computed round older than
+    a change of its input rows → the value, with the note that it may be out of date as
+    `extra["note"]` (shown beside the figure on the 指标 page; `parkledger check` warns)."""
+    from parkledger.economy.permu import permu_round_state, round_rows
+
+    state = permu_round_state(ctx.park, ctx.period.year)
+    if not state.exists:
+        return Result(value=None, reason=state.missing_reason())
+    qs = round_rows(ctx.records("permu_evaluation"), state).filter(grade=Grade.A)
+    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs,
+                  extra={"note": state.stale_note()} if state.stale else {})
 
 
 def _acceptances(ctx: Context) -> QuerySet:

@@ -21,16 +21,24 @@ fine print 14):
 
 If any `permu_evaluation` row of the park's enterprises for year E was imported (`computed`
 false), the imported round is the round: nothing is computed and computed leftovers are removed.
+
+Reading never writes: a round is computed only by `parkledger permu` (or its background job, or
+`parkledger demo` after loading) and read as data. `permu_round_state` says what the figures find:
+an imported round, a computed one (stale when an input row changed after it was computed: the
+newest `last_updated` of the park's enterprises and of their `enterprise_month` rows of E−1,
+two aggregate queries), rows stored by other means, or nothing (the figure is then undefined
+with the reason, never computed on the fly). Rows deleted since the round are not seen.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, localcontext
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from parkledger.core.models import Enterprise, EnterpriseMonth, Park
@@ -52,7 +60,8 @@ __all__ = [
     "ItemSpec", "OverrideSpec", "SchemeSpec", "EnterpriseInputs", "Evaluation", "RoundSummary",
     "DEFAULT_ITEMS", "ITEM_RATIOS", "GRADES", "default_scheme", "scheme_for", "evaluate", "grade_cutoffs",
     "root_park", "gather_inputs", "permu_round_compute", "ensure_permu_round", "round_summary",
-    "permu_scheme_new_version", "PermuRoundClosed",
+    "permu_scheme_new_version", "PermuRoundClosed", "RoundState", "permu_round_state", "round_rows",
+    "compute_missing_rounds",
 ]
 
 GRADES = ("A", "B", "C", "D")
@@ -455,31 +464,101 @@ def _audit_round(permu_round: PermuRound, rows: int) -> None:
 
 
 def ensure_permu_round(park_code: str, year: int) -> None:
-    """Make sure the round of `year` exists for the park's top-level park (imported, or computed now).
-
-    Cheap when it exists (a constant number of queries); never raises for a park that exists.
-    """
-    from parkledger.periods.locks import PeriodClosedError
-
-    root = root_park(park_code)
-    parks = Park.objects.descendant_codes(root)
-    if _imported_rows(parks, year).exists():
-        try:
-            with transaction.atomic():
-                PermuEvaluation.objects.filter(year=year, computed=True, uscc__park__in=parks).delete()
-        except PeriodClosedError:  # a closed year keeps whatever rows it has
-            pass
+    """Compute the round of `year` for the park's top-level park unless one exists (imported,
+    computed, or rows stored by other means). For commands and jobs, never for reading figures."""
+    if permu_round_state(park_code, year).source != RoundState.MISSING:
         return
-    if PermuRound.objects.filter(park_id=root, year=year).exists():
-        return
-    if PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).exists():
-        return  # rows stored by other means (e.g. an earlier version): they are the round
     try:
-        permu_round_compute(root, year)
-    except IntegrityError:  # computed concurrently by another request
+        permu_round_compute(root_park(park_code), year)
+    except IntegrityError:  # computed concurrently
         pass
     except PermuRoundClosed:  # a closed year keeps whatever rows it has
         pass
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """What the figures of a park find for an evaluation year (see the module docstring)."""
+
+    IMPORTED = "imported"
+    COMPUTED = "computed"
+    STORED = "stored"
+    MISSING = "missing"
+
+    park: str  # the top-level park the round belongs to
+    year: int
+    source: str
+    computed_at: datetime | None = None
+    changed_at: datetime | None = None  # the newest change of an input row after computed_at
+
+    @property
+    def exists(self) -> bool:
+        return self.source != self.MISSING
+
+    @property
+    def stale(self) -> bool:
+        return self.changed_at is not None
+
+    def missing_reason(self) -> str:
+        return _("%(year)s年度亩均评价尚未计算（请运行 parkledger permu --park %(park)s --year %(year)s）") % {
+            "year": self.year, "park": self.park}
+
+    def stale_note(self) -> str:
+        return _("%(year)s年度亩均评价计算于%(at)s，此后台账有变动（%(changed)s），结果可能已过时："
+                 "请重新运行 parkledger permu --park %(park)s --year %(year)s") % {
+            "year": self.year, "park": self.park, "at": _local(self.computed_at), "changed": _local(self.changed_at)}
+
+
+def _local(moment: datetime | None) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def permu_round_state(park_code: str, year: int) -> RoundState:
+    """The round the figures of `park_code` read for evaluation year `year` (a few queries, no writes)."""
+    root = root_park(park_code)
+    parks = Park.objects.descendant_codes(root)
+    if _imported_rows(parks, year).exists():
+        return RoundState(root, year, RoundState.IMPORTED)
+    computed_at = PermuRound.objects.filter(park_id=root, year=year).values_list("created", flat=True).first()
+    if computed_at is None:
+        stored = PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).exists()
+        return RoundState(root, year, RoundState.STORED if stored else RoundState.MISSING)
+    months = EnterpriseMonth.objects.filter(
+        uscc__park__in=parks, month__gte=f"{year - 1:04d}-01", month__lte=f"{year - 1:04d}-12")
+    newest = [
+        months.aggregate(at=Max("last_updated"))["at"],
+        Enterprise.objects.filter(park__in=parks).aggregate(at=Max("last_updated"))["at"],
+    ]
+    changed = max((at for at in newest if at is not None and at > computed_at), default=None)
+    return RoundState(root, year, RoundState.COMPUTED, computed_at=computed_at, changed_at=changed)
+
+
+def round_rows(rows: QuerySet, state: RoundState) -> QuerySet:
+    """The `permu_evaluation` rows of the round `state` describes: an imported round's own rows only
+    (computed leftovers are ignored until `parkledger permu` removes them)."""
+    rows = rows.filter(year=state.year)
+    return rows.filter(computed=False) if state.source == RoundState.IMPORTED else rows
+
+
+def compute_missing_rounds(park_codes: Iterable[str], years: Iterable[int]) -> list[RoundSummary]:
+    """Compute each round of these top-level parks and years that neither exists nor is closed
+    (`parkledger demo` after loading); the summaries of the rounds computed."""
+    summaries = []
+    for park in park_codes:
+        for year in years:
+            state = permu_round_state(park, year)
+            parks = Park.objects.descendant_codes(state.park)
+            data = EnterpriseMonth.objects.filter(
+                uscc__park__in=parks, month__gte=f"{year - 1:04d}-01", month__lte=f"{year - 1:04d}-12")
+            if state.exists or not data.exists():  # a round of a year without data would grade nobody
+                continue
+            try:
+                summaries.append(permu_round_compute(state.park, year))
+            except PermuRoundClosed:
+                continue
+    return summaries
 
 
 def round_summary(park_code: str, year: int) -> RoundSummary:

@@ -88,7 +88,19 @@ def run_checks(park: str, period: str, figures: FigureSet | None = None) -> list
     failures += _enterprise_months(ctx)
     failures += _park_months(ctx)
     failures += _empty_amounts(ctx)
+    failures += _permu_round(ctx)
     return sorted(failures, key=lambda f: f.severity != ERROR)
+
+
+def _permu_round(ctx: Context) -> list[CheckFailure]:
+    """A warning when the 亩均 round the figures read is older than a change of its input rows
+    (a missing round makes its figure undefined, which `_undefined` reports)."""
+    from parkledger.economy.permu import permu_round_state
+
+    state = permu_round_state(ctx.park, ctx.period.year)
+    if not state.stale:
+        return []
+    return [CheckFailure("permu_round_stale", WARNING, state.stale_note(), key="support.permu_grade_a")]
 
 
 def _refs(records: object) -> tuple[list[RecordRef], int]:

@@ -40,6 +40,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from parkledger.core.models import Enterprise, EnterpriseMonth, Park
 from parkledger.economy.models import PermuEvaluation
@@ -131,10 +132,12 @@ def test_the_default_round_is_worked_out_by_hand(round_data):
     assert Decimal(detail.items["tax_per_mu"]["score"]) == 48  # 30 × 30 / 18.75
 
 
-def test_a_sub_park_asks_for_the_round_of_its_top_level_park(round_data):
+def test_a_sub_park_reads_the_round_of_its_top_level_park(round_data):
+    permu_round_compute("ECO-CEE", 2022)  # computed for the top-level park
+    permu_round_compute("OTHER", 2022)
+    assert PermuRound.objects.get(year=2022, park_id="ECO").park_id == "ECO"
     # support.permu_grade_a: ECO has U1 and L1 graded A → 2; the sub-park ECO-CEE only L1 → 1
     assert compute_figures("ECO-CEE", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].value == 1
-    assert PermuRound.objects.get(year=2022).park_id == "ECO"
     assert compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].value == 2
     assert compute_figures("OTHER", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].value == 1
 
@@ -142,9 +145,59 @@ def test_a_sub_park_asks_for_the_round_of_its_top_level_park(round_data):
 def test_ensure_computes_once(round_data, django_assert_max_num_queries):
     ensure_permu_round("ECO", 2022)
     first = PermuRound.objects.get(year=2022).pk
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         ensure_permu_round("ECO", 2022)
     assert PermuRound.objects.get(year=2022).pk == first
+
+
+def test_reading_the_figures_writes_nothing(round_data):
+    from parkledger.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.count()
+    figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
+    assert figure.value is None
+    assert figure.reason == "2022年度亩均评价尚未计算（请运行 parkledger permu --park ECO --year 2022）"
+    assert not PermuRound.objects.exists() and not PermuEvaluation.objects.exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_round_older_than_its_inputs_is_flagged_on_the_figure_and_by_check(round_data):
+    from parkledger.indicators.checks import run_checks
+
+    permu_round_compute("ECO", 2022)
+    figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
+    assert figure.value == 2 and "note" not in figure.extra
+    assert "permu_round_stale" not in [f.code for f in run_checks("ECO", "2022-09")]
+    row = EnterpriseMonth.objects.get(uscc_id=U2, month="2021-06")
+    row.tax = Decimal("301")
+    row.save()
+    figure = compute_figures("ECO-CEE", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
+    assert figure.value == 1  # the stored round is still read
+    assert figure.extra["note"].startswith("2022年度亩均评价计算于")
+    assert figure.extra["note"].endswith("结果可能已过时：请重新运行 parkledger permu --park ECO --year 2022")
+    (stale,) = [f for f in run_checks("ECO", "2022-09") if f.code == "permu_round_stale"]
+    assert stale.severity == "warning" and stale.message == figure.extra["note"]
+    # a row of another year, or of another park, is not an input of the round
+    permu_round_compute("ECO", 2022)
+    EnterpriseMonth.objects.filter(uscc_id=U1, month="2022-01").update(tax=Decimal("1"))
+    EnterpriseMonth.objects.filter(uscc_id=X9).update(tax=Decimal("1"))
+    assert "note" not in compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].extra
+    # an enterprise of the park (its land) is
+    Enterprise.objects.filter(uscc=L2).update(land_area_mu=Decimal("4"), last_updated=timezone.now())
+    assert "note" in compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].extra
+
+
+def test_the_demo_loader_computes_the_rounds_it_does_not_publish():
+    from parkledger.dataio.demo.generator import DEFAULT_SEED
+    from parkledger.dataio.demo.load import load_demo
+    from parkledger.dataio.demo.scales import SCALES
+
+    counts = load_demo(DEFAULT_SEED, SCALES["demo"])
+    assert counts["permu_evaluation"] == PermuEvaluation.objects.count()
+    assert sorted(PermuRound.objects.values_list("park_id", "year")) == [("ECO", 2022), ("ECO", 2023)]
+    assert PermuEvaluation.objects.filter(year=2021, computed=False).exists()  # the published round
+    figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
+    assert figure.value is not None and figure.value > 0 and "note" not in figure.extra
 
 
 def test_score_bands_of_the_latest_scheme_version(round_data):
@@ -194,10 +247,11 @@ def test_the_imported_round_wins(round_data):
     permu_round_compute("ECO", 2022)  # a computed round first: U1 and L1 are A
     PermuEvaluation.objects.filter(uscc_id=U3).delete()
     PermuEvaluation.objects.create(uscc_id=U3, year=2022, score=Decimal("90"), grade="A", computed=False)
-    # once one row of the park's enterprises is imported, the computed leftovers go: only U3 is A
+    # once one row of the park's enterprises is imported, it is the round: only U3 is A; the
+    # computed leftovers are ignored by the figures and removed by the next `permu`
     figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
     assert figure.value == 1
-    assert list(PermuEvaluation.objects.filter(year=2022).values_list("uscc", "computed")) == [(U3, False)]
+    assert PermuEvaluation.objects.filter(year=2022, computed=True).count() == 5
     summary = permu_round_compute("ECO", 2022)
     assert summary.imported and summary.total == 1
     assert list(PermuEvaluation.objects.filter(year=2022).values_list("uscc", flat=True)) == [U3]

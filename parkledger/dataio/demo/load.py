@@ -48,4 +48,11 @@ def load_demo(seed: int, scale: Scale, *, batch_size: int = BATCH_SIZE,
                     reset_queries()  # with DEBUG on, Django keeps every INSERT's text: memory would grow
                 if progress:
                     progress(spec.code, kind, counts[kind])
+    # the 亩均 rounds the figures read (reading never computes them): every year after a data year
+    # without a published round, as `parkledger permu` would store them
+    from parkledger.economy.permu import compute_missing_rounds
+
+    top = [spec.code for spec in scale.parks if Park.objects.filter(code=spec.code, parent__isnull=True).exists()]
+    for summary in compute_missing_rounds(top, range(scale.first_year + 1, scale.last_year + 2)):
+        counts["permu_evaluation"] += summary.total
     return counts
