@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -189,6 +190,13 @@ def _prefill(sub: Submission, basis: dict[str, dict[str, Any]]) -> dict[str, Any
     return {"above_scale": bool(last.get("above_scale", False))}
 
 
+def _shown(value: Any) -> str:
+    """A stored value as people write it: 5000.0000 → 5000, 12.50 → 12.5, empty → ""."""
+    if value is None or isinstance(value, bool):
+        return ""
+    return format(Decimal(value).normalize(), "f") if isinstance(value, Decimal | int | float) else str(value)
+
+
 def _field_rows(sub: Submission, values: dict[str, Any], basis: dict[str, dict[str, Any]],
                 result: Any = None) -> list[dict[str, Any]]:
     anomalies = {a["field"]: a for a in (result.anomalies if result is not None else sub.anomalies or [])}
@@ -198,7 +206,7 @@ def _field_rows(sub: Submission, values: dict[str, Any], basis: dict[str, dict[s
         rows.append({
             "field": f, "value": values.get(f.key, ""), "error": errors.get(f.key, ""),
             "anomaly": anomalies.get(f.key), "explanation": (sub.explanations or {}).get(f.key, ""),
-            "mom": basis.get("mom", {}).get(f.key), "yoy": basis.get("yoy", {}).get(f.key),
+            "mom": _shown(basis.get("mom", {}).get(f.key)), "yoy": _shown(basis.get("yoy", {}).get(f.key)),
             "returned": f.key in (sub.returned_fields or []),
         })
     return rows

@@ -43,6 +43,10 @@ def _enterprise_user(username: str, ent: Enterprise):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     eco = Park.objects.create(code="ECO", name="生态园", city="宁波")
     cee = Park.objects.create(code="ECO-CEE", name="中东欧园", parent=eco)
     oth = Park.objects.create(code="OTH", name="另一园区", city="宁波")

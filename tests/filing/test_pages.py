@@ -50,7 +50,7 @@ def test_the_enterprise_files_and_the_statistician_reviews(client, world):
     assert "2022-03" in mine and f"/filing/mine/{sub.pk}/" in mine
     form = c.get(f"/filing/mine/{sub.pk}/").content.decode()
     assert "填报企业A有限公司" in form and 'name="above_scale" value="1" checked' in form  # 规上 from the last return
-    assert "5000" in form  # last month's value shown beside the field
+    assert "上月（2022-02）：5000 ·" in form  # last month's value shown beside the field
 
     checks = c.post(f"/filing/mine/{sub.pk}/check/", dict(GOOD, output_value="12000")).content.decode()
     assert "工业总产值较上年同月（5000）变动 140.0%" in checks
