@@ -15,7 +15,7 @@ VENDOR := parkledger/web/static/vendor
 FANDOL_DIR := /usr/local/share/parkledger/fonts
 FANDOL_FONTS := FandolFang-Regular FandolSong-Regular FandolSong-Bold FandolHei-Regular FandolHei-Bold
 
-.PHONY: setup demo test lint run system-deps messages serve wheelhouse
+.PHONY: setup demo test lint run system-deps messages serve wheelhouse fonts-fandol
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils chromium \
 	    fonts-arphic-ukai fonts-liberation2 >/dev/null; fi
+	@$(MAKE) -s fonts-fandol
+
+## fonts-fandol: only the Fandol fonts of system-deps (e.g. in deploy/Dockerfile)
+fonts-fandol:
 	@if ! test -e $(FANDOL_DIR)/FandolFang-Regular.otf; then \
 	  tmp=$$(mktemp -d) && cd $$tmp && { apt-get download texlive-lang-chinese >/dev/null 2>&1 \
 	    || { apt-get update -qq && apt-get download texlive-lang-chinese >/dev/null 2>&1; }; } \
