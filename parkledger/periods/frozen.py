@@ -140,12 +140,24 @@ class Difference:
     month: str
     key: str
     name: str
-    frozen: str | None
+    frozen: str | None  # exact values (None: undefined)
     live: str | None
+    unit: str = ""
+    frozen_text: str | None = None  # as displayed
+    live_text: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"park": self.park, "month": self.month, "key": self.key, "name": self.name,
-                "frozen": self.frozen, "live": self.live}
+                "frozen": self.frozen, "live": self.live, "unit": self.unit,
+                "frozen_text": self.frozen_text, "live_text": self.live_text}
+
+    def shown(self) -> tuple[str, str]:
+        """(frozen, recomputed) as displayed with the unit; exact values when the display is the same."""
+        frozen, live = self.frozen_text or "—", self.live_text or "—"
+        if frozen == live:
+            frozen, live = self.frozen or "—", self.live or "—"
+        unit = f" {self.unit}" if self.unit and not (frozen == "—" and live == "—") else ""
+        return (frozen if frozen == "—" else frozen + unit), (live if live == "—" else live + unit)
 
 
 def _shown(fig) -> str | None:
@@ -163,8 +175,9 @@ def compare(park: str, month: str, stored: dict[str, Any], live) -> list[Differe
         old, new = stored.get(key), live.get(key)
         before, after = _shown(old), _shown(new)
         if before != after:
-            name = (old or new).name
-            found.append(Difference(park, month, key, name, before, after))
+            fig = old or new
+            found.append(Difference(park, month, key, fig.name, before, after, fig.unit,
+                                    old.text if old is not None else None, new.text if new is not None else None))
     return found
 
 

@@ -56,6 +56,10 @@ date a record by its parent's date.
 Planned or deadline dates (`planned_start_on`, `deadline`, `extended_until`, `insured_to`)
 date nothing: they are not events of the month.
 
+An enterprise's park is not checked: moving an enterprise to another park is allowed whatever
+its dates, since closed months keep the figures frozen at the close and the move is recorded as
+an event (`parkledger.periods.moves`); a park has no dating field, so re-parenting one is allowed too.
+
 The check reads closed months, corrections and the park tree once per transaction; saving a
 `ClosedPeriod`, `PeriodUnlock`, park or enterprise through the ORM (or the services) refreshes
 it, so write those rows with `save()`, never with `bulk_create` or `update()`.
@@ -92,6 +96,9 @@ __all__ = [
     "PERIOD_FIELDS", "PeriodClosedError", "Lock", "month_of", "record_months", "locks_for_write",
     "check_record_write", "closed_lock", "is_month_closed", "invalidate", "check_import_rows",
 ]
+
+# kind → the field that places its records in a park and may change without touching a closed month
+MOVABLE_FIELDS: dict[str, str] = {"enterprise": "park"}
 
 PERIOD_FIELDS: dict[str, tuple[str, ...]] = {
     "park": (),
@@ -205,6 +212,7 @@ def _other_values(obj: models.Model, dating: tuple[str, ...]) -> dict[str, Any]:
     from parkledger.core.kinds import data_fields
 
     skip = {name for name in dating if "__" not in name}
+    skip.add(MOVABLE_FIELDS.get(getattr(obj, "kind_key", ""), ""))
     return {f.attname: f.value_from_object(obj) for f in data_fields(type(obj)) if f.name not in skip}
 
 
@@ -295,7 +303,7 @@ def _touched(old: models.Model | None, new: models.Model | None, state: _State) 
     elif new is None:
         pairs = {(old_park, m) for m in old_months.values()}
     else:
-        park_changed = old_park != new_park
+        park_changed = old_park != new_park and kind not in MOVABLE_FIELDS
         for name in dating:
             if park_changed or _follow(old, name) != _follow(new, name):
                 pairs |= {(old_park, old_months[name]), (new_park, new_months[name])}
@@ -411,6 +419,8 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
         return
     old_parks = _stored_parks(model, [c for c, _new, old in candidates if old is not None])
     skip = {name for name in dating if "__" not in name}
+    if kind in MOVABLE_FIELDS:
+        skip.add(MOVABLE_FIELDS[kind])  # snapshots are keyed by field name
     stored_values, locks = stored_values_getter(model), {}
     for change, new, old in candidates:
         new_park = change.park
@@ -419,7 +429,7 @@ def check_import_rows(model: type[models.Model], changes: list, *, user_id: int 
             pairs = {(new_park, month_of(v), name) for name, v in new.items()}
         else:
             old_park = old_parks.get(id(change))
-            park_changed = old_park != new_park
+            park_changed = old_park != new_park and kind not in MOVABLE_FIELDS
             if not park_changed and old == new and stored_values(change.before) == instance_values(model, change.instance):
                 continue  # the row repeats the stored record
             for name in dating:

@@ -13,7 +13,8 @@ Right after the move, the closed months whose figures involve the subject (the f
 of every park above the old and the new place, nearest months first, at most
 `CHECKED_MONTHS`) are recomputed and compared with their frozen values; the event keeps the
 differences and the saved instance carries them as `_pl_move_warnings` (Chinese sentences) for
-the screen that saved it (the web form's message, the API response's `period_warnings`).
+the screen that saved it (the web form's message, the API response's `period_warnings`). The
+moves of one import's rows are compared once, after all of them (`record_moves`).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from parkledger.periods.frozen import Difference, differences
 from parkledger.periods.models import FrozenFigures, ParkMove
 
 __all__ = [
-    "CHECKED_MONTHS", "record_move", "move_warnings", "before_save", "after_save", "imported_rows_written",
+    "CHECKED_MONTHS", "record_move", "record_moves", "move_warnings", "before_save", "after_save", "imported_rows_written",
     "moves_of",
 ]
 
@@ -49,14 +50,15 @@ def _subject(instance: models.Model) -> tuple[str, str, str, str | None] | None:
     return None
 
 
-def _affected_months(from_park: str | None, to_park: str | None) -> tuple[list[tuple[str, str]], int]:
-    """The frozen (park, month) pairs above the old and the new place (nearest months first, capped),
+def _affected_months(places: list[tuple[str | None, str | None]]) -> tuple[list[tuple[str, str]], int]:
+    """The frozen (park, month) pairs above the old and the new places (nearest months first, capped),
     and how many more were not checked."""
     parents = park_parents()
     parks: set[str] = set()
-    for code in (from_park, to_park):
-        if code:
-            parks.update(park_ancestors(code, parents))
+    for from_park, to_park in places:
+        for code in (from_park, to_park):
+            if code:
+                parks.update(park_ancestors(code, parents))
     if not parks:
         return [], 0
     pairs = list(FrozenFigures.objects.filter(park_id__in=parks).order_by("-month", "park_id")
@@ -72,7 +74,7 @@ def move_warnings(found: list[Difference], unchecked: int = 0) -> list[str]:
     warnings = []
     for (park, month), diffs in sorted(by_month.items()):
         names = "、".join(_("%(name)s（封账 %(frozen)s，现算 %(live)s）") % {
-            "name": d.name, "frozen": d.frozen or "—", "live": d.live or "—"} for d in diffs[:LISTED_KEYS])
+            "name": d.name, "frozen": d.shown()[0], "live": d.shown()[1]} for d in diffs[:LISTED_KEYS])
         more = _("等 %(n)d 项") % {"n": len(diffs)} if len(diffs) > LISTED_KEYS else ""
         warnings.append(_(
             "%(park)s 园区 %(month)s 已封账：迁移后重新计算的指标与封账数据不一致：%(names)s%(more)s。"
@@ -86,26 +88,38 @@ def move_warnings(found: list[Difference], unchecked: int = 0) -> list[str]:
 def record_move(*, kind: str, code: str, name: str, from_park: str | None, to_park: str | None,
                 via: str) -> tuple[ParkMove, list[str]]:
     """Record (and audit) one move; returns the event and the warnings for the screen."""
+    moves, warnings = record_moves([(kind, code, name, from_park, to_park)], via=via)
+    return moves[0], warnings
+
+
+def record_moves(items: list[tuple[str, str, str, str | None, str | None]], *, via: str
+                 ) -> tuple[list[ParkMove], list[str]]:
+    """Record (and audit) moves `(kind, code, name, from, to)` made together (one save, or one
+    import's rows of a kind): the closed months they touch are recomputed once, after all of them,
+    and each event keeps the differences found."""
     actor = current_actor()
-    pairs, unchecked = _affected_months(from_park, to_park)
+    pairs, unchecked = _affected_months([(item[3], item[4]) for item in items])
     found: list[Difference] = []
     for park, month in pairs:
         found.extend(differences(park, month))
-    move = ParkMove.objects.create(
-        subject_kind=kind, subject_code=code, subject_name=name[:200], from_park=from_park or "",
-        to_park=to_park or "", moved_on=timezone.localdate(), moved_by_id=actor.user_id,
-        username=actor.username[:150], via=via,
-        differences=[d.as_dict() for d in found],
-    )
-    months = sorted({(d.park, d.month) for d in found})
-    audit_log(
-        AuditAction.CHANGE, obj=move,
-        after={"subject_kind": kind, "subject_code": code, "from_park": from_park or "", "to_park": to_park or "",
-               "moved_on": move.moved_on.isoformat()},
-        detail={"event": "park_move", "via": via, "closed_months_differ": [f"{p} {m}" for p, m in months],
-                "differences": len(found), "unchecked_months": unchecked},
-    )
-    return move, move_warnings(found, unchecked)
+    months = [f"{p} {m}" for p, m in sorted({(d.park, d.month) for d in found})]
+    today = timezone.localdate()
+    moves = []
+    for kind, code, name, from_park, to_park in items:
+        move = ParkMove.objects.create(
+            subject_kind=kind, subject_code=code, subject_name=name[:200], from_park=from_park or "",
+            to_park=to_park or "", moved_on=today, moved_by_id=actor.user_id, username=actor.username[:150],
+            via=via, differences=[d.as_dict() for d in found],
+        )
+        audit_log(
+            AuditAction.CHANGE, obj=move,
+            after={"subject_kind": kind, "subject_code": code, "from_park": from_park or "",
+                   "to_park": to_park or "", "moved_on": today.isoformat()},
+            detail={"event": "park_move", "via": via, "closed_months_differ": months,
+                    "differences": len(found), "unchecked_months": unchecked},
+        )
+        moves.append(move)
+    return moves, move_warnings(found, unchecked)
 
 
 def _via() -> str:
@@ -157,14 +171,15 @@ def imported_rows_written(model: type[models.Model], changes: list) -> None:
     if kind not in ("enterprise", "park"):
         return
     attname = "park_id" if kind == "enterprise" else "parent_id"
+    items = []
     for change in changes:
         if change.before is None or attname not in change.before:
             continue
         subject = _subject(change.instance)
-        if subject is None or change.before[attname] == subject[3]:
-            continue
-        record_move(kind=subject[0], code=subject[1], name=subject[2], from_park=change.before[attname],
-                    to_park=subject[3], via="import")
+        if subject is not None and change.before[attname] != subject[3]:
+            items.append((subject[0], subject[1], subject[2], change.before[attname], subject[3]))
+    if items:
+        record_moves(items, via="import")
 
 
 def moves_of(kind: str, code: str) -> models.QuerySet:

@@ -71,7 +71,8 @@ def test_moving_an_enterprise_after_the_close_leaves_the_closed_month_and_is_rec
     assert Enterprise.objects.get(uscc=A).park_id == "ECO"  # the move itself is allowed
     # the screen warns: ECO-CEE's closed 2022-09 now recomputes to 2 亿元 instead of 5
     warnings = response.json()["period_warnings"]
-    assert len(warnings) == 1 and "ECO-CEE 园区 2022-09 已封账" in warnings[0] and "工业总产值" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("ECO-CEE 园区 2022-09 已封账：迁移后重新计算的指标与封账数据不一致：")
+    assert "工业总产值（封账 5.00 亿元，现算 2.00 亿元）" in warnings[0]
 
     # the closed month's figures are unchanged everywhere, marked closed; recomputed they differ
     assert output("ECO-CEE") == Decimal("5") and output("ECO") == Decimal("10")
@@ -161,8 +162,8 @@ def test_period_verify_lists_a_closed_month_changed_behind_the_applications_back
     assert status == 1
     lines = [line for line in text.splitlines() if " econ.output " in line]
     # 30000 → 80000 万元: ECO-CEE 5 → 10 亿元, ECO 10 → 15 亿元
-    assert sorted(lines) == ["ECO 2022-09 econ.output 工业总产值: frozen 10, now 15",
-                             "ECO-CEE 2022-09 econ.output 工业总产值: frozen 5, now 10"]
+    assert sorted(lines) == ["ECO 2022-09 econ.output 工业总产值: frozen 10.00 亿元, now 15.00 亿元",
+                             "ECO-CEE 2022-09 econ.output 工业总产值: frozen 5.00 亿元, now 10.00 亿元"]
     assert output("ECO-CEE") == Decimal("5")  # the figures read are still the frozen ones
 
 
@@ -205,3 +206,23 @@ def test_the_web_pages_mark_a_closed_month_and_the_form_warns_after_a_move(close
     shown = [str(m) for m in saved.context["messages"]]
     assert any("ECO-CEE 园区 2022-09 已封账：迁移后重新计算的指标与封账数据不一致" in m for m in shown), shown
     assert ParkMove.objects.get(subject_code=A).via == "web"
+
+
+def test_an_enterprise_registered_in_a_closed_month_may_still_move(closed_parks):
+    from parkledger.dataio.importing import import_rows
+    from parkledger.periods.locks import PeriodClosedError
+
+    Enterprise.objects.filter(uscc=B).update(registered_on=date(2022, 9, 5))  # dated in the closed month
+    ent = Enterprise.objects.get(uscc=B)
+    ent.park_id = "ECO"
+    ent.save()  # the move is allowed
+    assert ParkMove.objects.filter(subject_code=B, to_park="ECO").count() == 1
+    back = import_rows("enterprise", [{"uscc": B, "name": ent.name, "park": "ECO-CEE", "registered_on": "2022-09-05"}])
+    assert back.ok, back.issues
+    assert ParkMove.objects.filter(subject_code=B, to_park="ECO-CEE", via="import").count() == 1
+    ent.refresh_from_db()
+    ent.name = "改名"  # any other change of a record dated in the closed month is still refused
+    with pytest.raises(PeriodClosedError):
+        ent.save()
+    renamed = import_rows("enterprise", [{"uscc": B, "name": "改名", "park": "ECO", "registered_on": "2022-09-05"}])
+    assert not renamed.ok and "已封账" in renamed.issues[0].reason

@@ -51,7 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"closed again {closed.park_id} {closed.month}: figures frozen again for "
                               f"{', '.join(result.parks)} ({len(result.differences)} changed; reason: {result.reason})")
             for diff in result.differences:
-                self.stdout.write(f"  {diff.park} {diff.key} {diff.name}: {diff.frozen} -> {diff.live}")
+                frozen, live = diff.shown()
+                self.stdout.write(f"  {diff.park} {diff.key} {diff.name}: {frozen} -> {live}")
         elif outcome == "unchanged":
             self.stdout.write(f"already closed {closed.park_id} {closed.month}: frozen figures unchanged "
                               "(open a correction with `period unlock` to close it again)")
@@ -92,7 +93,8 @@ class Command(BaseCommand):
             checked += 1
             for diff in differences(park, month):
                 problems += 1
-                self.stdout.write(f"{park} {month} {diff.key} {diff.name}: frozen {diff.frozen}, now {diff.live}")
+                frozen, live = diff.shown()
+                self.stdout.write(f"{park} {month} {diff.key} {diff.name}: frozen {frozen}, now {live}")
         if problems:
             raise CommandError(f"{problems} difference(s) in {checked} frozen park month(s)", returncode=1)
         self.stdout.write(f"OK: {checked} frozen park month(s) recompute to their frozen figures")
