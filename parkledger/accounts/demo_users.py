@@ -61,6 +61,7 @@ def _account(username: str, password: str, **flags) -> object:
     profile.demo_exempt = True
     profile.must_change_password = False
     profile.save()
+    user.security = profile  # not the copy the user's save signal cached before the flags were set
     LoginThrottle.objects.filter(user=user).delete()
     return user
 
