@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from parkledger.periods.locks import is_month_closed
 __all__ = [
     "FilingError", "has_open_filing", "expected_enterprises", "open_round", "round_status", "can_run_rounds", "submissions_of",
     "save_draft", "submit", "accept", "accept_clean", "return_submission", "close_round", "accepting",
-    "STATE_KEYS",
+    "STATE_KEYS", "dashboard_card",
 ]
 
 STATE_KEYS = {
@@ -344,3 +345,24 @@ def close_round(round_: FilingRound, user: Any) -> None:
     round_.closed_by = user
     round_.save(update_fields=["closed_at", "closed_by"])
     audit_log(AuditAction.CHANGE, obj=round_, user=user, detail={"filing": "close", **round_status(round_, missing_limit=0)})
+
+
+def dashboard_card(user: Any, park: str, month: str) -> dict[str, Any] | None:
+    """The 填报率 card of the dashboard: the park's round of the month (accepted / expected, and the
+    accepted count day by day), for those who run rounds; None when there is no round."""
+    if not park or not can_run_rounds(user, park):
+        return None
+    round_ = FilingRound.objects.filter(park_id=park, kind="enterprise_month", month=month).first()
+    if round_ is None:
+        return {"round": None, "month": month}
+    status = round_status(round_, missing_limit=0)
+    days = (round_.submissions.filter(state=SubmissionState.ACCEPTED, reviewed_at__isnull=False)
+            .annotate(day=TruncDate("reviewed_at")).values_list("day").annotate(n=Count("id")).order_by("day"))
+    total, by_day = 0, []
+    for day, n in days:
+        total += n
+        by_day.append({"day": day, "accepted": total,
+                       "rate": f"{total * 100 / status['expected']:.1f}%" if status["expected"] else "—"})
+    rate = f"{status['accepted'] * 100 / status['expected']:.1f}%" if status["expected"] else "—"
+    missing = status["expected"] - status["accepted"] - status["submitted"]
+    return {"round": round_, "month": month, "status": status, "rate": rate, "by_day": by_day[-7:], "missing": missing}

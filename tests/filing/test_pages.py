@@ -117,3 +117,19 @@ def test_the_enterprise_user_lands_on_his_returns_and_the_menu_names_each_page(c
     assert 'href="/filing/"' in s.get("/", {"park": "ECO", "period": "2022-12"}).content.decode()
     e = _login(client, world.econ)
     assert 'href="/filing/"' not in e.get("/", {"park": "ECO", "period": "2022-12"}).content.decode()
+
+
+def test_the_dashboard_card_shows_the_rate_and_links_to_the_round(client, world):
+    from parkledger.filing.services import accept, submit
+
+    round_ = open_round(park="ECO", kind="enterprise_month", month="2023-01", due_on=date(2023, 2, 10), user=world.stat)
+    sub = Submission.objects.select_related("round", "enterprise").get(round=round_, enterprise=world.a)
+    submit(sub, GOOD, {}, world.qiye)
+    accept([Submission.objects.select_related("round", "enterprise").get(pk=sub.pk)], world.stat)
+    c = _login(client, world.stat)
+    body = c.get("/", {"park": "ECO", "period": "2023-01"}).content.decode()
+    # 1 of 3 expected enterprises accepted
+    assert 'data-testid="filing-rate">33.3%<' in body and f'href="/filing/{round_.pk}/"' in body
+    assert "未报 2 家" in body
+    other = c.get("/", {"park": "ECO", "period": "2022-12"}).content.decode()
+    assert "本月尚未发起填报" in other

@@ -59,7 +59,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return data, mark_safe(body)  # noqa: S308  (rendered by our own template, escaped)
 
     data, body = figcache.cached(key, compute)
-    return render_page(request, "web/dashboard.html", {**data, "body": body}, nav="dashboard")
+    from parkledger.filing.services import dashboard_card
+
+    filing = dashboard_card(request.user, sel.park_code, sel.period.key)
+    return render_page(request, "web/dashboard.html", {**data, "body": body, "filing": filing}, nav="dashboard")
 
 
 def _own_kinds(user) -> list[tuple[str, str]]:
