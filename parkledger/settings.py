@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parkledger.accounts",
     "parkledger.audit",
     "parkledger.periods",
+    "parkledger.filing",
     "parkledger.dataio",
     "parkledger.indicators",
     "parkledger.reports",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("parkledger.accounts.urls")),
     path("", include("parkledger.audit.urls")),
+    path("", include("parkledger.filing.urls")),
     path("api/", include("parkledger.api.urls")),
     path("", include("parkledger.web.urls")),
 ]

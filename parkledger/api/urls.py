@@ -13,6 +13,7 @@ from parkledger.api.views.records import viewset_for
 from parkledger.api.views.reports import IssuedReportDownloadView, ReportListCreateView
 from parkledger.api.views.schema import SchemaView
 from parkledger.core.kinds import kind_models
+from parkledger.filing import api as filing_api
 
 app_name = "api"
 
@@ -28,6 +29,11 @@ urlpatterns = [
     path("audit/", AuditLogView.as_view(), name="audit"),
     path("reports/", ReportListCreateView.as_view(), name="reports"),
     path("reports/<str:pk>/download/", IssuedReportDownloadView.as_view(), name="report_download"),
+    path("filing/submissions/", filing_api.SubmissionListView.as_view(), name="filing_submissions"),
+    path("filing/submissions/<int:pk>/", filing_api.SubmissionDetailView.as_view(), name="filing_submission"),
+    *[path(f"filing/submissions/<int:pk>/{action}/", filing_api.SubmissionActionView.as_view(),
+           {"action": action}, name=f"filing_submission_{action}") for action in filing_api.ACTIONS],
+    path("filing/rounds/<int:pk>/status/", filing_api.RoundStatusView.as_view(), name="filing_round_status"),
     *router.urls,
     # last: any other /api/ address, whatever the method, is a JSON 404 (not the site's HTML CSRF page)
     re_path(r"^.*$", csrf_exempt(api_not_found), name="not_found"),
