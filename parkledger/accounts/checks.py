@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
 from parkledger.accounts.conf import security_setting
+from parkledger.accounts.passwords import demo_switch_on
 
 
 @register(Tags.security, deploy=True)
@@ -32,7 +33,7 @@ def check_security_settings(app_configs=None, **kwargs) -> list[Warning]:
         problems.append(Warning(f"security middleware missing: {', '.join(missing)}", id="parkledger.W004"))
     if "parkledger.accounts.backends.LockoutBackend" not in settings.AUTHENTICATION_BACKENDS:
         problems.append(Warning("the lockout authentication backend is not configured", id="parkledger.W005"))
-    if not settings.DEBUG and os.environ.get("PARKLEDGER_DEMO", "") == "1":
+    if not settings.DEBUG and demo_switch_on():
         problems.append(Warning(
             "PARKLEDGER_DEMO=1 with DEBUG off: the demo accounts, whose passwords are published, can sign in",
             hint="unset PARKLEDGER_DEMO outside a trial of the demo", id="parkledger.W006"))

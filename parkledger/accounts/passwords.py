@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from parkledger.accounts.conf import security_setting
 
 __all__ = ["ComplexityValidator", "character_classes", "password_expired", "password_change_required",
-           "demo_exempt", "demo_sign_in_allowed"]
+           "demo_exempt", "demo_sign_in_allowed", "demo_switch_on"]
 
 
 def character_classes(password: str) -> int:
@@ -69,7 +69,12 @@ def demo_sign_in_allowed() -> bool:
 
     Only while DEBUG is on, or with `PARKLEDGER_DEMO=1` (trying the demo under a production
     server; `check --deploy` warns about it)."""
-    return bool(settings.DEBUG or os.environ.get("PARKLEDGER_DEMO", "") == "1")
+    return bool(settings.DEBUG or demo_switch_on())
+
+
+def demo_switch_on() -> bool:
+    """`PARKLEDGER_DEMO` is set (1, true, yes or on, as `parkledger serve` reads it)."""
+    return os.environ.get("PARKLEDGER_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def demo_exempt(user: Any) -> bool:
