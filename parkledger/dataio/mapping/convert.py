@@ -55,13 +55,14 @@ def _reader(fld: models.Field | None, col: ColumnMapping):
     if isinstance(fld, models.DecimalField | models.IntegerField):
         target = ledger_unit(fld)
         integer = isinstance(fld, models.IntegerField)
+        factor = convert(Decimal(1), col.unit, target) if col.unit and target and col.unit != target else None
 
         def number(cell: Any) -> Decimal | None:
             value = parse_number(cell)
             if value is None:
                 return None
-            if col.unit and target and col.unit != target:
-                value = convert(value, col.unit, target)
+            if factor is not None:
+                value = value * factor  # exact: the factors are powers of ten (or 15 for 公顷)
             if integer and value != value.to_integral_value():
                 raise ValueError(_("“%(v)s”应为整数") % {"v": parse_text(cell)})
             return value
@@ -89,9 +90,11 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
     by_name = name_col is not None and "uscc" in fields and mapping.kind != "enterprise"
     if by_name and enterprises is None:
         enterprises = EnterpriseIndex(park)
+    cumulative_labels = {name: (field_label(fields[name]), ledger_unit(fields[name])) for name in cumulative}
     pending: list[CumulativeCell] = []
     row_at: dict[int, int] = {}  # Excel row → index in out.rows
     first_row = len(out.rows)
+    plan = [(col.field, col.index, readers[col.index], col.letter) for col in monthly if col.field != ENTERPRISE_NAME]
     for number, cells in block.data:
         values: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
@@ -104,11 +107,14 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
                 problems.append((col.letter, str(exc)))
                 return None
 
-        for col in monthly:
-            if col.field == ENTERPRISE_NAME:
-                continue
-            value = read(col)
-            values[col.field] = decimal_text(value) if isinstance(value, Decimal) else value
+        width = len(cells)
+        for fname, index, reader, letter in plan:
+            try:
+                value = reader(cells[index] if index < width else None)
+            except (ValueError, ArithmeticError) as exc:
+                problems.append((letter, str(exc)))
+                value = None
+            values[fname] = decimal_text(value) if value.__class__ is Decimal else value
         if "month" in fields and not values.get("month"):
             values["month"] = mapping.month
         name = parse_text(cells[name_col.index]) if name_col and name_col.index < len(cells) else ""
@@ -130,8 +136,8 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
             values[fname] = None
             if not problems and subject:
                 pending.append(CumulativeCell(
-                    subject=str(subject), label=label, field=fname, field_label=field_label(fields[fname]),
-                    unit=ledger_unit(fields[fname]), cumulative=cum, previous=prev, row=number, letter=col.letter,
+                    subject=str(subject), label=label, field=fname, field_label=cumulative_labels[fname][0],
+                    unit=cumulative_labels[fname][1], cumulative=cum, previous=prev, row=number, letter=col.letter,
                     sheet=block.sheet))
         if problems:
             out.bad_rows += 1

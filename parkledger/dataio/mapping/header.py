@@ -220,17 +220,25 @@ def _fill_groups(header: list[list[Any]]) -> None:
 
 
 def _skipped_row(row: list[Any]) -> bool:
-    """Totals, footnotes and sub-total lines (合计, 注：…, 填报人：…, 其中：…)."""
-    texts = [fold(cell) for cell in row if _cell_text(cell)]
-    if not texts:
+    """Blank rows, totals, footnotes and sub-total lines (合计, 注：…, 填报人：…, 其中：…)."""
+    texts: list[str] = []
+    seen = False
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if isinstance(cell, str):
+            if cell.isspace():
+                continue
+            text = fold(cell)
+            if not seen and text.startswith(FOOTNOTE_PREFIXES):
+                return True
+            texts.append(text.rstrip(":"))
+            if len(texts) == 3:
+                break
+        seen = True
+    if not seen:
         return True
-    if texts[0].startswith(FOOTNOTE_PREFIXES):
-        return True
-    for text in texts[:3]:
-        plain = text.rstrip(":")
-        if plain in TOTAL_LABELS or (plain.startswith(("合计", "总计", "其中")) and len(plain) <= 12):
-            return True
-    return False
+    return any(text in TOTAL_LABELS or (text.startswith(("合计", "总计", "其中")) and len(text) <= 12) for text in texts)
 
 
 def month_in_texts(texts: Iterable[str]) -> str | None:

@@ -18,8 +18,10 @@ def fold(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub("", text)
+    text = str(value)
+    if text.isascii():  # nothing to fold: only drop the spaces
+        return "".join(text.split())
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def fold_dashes(text: str) -> str:

@@ -29,7 +29,10 @@ def is_empty(cell: Any) -> bool:
     if cell is None:
         return True
     if isinstance(cell, str):
-        return fold(cell) in EMPTY_WORDS
+        text = cell.strip()
+        if text in EMPTY_WORDS:
+            return True
+        return not text.isascii() and fold(text) in EMPTY_WORDS
     return False
 
 
@@ -40,6 +43,8 @@ def parse_number(cell: Any) -> Decimal | None:
     if isinstance(cell, bool):
         raise ValueError(_("“%(v)s”不是数字") % {"v": cell})
     if isinstance(cell, int):
+        return Decimal(cell)
+    if cell.__class__ is str and _NUMBER.match(cell):  # the usual number as text: `1234.5`
         return Decimal(cell)
     if isinstance(cell, float):
         if cell != cell or cell in (float("inf"), float("-inf")):
