@@ -36,7 +36,7 @@ from parkledger.audit.keys import AuditKey, audit_setting
 __all__ = ["Anchor", "anchor_file", "database_identity", "write_anchor", "read_anchors"]
 
 log = logging.getLogger(__name__)
-_syslog: logging.Logger | None = None
+_syslog: dict[str | tuple[str, int], logging.Logger] = {}
 
 
 def anchor_file() -> Path:
@@ -82,20 +82,22 @@ def _rotate(path: Path) -> None:
 
 
 def _syslog_logger() -> logging.Logger | None:
-    global _syslog
+    """A logger to syslog at `PARKLEDGER_AUDIT["SYSLOG"]` (True: the local /dev/log; a path; or
+    [host, port] over UDP), facility authpriv; None when not set."""
     target = audit_setting("SYSLOG")
     if not target:
         return None
-    if _syslog is None:
-        logger = logging.getLogger("parkledger.audit.anchor.syslog")
+    address: str | tuple[str, int] = "/dev/log" if target is True else (
+        target if isinstance(target, str) else (str(target[0]), int(target[1])))
+    logger = _syslog.get(address)
+    if logger is None:
+        logger = logging.getLogger(f"parkledger.audit.anchor.syslog.{len(_syslog)}")
         logger.propagate = False
-        address = target if isinstance(target, str | list | tuple) and target is not True else "/dev/log"
-        handler = logging.handlers.SysLogHandler(address=tuple(address) if isinstance(address, list) else address,
-                                                 facility=logging.handlers.SysLogHandler.LOG_AUTHPRIV)
-        logger.addHandler(handler)
+        logger.addHandler(logging.handlers.SysLogHandler(
+            address=address, facility=logging.handlers.SysLogHandler.LOG_AUTHPRIV))
         logger.setLevel(logging.INFO)
-        _syslog = logger
-    return _syslog
+        _syslog[address] = logger
+    return logger
 
 
 def write_anchor(key: AuditKey, seq: int, mac: str, alias: str = "default", *, reset: bool = False) -> None:

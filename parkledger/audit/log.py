@@ -258,9 +258,20 @@ def reanchor_after_restore() -> None:
 
 
 def _schedule_anchor() -> None:
-    """One anchor per transaction that appended entries, written once it commits."""
-    if not any(item[1] is _anchor_after_commit for item in connection.run_on_commit):
-        transaction.on_commit(_anchor_after_commit)
+    """One anchor per transaction that appended entries, written once it commits: a callback is
+    registered unless the one registered before is still waiting for this transaction's commit
+    (a rollback, or a savepoint's, drops it from the connection's list)."""
+    pending = getattr(connection, "_pl_audit_anchor", None)
+    if pending is not None and any(item[1] is pending for item in connection.run_on_commit):
+        return
+
+    def anchor() -> None:
+        if getattr(connection, "_pl_audit_anchor", None) is anchor:
+            connection._pl_audit_anchor = None
+        _anchor_after_commit()
+
+    connection._pl_audit_anchor = anchor
+    transaction.on_commit(anchor)
 
 
 def _tail(cursor: Any) -> tuple[int, str] | None:
@@ -400,7 +411,7 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     key = load_key()
-    keyed = key.hasher()
+    keyed_mac = key.mac_function()
     for attempt in range(5):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -428,9 +439,7 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                         texts[name] = parts[name] = text
                     parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
                     canonical = "{" + ",".join(f'"{key}":{parts[key]}' for key in _HASHED_KEYS) + "}"
-                    mac = keyed.copy()
-                    mac.update(canonical.encode("utf-8"))
-                    entry_mac = mac.hexdigest()
+                    entry_mac = keyed_mac(canonical.encode("utf-8"))
                     texts.update(seq=seq, time=time_param, prev_hash=prev_hash, hash=entry_mac)
                     batch.append([texts[name] for name in _INSERT_FIELDS])
                     prev_hash = entry_mac

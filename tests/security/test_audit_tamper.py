@@ -185,9 +185,11 @@ def _refusals() -> list[tuple[str, str, str]]:
 def test_a_refused_delete_is_logged_after_its_rollback(closed_world):
     petition = closed_world["petition"]
     with pytest.raises(PeriodClosedError), transaction.atomic():
-        closed_world["enterprise_month"].save()  # a write of the same transaction: rolled back with it
+        # an entry of the same transaction: it holds the chain's lock (PostgreSQL) and is rolled back
+        audit_log("other", detail={"rolled": "back"})
         petition.delete()
     assert AuditEntry.objects.filter(action="period_refused").count() == 0  # not inside the rolled-back transaction
+    assert not AuditEntry.objects.filter(detail__rolled="back").exists()
     later = audit_log("other")  # the next entry written outside a transaction writes the queued refusal first
     refused = AuditEntry.objects.get(action="period_refused")
     assert (refused.result, refused.object_kind, refused.object_pk) == ("denied", "petition", str(petition.pk))
