@@ -32,3 +32,14 @@ def _audit_key_and_anchors(settings, tmp_path_factory):
 
 
 _anchor_files = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request with an English cookie leaves English
+    active on the thread (LocaleMiddleware does not switch back), which later tests would inherit."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -98,9 +98,13 @@ def test_rates_out_of_range(ledger):
     [f] = by_code(failures, "rate_out_of_range")
     # 5000万元 = 0.5亿元 over expenditure 1000 + 0 + empty = 1000万元 = 0.1亿元 → 500%
     assert f.key == "finance.investment_policy.share" and f.severity == "error"
-    assert "500%" in f.message
-    assert ("disbursement", E1) in {(r.kind, r.label) for r in f.records} or any(
-        r.kind == "disbursement" for r in f.records)
+    assert f.message == "兑现补助占一般公共预算支出比重为500%，超出0–100%"
+    # the records behind it: the payment and the park's expenditure rows of W
+    payment = Disbursement.objects.get(uscc_id=E1, kind="investment_policy")
+    assert [(r.kind, r.natural_key) for r in f.records] == [
+        ("disbursement", payment.code), ("park_month", "ECO/2022-01"), ("park_month", "ECO/2022-03"),
+        ("park_month", "ECO-CEE/2022-01"),
+    ]
 
 
 def test_growth_beyond_fifty_percent_is_flagged(ledger):

@@ -1,6 +1,8 @@
 """Every page renders for the small dataset, and bad query strings never make the server fail."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parkledger.core.kinds import kind_models
@@ -21,23 +23,52 @@ def boss_client(client, dataset):
     return client
 
 
+PAGE_HEADINGS = {  # the page's <title> and its <h1>
+    "/": ("首页 · 园区台账", "宁波前湾新区生态园 · 2022年1-9月"),
+    "/ledgers/": ("台账 · 园区台账", "台账"),
+    "/enterprises/": ("一企一档 · 园区台账", "一企一档"),
+    "/figures/": ("指标 · 园区台账", "宁波前湾新区生态园 · 2022年1-9月 指标"),
+    "/figures/explain/?key=econ.output": ("工业总产值 · 指标来源 · 园区台账", "工业总产值"),
+    "/import/": ("数据导入 · 园区台账", "数据导入"),
+}
+
+
+def _title_and_heading(response) -> tuple[str, str]:
+    text = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", text, re.S)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
+    return (title.group(1).strip() if title else "", heading.group(1).strip() if heading else "")
+
+
 def test_every_page_renders_for_the_dataset(boss_client):
+    assert set(PAGE_HEADINGS) == set(PAGES)
     for url in PAGES:
         response = boss_client.get(url)
         assert response.status_code == 200, url
-        assert b"<html" in response.content
-    ent = Enterprise.objects.get(park_id="ECO")
-    assert boss_client.get(f"/enterprises/{ent.uscc}/").status_code == 200
+        assert _title_and_heading(response) == PAGE_HEADINGS[url], url
+    ent = Enterprise.objects.filter(park_id="ECO").order_by("uscc").first()
+    response = boss_client.get(f"/enterprises/{ent.uscc}/")
+    assert response.status_code == 200
+    assert _title_and_heading(response)[1] == ent.name
 
 
 def test_every_ledger_lists_adds_and_shows_its_records(boss_client):
     for kind, model in kind_models().items():
-        assert boss_client.get(f"/ledgers/{kind}/").status_code == 200, kind
-        assert boss_client.get(f"/ledgers/{kind}/add/").status_code == 200, kind
+        listing = boss_client.get(f"/ledgers/{kind}/")
+        assert listing.status_code == 200, kind
+        assert _title_and_heading(listing)[1] == str(model._meta.verbose_name_plural), kind
+        adding = boss_client.get(f"/ledgers/{kind}/add/")
+        assert adding.status_code == 200, kind
+        assert _title_and_heading(adding)[1] == f"新增{model._meta.verbose_name}", kind
         obj = model.objects.first()
         if obj is not None:
-            assert boss_client.get(f"/ledgers/{kind}/{obj.pk}/").status_code == 200, kind
-            assert boss_client.get(f"/ledgers/{kind}/{obj.pk}/edit/").status_code == 200, kind
+            assert f'href="/ledgers/{kind}/{obj.pk}/"' in listing.content.decode(), kind  # a known row
+            detail = boss_client.get(f"/ledgers/{kind}/{obj.pk}/")
+            assert detail.status_code == 200, kind
+            assert f'href="/ledgers/{kind}/{obj.pk}/edit/"' in detail.content.decode(), kind
+            edit = boss_client.get(f"/ledgers/{kind}/{obj.pk}/edit/")
+            assert edit.status_code == 200, kind
+            assert edit.context["form"].instance.pk == obj.pk, kind
 
 
 @pytest.mark.parametrize("query", [
@@ -66,12 +97,19 @@ def test_the_selection_is_kept_in_the_session(client_in):
     assert client_in.get("/figures/").context["sel"].period.key == "2021-06"
 
 
-@pytest.mark.parametrize("url", [
-    "/figures/explain/", "/figures/explain/?key=no.such.key", "/figures/explain/?key=econ.output&period=2022-13",
-    "/ledgers/no_such_kind/", "/ledgers/hazard/999999/", "/enterprises/NOPE/",
+@pytest.mark.parametrize(("url", "status", "message"), [
+    ("/figures/explain/", 400, "请指定园区和指标。"),
+    ("/figures/explain/?key=no.such.key", 404, "未知指标：no.such.key"),
+    # a bad period keeps the earlier choice, with a warning, and shows the figure
+    ("/figures/explain/?key=econ.output&period=2022-13", 200, "期间“2022-13”应为YYYY-MM格式，已保留原选择。"),
+    ("/ledgers/no_such_kind/", 404, ""),
+    ("/ledgers/hazard/999999/", 404, ""),
+    ("/enterprises/NOPE/", 404, ""),
 ])
-def test_unknown_things_are_client_errors(client_in, url):
-    assert client_in.get(url).status_code in (200, 400, 404)
+def test_unknown_things_are_client_errors(client_in, url, status, message):
+    response = client_in.get(url)
+    assert response.status_code == status
+    assert message in response.content.decode()
 
 
 def test_pages_need_a_login(client, dataset):
