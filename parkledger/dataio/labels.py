@@ -7,6 +7,8 @@ The Chinese names are the msgids, so the maps are built with the zh-hans transla
 """
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "normalise_name", "kind_for_name", "kind_label", "field_label", "column_map", "choice_map",
     "choice_labels", "required_fields", "IGNORED_SHEETS",
@@ -22,6 +24,8 @@ from parkledger.core.kinds import data_fields, kind_models
 # Sheets a workbook may carry besides the ledgers (the template's instructions).
 IGNORED_SHEETS = frozenset({"说明", "填写说明", "readme"})
 
+
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 _WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", " ": None, "\u3000": None, "\n": None, "\t": None})
 
@@ -45,6 +49,8 @@ def _kinds_by_name() -> dict[str, str]:
             names[normalise_name(key)] = key
             names.setdefault(normalise_name(model._meta.verbose_name), key)
             names.setdefault(normalise_name(model._meta.verbose_name_plural), key)
+            # a name holding a character Excel refuses in a sheet title (`/`), as the template writes it
+            names.setdefault(normalise_name(_SHEET_UNSAFE.sub("、", str(model._meta.verbose_name))), key)
     return names
 
 

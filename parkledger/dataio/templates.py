@@ -36,20 +36,22 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INSTRUCTIONS = [
     "园区台账导入模板",
     "",
-    "1. 每张工作表是一种台账；表名可用中文名或台账类型键（如 enterprise_month）。不需要的表可以删除。",
-    "2. 第1行是中文表头（带*的为必填列），第2行是字段键：两行都不要改动，数据从第3行开始填写。",
+    "1. 每张工作表是一种台账，表名就是台账名称，不要改动。不需要的表可以删除。",
+    "2. 第1行是中文表头（带*的为必填列），第2行是系统用的列标识：两行都不要改动，数据从第3行开始填写。",
     "3. 日期写成 2022-09-30，月份写成 2022-09，金额单位见表头批注（一般为万元），不要填公式、不要合并单元格。",
     "4. 选项列和是/否列可从下拉框选择；是/否也可填 true/false、1/0。",
     "5. 引用其他台账的列（园区代码、统一社会信用代码、项目编号等）须引用数据库中已有或本文件中同时导入的记录。",
     "6. 按自然键新增或更新：已有记录（如同一企业同一月份）会被更新，不会重复。",
-    "7. 导入命令：parkledger import 文件.xlsx [--park 园区代码]；任何一行有错则全部不写入，并列出每个错误的表、行、列。",
+    "7. 填好后在系统的“数据导入”页面上传本文件，先点“预检”：有错误时会列出每个错误所在的表、行、列，一行都不会写入；"
+    "没有错误时会列出将新增和修改的记录，核对无误后点“确认导入”。",
 ]
 
 
 def sheet_title(kind: str) -> str:
-    """The kind's Chinese name, or its key where Excel does not allow the name as a sheet title."""
-    label = kind_label(kind)
-    return kind if _BAD_TITLE.search(label) or len(label) > 31 else label
+    """The kind's Chinese name as a sheet title: characters Excel does not allow there (`/`) become
+    `、` (the importer reads that name too); the key only for a name over 31 characters."""
+    label = _BAD_TITLE.sub("、", kind_label(kind))
+    return kind if len(label) > 31 else label
 
 
 def _note(field: models.Field) -> str:
@@ -76,6 +78,9 @@ def _note(field: models.Field) -> str:
 
 
 def _is_required(field: models.Field) -> bool:
+    """Required columns (`*`): those without a default, and every yes/no (规上), which must be answered."""
+    if isinstance(field, models.BooleanField) and not field.null:
+        return True
     return not field.blank and not field.has_default() and not field.null
 
 

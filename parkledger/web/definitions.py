@@ -15,11 +15,14 @@ from django.db import models
 
 from parkledger.core.kinds import data_fields, kind_models
 
-__all__ = ["PeriodWords", "period_words", "plain_definition"]
+__all__ = ["PeriodWords", "period_words", "plain_definition", "figure_name"]
 
 _TICKED = re.compile(r"`([^`]+)`")
 _RAW_KEY = re.compile(r"(?<![A-Za-z_.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![A-Za-z_])")
 _PAREN_KEY = re.compile(r"（[a-z][a-z0-9_]*）")
+_CJK = "\u4e00-\u9fff“”‘’（），、；：。"
+# spaces the keys' backticks left between Chinese words (`“招商项目” 的 签约日期` → `“招商项目”的签约日期`)
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9])|(?<=[{_CJK}0-9])[ \t]+(?=[{_CJK}])")
 _SYMBOL = re.compile(r"(?<![A-Za-z_])(W′|W'|W|Y\+1|Y|D|P|M)(?![A-Za-z_])")
 
 
@@ -83,6 +86,7 @@ def _term(term: str, sources: tuple[str, ...]) -> str:
     return term
 
 
+@cache
 def _choice_labels() -> dict[str, str]:
     labels: dict[str, str] = {}
     for model in kind_models().values():
@@ -118,4 +122,28 @@ def plain_definition(definition: str, words: PeriodWords | None, sources: tuple[
             "P": words.month, "M": f"{words.months}个月",
         }
         text = _SYMBOL.sub(lambda m: symbols[m.group(1)], text)
-    return text
+    return _CJK_SPACE.sub("", text)
+
+
+def figure_name(key: str) -> str:
+    """An indicator's name for a person: a parameterised one's with its parameter in words
+    (`平台数（国际创新中心）`), a growth rate's as `…同比`."""
+    from parkledger.indicators.registry import registry
+
+    store = registry["indicators"]
+    if key in store:
+        return store[key].name
+    if key.endswith(".yoy") and "[" not in key:
+        return f"{figure_name(key[: -len('.yoy')])}同比"
+    prefix, bracket, param = key.partition("[")
+    ind = next((i for i in store.values() if i.prefix == prefix), None)
+    if ind is None:
+        return key if not _RAW_KEY.search(key) else "—"
+    if not bracket:
+        return ind.name
+    param = param.rstrip("]")
+    if "." in param:
+        words = figure_name(param)
+    else:
+        words = _choice_labels().get(param, param)
+    return f"{ind.name}（{words}）"

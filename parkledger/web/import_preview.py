@@ -53,10 +53,30 @@ class Preview:
         return sum(k.new_count for k in self.kinds.values())
 
 
-def _display(fld: models.Field, value: Any) -> str:
+def _display(fld: models.Field, value: Any, names: dict | None = None) -> str:
     if isinstance(fld, models.ForeignKey):
-        return "" if value in (None, "") else str(value)
+        if value in (None, ""):
+            return ""
+        name = (names or {}).get((fld.name, str(value)))
+        return f"{name}（{value}）" if name else str(value)
     return snapshot_text(fld, value)
+
+
+def _reference_names(fields: list[models.Field], changes: list) -> dict[tuple[str, str], str]:
+    """The names of the records the new rows refer to (one query per reference field)."""
+    names: dict[tuple[str, str], str] = {}
+    for fld in fields:
+        if not isinstance(fld, models.ForeignKey):
+            continue
+        related = fld.related_model
+        if not any(f.name == "name" for f in related._meta.concrete_fields):
+            continue
+        codes = {str(getattr(c.instance, fld.attname)) for c in changes[:SHOWN_ROWS]
+                 if getattr(c.instance, fld.attname, None) not in (None, "")}
+        key = fld.target_field.attname
+        for code, name in related._base_manager.filter(**{f"{key}__in": codes}).values_list(key, "name"):
+            names[(fld.name, str(code))] = name
+    return names
 
 
 def collect_rows(model: type[models.Model], changes: list) -> None:
@@ -68,12 +88,13 @@ def collect_rows(model: type[models.Model], changes: list) -> None:
     entry = preview.kinds.setdefault(kind, KindPreview(kind, str(model._meta.verbose_name_plural)))
     generated = getattr(model, "has_generated_code", lambda: False)()
     fields = [f for f in data_fields(model) if f.editable and not (generated and f.name == "code")]
+    names = _reference_names(fields, [c for c in changes if c.is_new or c.before is None]) if entry.new_count < SHOWN_ROWS else {}
     for change in changes:
         instance = change.instance
         if change.is_new or change.before is None:
             entry.new_count += 1
             if len(entry.new) < SHOWN_ROWS:
-                cells = [(str(f.verbose_name), _display(f, getattr(instance, f.attname, None)))
+                cells = [(str(f.verbose_name), _display(f, getattr(instance, f.attname, None), names))
                          for f in fields if getattr(instance, f.attname, None) not in (None, "")]
                 entry.new.append({"row": change.row, "sheet": change.sheet, "cells": cells})
             continue

@@ -190,7 +190,8 @@ def record_changes(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
     except ImportError:
         return []
     entries = list(record_history(model, pk)[:200])
-    fields = {f.name: f for f in data_fields(model)}
+    generated = getattr(model, "has_generated_code", lambda: False)()
+    fields = {f.name: f for f in data_fields(model) if not (generated and f.name == "code")}
     names = _names_for(model, entries, entry_changes)
     history = []
     for entry in entries:

@@ -83,10 +83,34 @@ def list_fields(kind_key: str) -> tuple[models.Field, ...]:
 def related_for_list(kind_key: str) -> tuple[str, ...]:
     """The `select_related` paths a kind's list needs (displayed references, case dates)."""
     model = kind_models()[kind_key]
-    paths = [fld.name for fld in list_fields(kind_key) if isinstance(fld, models.ForeignKey)]
+    paths = []
+    for fld in list_fields(kind_key):
+        if isinstance(fld, models.ForeignKey):
+            paths.append(fld.name)
+            if _named_through_enterprise(fld.related_model):
+                paths.append(f"{fld.name}__uscc")  # an inspection is known by its enterprise's name
     if kind_key == "hazard" and "inspection" not in paths:
         paths.append("inspection")
     return tuple(paths) if model else ()
+
+
+def _named_through_enterprise(model: type[models.Model]) -> bool:
+    """A record without a name of its own that people know by its enterprise (an inspection)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return "name" not in names and "uscc" in names
+
+
+def _reference_name(related: models.Model) -> str:
+    name = getattr(related, "name", "") or ""
+    if name or not _named_through_enterprise(type(related)):
+        return name
+    field = type(related)._meta.get_field("uscc")
+    if not field.is_cached(related):
+        return ""
+    ent = related.uscc
+    day = next((getattr(related, f.attname) for f in type(related)._meta.concrete_fields
+                if isinstance(f, models.DateField)), None)
+    return f"{ent.name} {day.isoformat()}" if day else ent.name
 
 
 def cell_text(obj: models.Model, fld: models.Field) -> str:
@@ -96,7 +120,7 @@ def cell_text(obj: models.Model, fld: models.Field) -> str:
         if code in (None, ""):
             return ""
         related = getattr(obj, fld.name, None) if fld.is_cached(obj) else None
-        name = getattr(related, "name", "") if related is not None else ""
+        name = _reference_name(related) if related is not None else ""
         if name:
             return f"{name}（{code}）" if name != code else str(code)
         return str(code)

@@ -149,7 +149,7 @@ def test_generate_the_report_click_a_figure_and_download_word(page, site):
     assert "/figures/explain/" in page.url
     assert page.locator("[data-testid=explain-title]").inner_text() == "工业总产值"
     # 2 enterprises × 9 months − the missed September return = 17 monthly returns
-    assert page.locator("[data-testid=explain-total]").inner_text().startswith("17")
+    assert page.locator("[data-testid=explain-total]").inner_text().startswith("共 17 条台账记录计入本指标")
     assert page.locator("[data-testid=explain-records] tbody tr").count() == 17
     shot(page, "figure-explain")
 

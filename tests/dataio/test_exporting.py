@@ -77,7 +77,9 @@ def test_the_template_has_labels_keys_dropdowns_and_formats(tmp_path):
     call_command("template", "-o", str(path))
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "说明"
-    assert "disbursement" in wb.sheetnames  # 政策兑现/补助 is not a valid sheet title
+    # 政策兑现/补助 is not a valid sheet title: its "/" becomes "、" (and the importer reads that name)
+    assert "政策兑现、补助" in wb.sheetnames and "disbursement" not in wb.sheetnames
+    assert "parkledger" not in "".join(str(c.value or "") for c in wb["说明"]["A"])  # for clerks, no command line
     ws = wb["政府投资项目"]
     category = GovProject._meta.get_field("category")
     required = "*" if not category.blank and not category.has_default() else ""
@@ -91,6 +93,7 @@ def test_the_template_has_labels_keys_dropdowns_and_formats(tmp_path):
     assert ws.column_dimensions["J"].number_format == "yyyy-mm-dd"
     months = wb["企业月报"]
     assert months.column_dimensions["B"].number_format == "@"  # 2022-09 stays text
+    assert months["C1"].value == "规上*"  # a yes/no must be answered
     bools = {str(dv.sqref): dv.formula1 for dv in months.data_validations.dataValidation}
     assert bools["C3:C2002"] == '"是,否"'
 

@@ -228,10 +228,9 @@ def issued_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _figure_name(key: str) -> str:
-    from parkledger.indicators.registry import registry
+    from parkledger.web.definitions import figure_name
 
-    ind = registry["indicators"].get(key) or registry["indicators"].get(key.split("[", 1)[0])
-    return ind.name if ind is not None else key
+    return figure_name(key)
 
 
 @login_required

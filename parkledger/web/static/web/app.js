@@ -128,8 +128,17 @@
     }, 15000);
   }
 
+  function clearBusy() {
+    document.querySelectorAll(".is-busy").forEach(function (el) {
+      el.classList.remove("is-busy");
+      el.removeAttribute("aria-busy");
+      if (el.dataset.label) { el.textContent = el.dataset.label; }
+    });
+  }
+
   onReady(function () {
     document.querySelectorAll("input.picker").forEach(initPicker);
+    document.body.addEventListener("htmx:afterRequest", clearBusy);
     document.addEventListener("click", function (ev) {
       var el = ev.target.closest && ev.target.closest("[data-confirm]");
       if (el && !window.confirm(el.dataset.confirm)) { ev.preventDefault(); ev.stopPropagation(); return; }
