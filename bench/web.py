@@ -237,6 +237,9 @@ def start_server(port: int, database_url: str, kind: str, workers: int) -> list[
     if kind == "runserver":
         commands = [[sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload",
                      "--skip-checks"]]
+    elif kind == "gunicorn":  # as `make serve` runs it (parkledger.jobs.management.commands.serve)
+        commands = [[sys.executable, "-m", "gunicorn", "parkledger.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                     "--workers", str(workers), "--timeout", "300", "--no-control-socket"]]
     else:
         commands = [[sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]] * workers
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -325,7 +328,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rebuild", action="store_true", help="flush and rebuild the demo data")
-    parser.add_argument("--server", choices=("stdlib", "runserver"), default="stdlib")
+    parser.add_argument("--server", choices=("stdlib", "runserver", "gunicorn"), default="stdlib",
+                        help="gunicorn: the production server of `make serve` with --workers workers")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -360,7 +364,8 @@ def main() -> int:
     port = free_port()
     cookies = session_cookies(user, args.users)
     connection.close()
-    server_name = "runserver" if args.server == "runserver" else f"{args.workers} stdlib WSGI workers"
+    server_name = {"runserver": "runserver", "gunicorn": f"gunicorn, {args.workers} workers"}.get(
+        args.server, f"{args.workers} stdlib WSGI workers")
     print(f"\n== load: {args.users} users on the dashboard for {args.seconds:.0f} s, {server_name} on "
           f"127.0.0.1:{port} ==", flush=True)
     procs = start_server(port, args.database_url, args.server, args.workers)

@@ -173,7 +173,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        else "parkledger.jobs.static.StaticStorage",  # WhiteNoise's CompressedManifestStaticFilesStorage
     },
 }
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # unhashed names (e.g. /static/favicon.ico): one hour

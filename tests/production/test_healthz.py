@@ -72,3 +72,15 @@ def test_the_converter_check_connects_to_its_port(settings):
     assert not health.converter_alive(timeout=0.2)
     settings.PARKLEDGER_UNOSERVER = ""
     assert not health.converter_alive()
+
+
+def test_a_file_missing_from_the_manifest_is_linked_by_its_plain_name(tmp_path):
+    import json
+
+    from parkledger.jobs.static import StaticStorage
+
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": {"web/app.css": "web/app.0123456789ab.css"},
+                                                           "version": "1.1"}))
+    storage = StaticStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("web/app.css") == "/static/web/app.0123456789ab.css"
+    assert storage.url("web/new.svg") == "/static/web/new.svg"
