@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parkledger.audit",
     "parkledger.periods",
     "parkledger.filing",
+    "parkledger.city",
     "parkledger.dataio",
     "parkledger.indicators",
     "parkledger.reports",

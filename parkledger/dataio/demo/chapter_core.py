@@ -50,7 +50,7 @@ def build_core(ctx: BuildContext) -> dict[str, object]:
 def _make_profiles(ctx: BuildContext) -> None:
     rng = ctx.rng("enterprises")
     book = NameBook(ctx.rng("enterprise-names"), ctx.spec.city, ctx.spec.county)
-    n = ctx.scale.enterprises
+    n = ctx.size
     first, last = ctx.first_year, ctx.last_year
     incumbents = int(n * 0.9)
     newcomers_per_year = max(1, int(n * 0.06))

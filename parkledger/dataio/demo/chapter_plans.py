@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from parkledger.dataio.demo.context import BuildContext
+from parkledger.dataio.demo.scales import REFERENCE_ENTERPRISES
 from parkledger.plans.models import Estimate, ManualFigure, Target
 
 __all__ = ["build_plans", "TARGETS"]
@@ -26,7 +27,7 @@ TARGETS: dict[str, tuple[str, str, bool]] = {
 def build_plans(ctx: BuildContext) -> dict[str, list]:
     park = ctx.spec.code
     year = ctx.last_year
-    factor = ctx.scale.factor
+    factor = Decimal(ctx.size) / REFERENCE_ENTERPRISES
     targets = []
     for key, (current, following, scaled) in TARGETS.items():
         for y, text in ((year, current), (year + 1, following)):

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from parkledger.dataio.demo.names import Industry
-from parkledger.dataio.demo.scales import ParkSpec, Scale
+from parkledger.dataio.demo.scales import REFERENCE_ENTERPRISES, ParkSpec, Scale
 from parkledger.lib.uscc import CHARSET, make_uscc
 
 __all__ = ["EnterpriseProfile", "BuildContext", "money", "qty", "org_check_char", "uscc_for"]
@@ -122,8 +122,13 @@ class BuildContext:
         return self.scale.years
 
     @property
+    def size(self) -> int:
+        """This park's enterprises (its own size in a city of parks, else the scale's)."""
+        return self.spec.enterprises or self.scale.enterprises
+
+    @property
     def factor(self) -> float:
-        return float(self.scale.factor)
+        return self.size / REFERENCE_ENTERPRISES
 
     @property
     def parks(self) -> tuple[str, str]:

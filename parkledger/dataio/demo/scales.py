@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-__all__ = ["ParkSpec", "Scale", "SCALES", "DEMO_PERIOD", "scale_named"]
+__all__ = ["ParkSpec", "Scale", "SCALES", "DEMO_PERIOD", "scale_named", "city_scale", "MAX_CITY_PARKS"]
 
 #: The report period the demo data is built for (its figures are all non-zero there).
 DEMO_PERIOD = "2022-09"
@@ -35,6 +35,7 @@ class ParkSpec:
     sub_short_name: str
     prefix: str = ""
     index: int = 0
+    enterprises: int | None = None  # this park's size, when it differs from the scale's
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,33 @@ SCALES: dict[str, Scale] = {
     "city": Scale("city", (ECO,), enterprises=3000, first_year=2019),
     "province": Scale("province", _province_parks(), enterprises=3000, first_year=2019),
 }
+
+
+def _city_counties(city: str) -> list[tuple[str, str]]:
+    return [(county, region) for county, prefecture, region in _COUNTIES if prefecture == city]
+
+
+#: `parkledger demo --parks N` builds at most this many parks of one city (宁波's counties).
+MAX_CITY_PARKS = len(_city_counties(ECO.city))
+
+
+def city_scale(n: int) -> Scale:
+    """N parks of one city (宁波) for comparing and ranking: the demo park ECO first (400 enterprises),
+    then parks of the city's other counties, each with a sub-park, smaller one after another
+    (400 × (N − i) / N enterprises), so the comparison has large and small parks to show."""
+    if not 1 <= n <= MAX_CITY_PARKS:
+        raise ValueError(_("园区数应为 1 至 %(max)s") % {"max": MAX_CITY_PARKS})
+    parks = [ECO]
+    others = [(county, region) for county, region in _city_counties(ECO.city) if county != ECO.county]
+    for i, (county, region) in enumerate(others[: n - 1], start=1):
+        code = f"NB{i:02d}"
+        size = max(40, REFERENCE_ENTERPRISES * (n - i) // n)
+        parks.append(ParkSpec(
+            code=code, name=f"宁波{county}经济开发区", short_name=f"{county}开发区", city=ECO.city, county=county,
+            region=region, sub_code=f"{code}-S", sub_name=f"{county}智能制造产业园", sub_short_name=f"{county}智造园",
+            prefix=f"{code}-", index=i, enterprises=size,
+        ))
+    return Scale(f"city-{n}", tuple(parks), enterprises=REFERENCE_ENTERPRISES, first_year=2020)
 
 
 def scale_named(name: str) -> Scale:

@@ -10,7 +10,7 @@ from parkledger.accounts.demo_users import create_demo_users
 from parkledger.dataio.demo.export import write_demo
 from parkledger.dataio.demo.generator import DEFAULT_SEED
 from parkledger.dataio.demo.load import demo_present, load_demo
-from parkledger.dataio.demo.scales import DEMO_PERIOD, SCALES, Scale, scale_named
+from parkledger.dataio.demo.scales import DEMO_PERIOD, SCALES, Scale, city_scale, scale_named
 
 __all__ = ["Command"]
 
@@ -32,9 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", metavar="PATH",
                             help=_("不载入数据库，写成导入格式：.xlsx 工作簿或 CSV 目录"))
         parser.add_argument("--if-empty", action="store_true", help=_("演示园区已存在时什么也不做"))
+        parser.add_argument("--parks", type=int, metavar="N",
+                            help=_("同一城市（宁波）的N个园区，大小不一、各带一个下级园区，供园区比较"))
 
-    def handle(self, *args, seed: int, scale: str, output: str | None, if_empty: bool, **options) -> None:
-        chosen = scale_named(scale)
+    def handle(self, *args, seed: int, scale: str, output: str | None, if_empty: bool, parks: int | None = None,
+               **options) -> None:
+        if parks is not None and scale != "demo":
+            raise CommandError(_("--parks 与 --scale 不能同时使用"))
+        try:
+            chosen = city_scale(parks) if parks is not None else scale_named(scale)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         started = time.perf_counter()
         if output:
             try:
