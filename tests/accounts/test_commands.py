@@ -41,3 +41,17 @@ def test_closing_and_correcting_a_month_from_the_shell(parks):
     unlock = PeriodUnlock.objects.get()
     assert unlock.reason == "更正9月" and 3500 < (unlock.expires_at - unlock.unlocked_at).total_seconds() <= 3600
     assert AuditEntry.objects.get(action="period_unlock").after["reason"] == "更正9月"
+
+
+def test_a_password_reset_from_the_shell_prints_a_link_not_a_password(parks, capsys, client):
+    call_command("accounts", "create", "clerk", "--role", "social")
+    capsys.readouterr()
+    call_command("accounts", "reset-password", "clerk")
+    out = capsys.readouterr().out
+    path = out.split()[-1]
+    assert path.startswith("/accounts/reset/") and "password " not in out.replace("old password", "")
+    target = client.get(path)["Location"]
+    client.post(target, {"new_password1": "Shell-Link-2023", "new_password2": "Shell-Link-2023"})
+    assert client.post("/accounts/login/", {"username": "clerk", "password": "Shell-Link-2023"})["Location"] == "/"
+    entry = AuditEntry.objects.filter(action="password_reset").order_by("seq").first()
+    assert entry.username == f"cli:{getpass.getuser()}" and entry.detail["method"] == "link"
