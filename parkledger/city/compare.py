@@ -23,7 +23,7 @@ from parkledger.indicators.registry import resolve
 from parkledger.indicators.types import FigureSet
 from parkledger.lib.periods import Period
 
-__all__ = ["top_level_parks", "compare", "ranks", "city_figures", "CompareError"]
+__all__ = ["top_level_parks", "compare", "ranks", "city_figures", "city_context", "CompareError"]
 
 
 class CompareError(ValueError):
@@ -92,12 +92,17 @@ def ranks(result: dict[str, Any], key: str) -> dict[str, int]:
     return {code: numbers.index(v) + 1 for code, v in values if v is not None}
 
 
-def city_figures(parks: list[Park], period: str, keys: Iterable[str]) -> FigureSet:
-    """The figures of several parks as one (the city): one context over every park and sub-park."""
+def city_context(parks: list[Park], period: str, *, label: str = "") -> Context:
+    """One context over every park of the list and their sub-parks (the city as one park)."""
     codes: list[str] = []
     for park in parks:
         codes.extend(Park.objects.descendant_codes(park.code))
-    label = parks[0].city if parks and parks[0].city else "city"
-    ctx = Context(label, tuple(dict.fromkeys(codes)), Period.parse(period))
+    label = label or (parks[0].city if parks and parks[0].city else "city")
+    return Context(label, tuple(dict.fromkeys(codes)), Period.parse(period))
+
+
+def city_figures(parks: list[Park], period: str, keys: Iterable[str]) -> FigureSet:
+    """The figures of several parks as one (the city)."""
+    ctx = city_context(parks, period)
     wanted = _keys(keys)
-    return FigureSet(label, ctx.period.key, {key: evaluate(ctx, key) for key in wanted})
+    return FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted})

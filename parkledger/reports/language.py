@@ -436,14 +436,17 @@ def template_context(park: ParkInfo, period: Period) -> dict[str, Any]:
 
 
 def render_template(source: str, *, figures: FigureSource, names: NameSource, park: ParkInfo,
-                    period: Period, limits: Limits | None = None) -> RenderResult:
-    """Render a template for a park and period: marked text, figures used, sentences left out."""
+                    period: Period, limits: Limits | None = None,
+                    extra: dict[str, Any] | None = None) -> RenderResult:
+    """Render a template for a park and period: marked text, figures used, sentences left out.
+
+    `extra` adds plain data to the template's context (the city report's parks and rankings)."""
     env = environment()
     template = _compiled(source)
     state = _State(figures, names)
     _renderings.stack.append(state)
     try:
-        text = env.render(template, template_context(park, period), limits or Limits())
+        text = env.render(template, {**(extra or {}), **template_context(park, period)}, limits or Limits())
     finally:
         _renderings.stack.remove(state)
     return RenderResult(text=text, used=state.used, omitted=state.omitted)
