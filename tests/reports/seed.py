@@ -1,4 +1,4 @@
-"""The seed report (`shared/seed/work-report-2022-seed.txt`) cut into sentences, and the alignment of a
+"""The seed report (`shared/seed/work-report-2022-seed.txt`, kept in the repository's test data) cut into sentences, and the alignment of a
 masked report with it: which of the seed's figure-bearing sentences the report reproduces."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-SEED = Path(settings.PROJECT_DIR).parent / "shared" / "seed" / "work-report-2022-seed.txt"
+SEED = Path(settings.PROJECT_DIR) / "tests" / "learning" / "data" / "work-report-2022-seed.txt"  # = shared/seed/
 
 # an X that stands for a figure: followed (after 余/多) by a unit or measure word
 FIGURE_X = re.compile(

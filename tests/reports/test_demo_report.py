@@ -5,7 +5,9 @@ The demo data is loaded once for this module, inside a transaction rolled back a
 from __future__ import annotations
 
 import io
+import json
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -84,8 +86,7 @@ def test_the_title_and_chapters(report):
 
 
 def test_the_masked_report_aligns_with_the_seed(report):
-    if not seed.SEED.exists():
-        pytest.skip(f"seed report not found at {seed.SEED}")
+    assert seed.SEED.exists()  # the seed is part of the repository's test data
     alignment = seed.align(render_masked(report))
     print(alignment.report())
     unexplained = [d for d in alignment.differing if d[2] == "unexplained"]
@@ -97,5 +98,22 @@ def test_the_masked_report_aligns_with_the_seed(report):
 
 
 def test_every_format_of_the_demo_report(report):
-    for fmt in ("docx", "html", "md", "txt", "masked", "json"):
-        assert len(render(report, fmt)) > 5000, fmt
+    outputs = {fmt: render(report, fmt) for fmt in ("docx", "html", "md", "txt", "masked", "json")}
+    headings = [p.text for p in report.paragraphs if p.kind in ("heading1", "heading2")]
+    body = [p.text for p in report.paragraphs if p.kind not in ("heading1", "heading2")]
+    with zipfile.ZipFile(io.BytesIO(outputs["docx"])) as docx:
+        document = re.sub(r"<[^>]+>", "", docx.read("word/document.xml").decode())
+    html = re.sub(r"<[^>]+>", "", outputs["html"].decode())
+    markdown = re.sub(r"\*\*|^#+ ", "", outputs["md"].decode(), flags=re.M)  # bold lead sentences, headings
+    for fmt, text in (("docx", document), ("html", html), ("md", markdown),
+                      ("txt", outputs["txt"].decode())):
+        assert report.title in text, fmt
+        assert [h for h in headings if h not in text] == [], fmt
+        assert body[0] in text and body[-1] in text, fmt  # every paragraph, from the first to the last
+    assert outputs["md"].decode().startswith(f"# {report.title}\n")
+    assert outputs["txt"].decode().startswith(f"{report.title}\n")
+    assert outputs["masked"].decode().strip() == render_masked(report).strip()
+    data = json.loads(outputs["json"])
+    assert (data["park"], data["period"], data["title"]) == ("ECO", "2022-09", report.title)
+    assert data["figures"] == report.figures
+    assert data["text"] == report.text()
