@@ -141,9 +141,12 @@ def passed(gate: Gate, *, reset: bool = True) -> bool:
         if gate.throttle_id is not None:
             _release(row)
         locked = bool(row.locked_until and row.locked_until > now)
-        if reset and not locked:
-            row.failures, row.retry_at, row.locked_until = 0, None, None
-        row.save()
+        if reset and not locked and not row.pending:
+            row.delete()  # nothing left to remember: the table holds only addresses with failures
+        else:
+            if reset and not locked:
+                row.failures, row.retry_at, row.locked_until = 0, None, None
+            row.save()
     if locked:
         gate.refusal, gate.wait_seconds = "locked", _seconds_until(row.locked_until, now)
         audit_log(AuditAction.LOGIN_FAILED, obj=gate.user, user=gate.user, result=AuditResult.DENIED,
