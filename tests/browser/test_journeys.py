@@ -117,8 +117,17 @@ def test_statistician_imports_a_month(person, tmp_path):
         [data.uscc(1), "2022-08", "是", 1000, 900, 50],  # as stored
         [data.uscc(1), "2023-01", "是", 1100, 880, 40],  # new
     ]))
+    bad = tmp_path / "有错的月报.xlsx"
+    bad.write_bytes(workbook([[data.uscc(1), "2022-13", "是", -5, 900, 50], ["NOPE", "2022-09", "是", 1, 1, 1]]))
     login(page, "stats", "/import/?park=ECO&period=2022-09")
     check(page, "import")
+    page.set_input_files("[data-testid=import-form] input[type=file]", str(bad))
+    page.click("[data-testid=import-check]")
+    expect(page.locator("[data-testid=import-issues] tbody tr")).not_to_have_count(0)
+    assert page.locator("[data-testid=import-apply]").count() == 0
+    problem = page.locator("[data-testid=import-issues] tbody tr td.danger").first
+    expect(problem).to_be_in_viewport()  # the 问题 column is not cut off
+    check(page, "import-errors")
     page.set_input_files("[data-testid=import-form] input[type=file]", str(path))
     page.click("[data-testid=import-check]")
     preview = page.locator("[data-testid=import-preview]")
@@ -184,6 +193,9 @@ def test_leader_goes_from_the_dashboard_to_an_issued_report(person):
     with page.expect_navigation():
         page.locator("[data-testid=explain-records] a").first.click()
     expect(page.locator("[data-testid=record-title]")).to_be_visible()
+    go(page, "/reports/preview/")
+    expect(page.locator("[data-testid=report-html]")).to_be_visible()
+    check(page, "report-preview")
     go(page, "/reports/")
     expect(page.locator("[data-testid=report-html]")).to_be_visible()
     check(page, "report")
