@@ -114,3 +114,28 @@ def test_the_template_import_is_unchanged_without_kind(park, tmp_path):
     out, _err = run("import", str(tmp_path / "enterprise_month.csv"))
     assert "导入完成" in out
     assert EnterpriseMonth.objects.get(uscc_id=U1).output_value == Decimal(7)
+
+
+def test_a_department_sheet_of_enterprises_and_a_mapping_name_of_another_park(park, tmp_path):
+    from datetime import datetime
+
+    from parkledger.dataio.mapping.proposal import Mapping
+    from parkledger.dataio.mapping.saved import save_mapping
+
+    u3 = make_uscc("91330281MA2H09003")
+    path = write_xlsx(tmp_path / "新企业.xlsx", [
+        ["经信局新登记企业名单"],
+        ["序号", "企业名称", "统一社会信用代码", "成立日期", "占地面积（亩）"],
+        [1, "宁波丙新材料有限公司", u3, datetime(2021, 3, 5), "12.5"],
+    ])
+    out, _err = run("import", str(path), "--kind", "enterprise", "--park", "ECO")
+    assert "E列 占地面积（亩） → 用地面积（亩）（land_area_mu），亩" in out
+    made = Enterprise.objects.get(uscc=u3)
+    assert (made.name, made.park_id, made.registered_on, made.land_area_mu) == (
+        "宁波丙新材料有限公司", "ECO", date(2021, 3, 5), Decimal("12.5"))
+    Park.objects.create(code="WEST", name="西园")
+    save_mapping("西园的映射", Mapping(kind="enterprise", columns=[]), park="WEST")
+    with pytest.raises(CommandError) as caught:
+        run("import", str(path), "--kind", "enterprise", "--park", "ECO", "--save-mapping", "西园的映射")
+    assert caught.value.returncode == 2 and "另一个园区" in str(caught.value)
+    assert SavedMapping.objects.get(name="西园的映射").park_id == "WEST"

@@ -42,6 +42,7 @@ class ConvertedRows:
     originals: list[list[Any]] = field(default_factory=list)  # the source cells of each row
     issues: list[tuple[str, int | None, str, str]] = field(default_factory=list)
     bad_rows: int = 0
+    header_at: tuple[str, int] | None = None  # (sheet, first header row): where the importer's row 0 is
 
 
 def _reader(fld: models.Field | None, col: ColumnMapping):
@@ -94,6 +95,7 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
     pending: list[CumulativeCell] = []
     row_at: dict[int, int] = {}  # Excel row → index in out.rows
     first_row = len(out.rows)
+    out.header_at = out.header_at or (block.sheet, block.first_row)
     plan = [(col.field, col.index, readers[col.index], col.letter) for col in monthly if col.field != ENTERPRISE_NAME]
     for number, cells in block.data:
         values: dict[str, Any] = {}
@@ -117,6 +119,8 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
             values[fname] = decimal_text(value) if value.__class__ is Decimal else value
         if "month" in fields and not values.get("month"):
             values["month"] = mapping.month
+        if "park" in fields and park and not values.get("park"):  # rows without a park take the import's
+            values["park"] = park
         name = parse_text(cells[name_col.index]) if name_col and name_col.index < len(cells) else ""
         if by_name and not values.get("uscc"):
             if name:

@@ -158,6 +158,8 @@ def apply_issues(result: ImportResult, converted: ConvertedRows, mapping: Mappin
     for issue in result.issues:
         if issue.row is not None and 1 <= issue.row <= len(converted.origins):
             sheet, row = converted.origins[issue.row - 1]
+        elif issue.row == 0 and converted.header_at:  # the header: a column the mapping lacks
+            sheet, row = converted.header_at
         else:
             sheet, row = (source if issue.row is None else issue.sheet), issue.row
         issues.append(ImportIssue(sheet, row, _issue_column(mapping, issue.column), issue.reason))

@@ -45,7 +45,10 @@ def extra_synonyms(kind: str, park: str | None) -> dict[str, str]:
 
 
 def save_mapping(name: str, mapping: Mapping, *, park: str | None = None, user: Any = None) -> SavedMapping:
-    """Store (or replace) the mapping under `name`."""
+    """Store (or replace) the mapping under `name`; ValueError when another park's mapping has that name."""
+    other = SavedMapping.objects.filter(name=name).exclude(park_id=park or None).first()
+    if other is not None and (other.park_id or park):
+        raise ValueError(_("名称“%(n)s”已被另一个园区的映射使用，请换一个名称") % {"n": name})
     saved, _created = SavedMapping.objects.update_or_create(name=name, defaults={
         "kind": mapping.kind, "signature": mapping.signature, "park_id": park or None,
         "columns": [col.as_dict() for col in mapping.columns], "created_by": user if getattr(user, "pk", None) else None,

@@ -174,9 +174,13 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
             return render_page(request, "web/mapping.html", context, status=403, nav="import")
         save_name = context["save_name"].strip()
         if save_name:
-            save_mapping(save_name, mapping, park=park, user=request.user)
-            mapping.name = save_name
-            messages.success(request, _("映射已保存为“%(n)s”，表头相同的文件以后将自动使用。") % {"n": save_name})
+            try:
+                save_mapping(save_name, mapping, park=park, user=request.user)
+            except ValueError as exc:
+                messages.error(request, str(exc))
+            else:
+                mapping.name = save_name
+                messages.success(request, _("映射已保存为“%(n)s”，表头相同的文件以后将自动使用。") % {"n": save_name})
         if action in ("preview", "apply"):
             with collecting() as preview:
                 result, _used = mapped_import(path, mapping.kind, month=mapping.month, mapping=mapping, park=park,

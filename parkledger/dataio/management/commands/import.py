@@ -107,5 +107,8 @@ class Command(BaseCommand):
         self._report(result, dry_run)
         name = options.get("save_mapping")
         if name and mapping is not None:
-            save_mapping(name, mapping, park=park)
+            try:
+                save_mapping(name, mapping, park=park)
+            except ValueError as exc:
+                raise CommandError(str(exc), returncode=2) from None
             self.stdout.write(_("映射已保存为“%(n)s”，表头相同的文件以后将自动使用。") % {"n": name})
