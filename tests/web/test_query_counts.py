@@ -28,14 +28,21 @@ PAGES = {
     "enterprise_index": "/enterprises/",
     "enterprise_360": "/enterprises/{uscc}/",
     "figure_explain": "/figures/explain/?key=econ.output",
+    "figures": "/figures/",
+    "ledger_figure_records": "/ledgers/enterprise_month/?figure=econ.output",
+    "ledger_enterprise_month_search": "/ledgers/enterprise_month/?q=测试企业",
+    "lookup_enterprise": "/lookup/enterprise/?q=测试",
+    "record_detail": "/ledgers/enterprise_month/{em_pk}/",
+    "report_archive": "/reports/archive/",
 }
 
 
 def measure(client) -> dict[str, int]:
     uscc = Enterprise.objects.filter(park_id="ECO").order_by("uscc").values_list("uscc", flat=True).first()
+    em_pk = EnterpriseMonth.objects.filter(uscc_id=uscc).order_by("month").values_list("pk", flat=True).first()
     counts = {}
     for name, url in PAGES.items():
-        url = url.format(uscc=uscc)
+        url = url.format(uscc=uscc, em_pk=em_pk)
         client.get(url)  # warm up: the session as on any later visit
         cache.clear()  # ... but figures computed afresh (a cold page)
         with CaptureQueriesContext(connection) as ctx:
