@@ -6,7 +6,8 @@ therefore writes at once only outside a transaction; inside one it queues the en
 thread) and the queue is written on the same connection once the transaction is over:
 
 - after a commit (`transaction.on_commit`: the caller caught the refusal and went on);
-- at the end of the request (`request_finished`), after a rollback;
+- at the end of the request (`request_finished`) or background job (django-tasks'
+  `task_finished`), after a rollback;
 - at the end of a command-line run (`atexit`), and before the next entry written outside a
   transaction (`flush_if_outside_transaction`, called by `audit_log`).
 
@@ -160,3 +161,9 @@ def flush_if_outside_transaction() -> None:
 
 request_finished.connect(flush_refusals, dispatch_uid="parkledger_audit_flush_refusals")
 atexit.register(flush_refusals)
+try:  # background jobs (django-tasks): the end of each job is a boundary too
+    from django_tasks.signals import task_finished
+except ImportError:  # pragma: no cover - the job queue is optional
+    pass
+else:
+    task_finished.connect(flush_refusals, dispatch_uid="parkledger_audit_flush_refusals_task")
