@@ -226,3 +226,21 @@ def test_an_enterprise_registered_in_a_closed_month_may_still_move(closed_parks)
         ent.save()
     renamed = import_rows("enterprise", [{"uscc": B, "name": "改名", "park": "ECO", "registered_on": "2022-09-05"}])
     assert not renamed.ok and "已封账" in renamed.issues[0].reason
+
+
+def test_a_month_closed_before_figures_were_frozen_is_listed_and_frozen_by_closing_it_again(closed_parks):
+    from parkledger.periods.models import ClosedPeriod
+
+    ClosedPeriod.objects.create(park_id="OTH", month=MONTH)  # as closed by an earlier version: no figures
+    out = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("period", "verify", "--park", "OTH", stdout=out)
+    assert info.value.returncode == 1
+    assert out.getvalue().splitlines()[0] == (
+        "OTH 2022-09: closed without frozen figures (run `period close` again to freeze them)")
+    assert not compute_figures("OTH", MONTH).closed
+    again = period_close(actor=None, park="OTH", month=MONTH)
+    assert again.close_result.outcome == "frozen" and compute_figures("OTH", MONTH).closed
+    out = StringIO()
+    call_command("period", "verify", "--park", "OTH", stdout=out)
+    assert out.getvalue().strip() == "OK: 1 frozen park month(s) recompute to their frozen figures"
