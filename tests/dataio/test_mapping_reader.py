@@ -169,3 +169,11 @@ def test_header_errors_say_why(tmp_path):
     [grid] = read_grids(path)
     with pytest.raises(HeaderError, match="两处候选表头"):
         find_header(grid, label_vocabulary(["enterprise_month"]))
+
+
+def test_a_header_repeated_on_every_printed_page_is_skipped():
+    header = [["序号", "企业名称", "工业总产值（千元）", None], [None, None, "本月", "1-10月累计"]]
+    merges = [((0, 2), (0, 3)), ((2, 2), (2, 3))]
+    rows = [*header, [1, "甲", 1, 2], *header, [2, "乙", 3, 4]]
+    block = block_of(rows, merges)
+    assert [number for number, _cells in block.data] == [3, 6]

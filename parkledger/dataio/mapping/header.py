@@ -173,20 +173,21 @@ def _distinct_labels(row: list[Any], vocabulary: frozenset[str]) -> int:
 
 
 def _is_column_numbers(row: list[Any]) -> bool:
-    """The 栏次 row under a statistics header: 甲 乙 丙 1 2 3 …"""
-    cells = [cell for cell in row if _cell_text(cell)]
-    if len(cells) < 2:
-        return False
-    for cell in cells:
+    """The 栏次 row under a statistics header: 甲 乙 丙 1 2 3 … (numbers strictly increasing)."""
+    numbers: list[float] = []
+    for cell in row:
+        if not _cell_text(cell):
+            continue
         text = fold(cell)
         if text in _COLUMN_NUMBERS:
             continue
-        if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer() and 0 < cell < 500:
-            continue
-        if text.isdigit() and 0 < int(text) < 500:
-            continue
-        return False
-    return True
+        if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
+            numbers.append(float(cell))
+        elif text.isdigit():
+            numbers.append(float(text))
+        else:
+            return False
+    return len(numbers) >= 2 and all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def _continues_header(row: list[Any], above: list[Any], vocabulary: frozenset[str]) -> bool:
@@ -241,6 +242,13 @@ def _skipped_row(row: list[Any]) -> bool:
     return any(text in TOTAL_LABELS or (text.startswith(("合计", "总计", "其中")) and len(text) <= 12) for text in texts)
 
 
+def _row_key(row: list[Any]) -> tuple[str, ...]:
+    texts = [fold(cell) if isinstance(cell, str) else ("" if cell is None else str(cell)) for cell in row]
+    while texts and not texts[-1]:
+        texts.pop()
+    return tuple(texts)
+
+
 def month_in_texts(texts: Iterable[str]) -> str | None:
     """The report month a title or note names (`2022年1-10月…` → 2022-10), else None."""
     for text in texts:
@@ -288,11 +296,17 @@ def find_header(grid: Grid, vocabulary: frozenset[str]) -> HeaderBlock:
     if first_data < len(scan) and _is_column_numbers(scan[first_data]):
         first_data += 1
     append = block.data.append
+    repeated = {_row_key(grid.rows[r]) for r in range(start, first_data) if r < len(grid.rows)}
     for r in range(first_data, len(grid.rows)):
         row = grid.rows[r]
         if _skipped_row(row):
             continue
-        if not any(_numeric(cell) for cell in row) and _distinct_labels(row, vocabulary) >= 2:
+        if any(_numeric(cell) for cell in row):
+            append((r + 1, row))
+            continue
+        if _row_key(row) in repeated:  # the header repeated on every printed page
+            continue
+        if _distinct_labels(row, vocabulary) >= 2:
             raise HeaderError(grid.name, _("有两处候选表头（第%(a)d行和第%(b)d行）：一张表只能有一个表头，"
                                            "请把两部分分到两张表") % {"a": block.first_row, "b": r + 1}, row=r + 1)
         append((r + 1, row))
