@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("parkledger.accounts.urls")),
     path("", include("parkledger.audit.urls")),
     path("", include("parkledger.filing.urls")),
+    path("", include("parkledger.city.urls")),
     path("api/", include("parkledger.api.urls")),
     path("", include("parkledger.web.urls")),
 ]

@@ -17,6 +17,7 @@ NAV_ITEMS = (
     ("figures", _("指标"), "web:figures"),
     ("reports", _("工作报告"), "web:report"),
     ("import", _("数据导入"), "web:import"),
+    ("city", _("园区比较"), "city:dashboard"),
 )
 
 
@@ -32,6 +33,9 @@ def _allowed(key: str, user, sel) -> bool:
         return access.can(user, "enterprise", "view") or bool(enterprise_usccs(user))
     if key == "import":
         return any(access.can(user, kind, "import") for kind in kind_models())
+    if key == "city":  # of use with two top-level parks or more (the selector already holds them)
+        tops = [p for p in getattr(sel, "parks", []) if p.parent_id is None]
+        return len(tops) >= 2 and access.can_see_park_figures(user, getattr(sel, "park_code", ""))
     return True
 
 
