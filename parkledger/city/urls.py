@@ -9,4 +9,5 @@ urlpatterns = [
     path("city/", views.city_dashboard, name="dashboard"),
     path("city/compare/", views.compare_page, name="compare"),
     path("city/compare/export/", views.compare_export, name="compare_export"),
+    path("city/report/", views.city_report, name="report"),
 ]

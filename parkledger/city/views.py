@@ -186,3 +186,34 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
         "trend": monthly_output(parks, sel.period), "grades": permu_grades(parks, year - 1),
         "grade_year": year - 1, "top": top_enterprises(parks, year - 1),
     }, nav="city")
+
+
+@login_required
+@require_GET
+def city_report(request: HttpRequest) -> HttpResponse:
+    """The city report (城市园区经济运行情况) of the visible parks, as Word (or PDF, HTML, Markdown)."""
+    from django.utils.http import content_disposition_header
+
+    from parkledger.audit.import_hooks import audit_export
+    from parkledger.city.report import build_city_report
+    from parkledger.reports.renderers import EXTENSIONS
+    from parkledger.reports.services import render
+
+    sel = selection_of(request)
+    parks, _cities, city = visible_parks(request.user, request.GET.get("city"))
+    if len(parks) < 2:
+        raise PermissionDenied(_("城市报告需要能查看本市两个以上园区"))
+    fmt = request.GET.get("fmt", "docx")
+    if fmt not in ("docx", "pdf", "html", "md", "txt"):
+        fmt = "docx"
+    document = build_city_report(city, parks, sel.period.key)
+    content = render(document, fmt)
+    audit_export(kinds="city_report", park=city, fmt=fmt, rows=len(parks), user=request.user,
+                 target=f"city report {city} {sel.period.key}")
+    types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+             "txt": "text/plain; charset=utf-8"}
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{city}园区经济运行情况-{sel.period.key}.{EXTENSIONS[fmt]}")
+    return response

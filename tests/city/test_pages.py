@@ -74,3 +74,16 @@ def test_the_menu_offers_the_comparison_only_with_two_parks(client, two_park_use
     assert 'href="/city/"' in client.get("/", {"period": data.PERIOD, "park": "ECO"}).content.decode()
     client.force_login(make_user("eco-only", "leader", park="ECO"))
     assert 'href="/city/"' not in client.get("/", {"period": data.PERIOD, "park": "ECO"}).content.decode()
+
+
+def test_the_city_report_downloads_in_word(client, two_park_user):
+    import zipfile
+
+    client.force_login(two_park_user)
+    response = client.get("/city/report/", {"period": data.PERIOD, "park": "ECO", "fmt": "docx"})
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "宁波市园区经济运行情况" in body and "另一园区" in body
+    client.force_login(make_user("eco-only", "leader", park="ECO"))
+    assert client.get("/city/report/", {"period": data.PERIOD, "park": "ECO"}).status_code == 403
