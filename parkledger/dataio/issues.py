@@ -95,6 +95,11 @@ class ImportResult:
         return not self.issues and not self.more_issues
 
     @property
+    def stopped(self) -> bool:
+        """Checking stopped at the first errors (the last issue says so; the rest were not counted)."""
+        return bool(self.issues) and self.issues[-1].reason == stopped_text()
+
+    @property
     def issue_count(self) -> int:
         return len(self.issues) + self.more_issues
 

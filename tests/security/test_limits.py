@@ -140,7 +140,7 @@ def _preview(path: Path) -> Callable[[], str]:
     def work() -> str:
         with path.open("rb") as fileobj:
             result = import_upload(fileobj, path.name, dry_run=True, max_bytes=1 << 30)
-        return "\n".join(result.issue_lines())
+        return "\n".join([*result.issue_lines(), f"stopped={result.stopped}"])
     return work
 
 
@@ -149,11 +149,24 @@ def test_a_49_mb_csv_of_junk_rows_stops_at_its_first_errors(tmp_path):
     path = junk_csv(tmp_path / "enterprise_month.csv", 49)
     seconds, peak, text = in_child(_preview(path))
     lines = text.splitlines()
-    assert lines[-1] == "错误过多，已停止检查（只列出前面的错误，请修改后重新上传）"
-    assert len(lines) == MAX_CHECKED_ISSUES + 1
+    assert lines[-2:] == ["错误过多，已停止检查（只列出前面的错误，请修改后重新上传）", "stopped=True"]
+    assert len(lines) == MAX_CHECKED_ISSUES + 2
     assert lines[0].startswith("enterprise_month, 2, ")
     assert peak < UPLOAD_CEILING_MB, f"{peak:.0f} MB"
     assert seconds < 30
+
+
+@pytest.mark.django_db
+def test_errors_found_after_reading_are_counted_beyond_those_listed(tmp_path):
+    from parkledger.dataio.importing import import_path
+
+    path = tmp_path / "enterprise_month.csv"
+    rows = "".join(f"9133{n:014d},2022-01,,1\n" for n in range(300))  # a wrong check character each
+    path.write_text("uscc,month,above_scale,output_value\n" + rows, encoding="utf-8")
+    result = import_path(path, dry_run=True)
+    assert not result.stopped
+    assert len(result.issues) == 200 and result.more_issues == 100
+    assert result.issue_lines()[-1] == "……另有100个错误未列出"
 
 
 @pytest.mark.django_db
@@ -161,7 +174,7 @@ def test_a_million_row_workbook_is_refused_before_its_cells_are_read(tmp_path):
     path = big_xlsx(tmp_path / "bomb.xlsx", 1_000_000)
     seconds, peak, text = in_child(_preview(path))
     assert text == ("enterprise_month: 数据超过每次导入的上限500000行（到工作表“enterprise_month”已有约1000000行），"
-                    "请拆分为多个文件分批导入")
+                    "请拆分为多个文件分批导入\nstopped=False")
     assert peak < UPLOAD_CEILING_MB, f"{peak:.0f} MB"
     assert seconds < 30
 
