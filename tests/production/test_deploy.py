@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def test_systemd_verifies_the_units(tmp_path):
     env = tmp_path / "parkledger.env"
     env.write_text((DEPLOY / "parkledger.env.example").read_text())
     for unit in UNITS:
-        text = unit.read_text().replace("/opt/parkledger", str(ROOT)).replace("/etc/parkledger/parkledger.env", str(env))
+        text = (unit.read_text().replace("/opt/parkledger/.venv", sys.prefix).replace("/opt/parkledger", str(ROOT))
+                .replace("/etc/parkledger/parkledger.env", str(env)))
         (tmp_path / unit.name).write_text(text)
     result = subprocess.run(["systemd-analyze", "verify", "--man=no", *[str(tmp_path / u.name) for u in UNITS]],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
