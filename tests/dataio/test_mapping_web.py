@@ -74,6 +74,8 @@ def test_the_statistics_office_workbook_goes_through_the_mapping_screen(statisti
     # the converted sample beside the original: 1,234 千元 → 123.4 万元; 乙's 营业收入 (1,500 − 1,000) 千元 → 50 万元
     assert samples["fields"][:3] == ["统一社会信用代码", "月份", "工业总产值"]
     assert samples["rows"][0]["converted"][2] == "123.4"
+    assert samples["rows"][0]["original"][3] == "1234"  # as the sheet shows it
+    assert "<th>E 工业总产值（千元） / 1-10月累计</th>" in text
     assert samples["rows"][0]["converted"][1] == "2022-10"
     assert "50" in samples["rows"][1]["converted"]
     assert "<script>" not in text

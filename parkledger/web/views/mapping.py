@@ -110,12 +110,22 @@ def _samples(sheet: ReadSheet, mapping: Mapping, park: str | None) -> dict:
         values = by_row.get(number, {})
         rows.append({
             "number": number,
-            "original": ["" if cells[c.index] is None else cells[c.index] if c.index < len(cells) else ""
-                         for c in block.columns],
+            "original": [_original(cells[c.index]) if c.index < len(cells) else "" for c in block.columns],
             "converted": [_shown(values.get(name)) for name in shown_fields],
             "problems": problems.get(number, []),
         })
     return {"columns": block.columns, "fields": [labels.get(name, name) for name in shown_fields], "rows": rows}
+
+
+def _original(cell) -> str:
+    """A source cell as the spreadsheet shows it: 1234.0 → 1234, a date as 2022-10-01."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat()
+    return str(cell)
 
 
 def _shown(value) -> str:
