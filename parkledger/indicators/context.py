@@ -135,9 +135,17 @@ class Context:
         return evaluate(self, key)
 
     def result(self, key: str) -> Result:
-        """The raw result behind `figure(key)` (records included)."""
+        """The raw result behind `figure(key)` (records included); for a frozen figure of a closed
+        month, the result of a live computation (the records as the ledgers hold them now)."""
         self.figure(key)
-        return self._results[key]
+        result = self._results.get(key)
+        if result is None:
+            live = self._memo.get("_live_context")
+            if live is None:
+                live = self._memo["_live_context"] = Context(self.park, self.parks, self.period)
+            live.figure(key)
+            result = live._results[key]
+        return result
 
     def manual_record(self, key: str, *, stock: bool = False):
         """The `manual_figure` row of this park for `key`: month P, or (stock) the latest row of Y

@@ -168,12 +168,7 @@ def explain_figure(park: str, period: str, key: str, *, cap: int = EXPLAIN_CAP) 
     if not _known(key):
         raise ValueError(f"未知指标：{key}")
     fig = evaluate(ctx, key)
-    result = ctx._results.get(key)
-    if result is None:  # a frozen figure: its records from a live computation
-        live_ctx = make_context(park, period, live=True)
-        evaluate(live_ctx, key)
-        result = live_ctx._results[key]
-    refs, total = record_refs(result.records, cap=cap)
+    refs, total = record_refs(ctx.result(key).records, cap=cap)  # a frozen figure: the current records
     return Explanation(
         key=key, name=fig.name, unit=fig.unit, definition=fig.definition, window=window_text(ctx.period),
         value=fig.value, text=fig.text, reason=fig.reason, records=refs, records_total=total, closed=fig.closed,

@@ -244,3 +244,17 @@ def test_a_month_closed_before_figures_were_frozen_is_listed_and_frozen_by_closi
     out = StringIO()
     call_command("period", "verify", "--park", "OTH", stdout=out)
     assert out.getvalue().strip() == "OK: 1 frozen park month(s) recompute to their frozen figures"
+
+
+def test_the_records_behind_a_frozen_figure_are_the_current_ones(closed_parks):
+    from parkledger.indicators.engine import make_context
+
+    ent = Enterprise.objects.get(uscc=A)
+    ent.park_id = "ECO"
+    ent.save()
+    ctx = make_context("ECO-CEE", MONTH)  # what the data-quality checks and the explanations use
+    assert ctx.figure("econ.output").value == Decimal("5") and ctx.figure("econ.output").closed
+    records = ctx.result("econ.output").records  # computed live: only B's row is in ECO-CEE now
+    assert sorted(records.values_list("uscc_id", flat=True)) == [B]
+    explained = explain_figure("ECO-CEE", MONTH, "econ.output")
+    assert (explained.value, explained.closed, explained.records_total) == (Decimal("5"), True, 1)
