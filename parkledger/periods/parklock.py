@@ -15,7 +15,9 @@ Reading taken for "per park": the key is the park's top-level ancestor, since a 
 a park closes it for its sub-parks and an import into a park writes its sub-parks' rows; an
 import without a park (the API's bulk rows, `parkledger import` without `--park`) may write any
 park, so it takes the key of every top-level park (in key order, so two lockers never deadlock).
-The lock must be taken before the transaction reads anything it later relies on.
+The lock must be taken before the transaction reads anything it later relies on. A dry run
+(the web import's preview) takes it too, so that it reports what applying would do (rows the
+running import is writing count as updates).
 """
 from __future__ import annotations
 
