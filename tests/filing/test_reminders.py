@@ -67,3 +67,22 @@ def test_automatic_reminders_pick_the_rounds_due_in_the_configured_days(world, s
     assert [r.month for r in due_rounds(date(2023, 2, 7))] == ["2023-01"]   # three days before
     assert [r.month for r in due_rounds(date(2023, 2, 11))] == ["2023-01"]  # one day after
     assert due_rounds(date(2023, 2, 8)) == []
+
+
+def test_the_auto_command_reminds_the_rounds_due_in_three_days(world, settings):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PARKLEDGER_FILING_REMIND_DAYS = (-3, 1)
+    due = timezone.localdate() + timedelta(days=3)
+    open_round(park="ECO", kind="enterprise_month", month="2023-01", due_on=due, user=world.stat)
+    open_round(park="ECO", kind="enterprise_month", month="2023-02", due_on=due + timedelta(days=1), user=world.stat)
+    out = io.StringIO()
+    call_command("filing", "remind", "--auto", stdout=out)
+    assert out.getvalue().strip() == "ECO 2023-01：已催报 3 家"
+    assert set(Reminder.objects.values_list("round__month", flat=True)) == {"2023-01"}
+    assert Reminder.objects.filter(sent_by="系统").count() == Reminder.objects.count() > 0
