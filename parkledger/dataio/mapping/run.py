@@ -134,6 +134,8 @@ def _fit_saved(saved: Mapping, block: HeaderBlock, kind: str, month: str | None)
         entry = ColumnMapping(index=col.index, letter=col.letter, header=col.path)
         if old is not None:
             entry.field, entry.unit, entry.reading, entry.months = old.field, old.unit, old.reading, old.months
+        if not entry.field:
+            entry.note = _("所用映射中不导入")
         columns.append(entry)
     return Mapping(kind=kind, columns=columns, month=month or saved.month, signature=block.signature,
                    name=saved.name)
