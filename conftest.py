@@ -20,6 +20,16 @@ def _jobs_run_at_once(settings):
 _AUDIT_TEST_KEY = "5a" * 32
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_for_shared_fixtures(tmp_path_factory):
+    """The audit key and an anchor file for the data that module- and session-scoped fixtures
+    commit (before any test's own settings apply): never the repository's var/."""
+    from django.conf import settings
+
+    base = tmp_path_factory.getbasetemp() / "audit-anchors"
+    settings.PARKLEDGER_AUDIT = {"KEY": _AUDIT_TEST_KEY, "ANCHOR_FILE": str(base / "shared.log")}
+
+
 @pytest.fixture(autouse=True)
 def _audit_key_and_anchors(settings, tmp_path_factory):
     """The audit log's MAC key for tests, and an anchor file of each test's own (outside the
