@@ -61,11 +61,15 @@ class LedgerForm(forms.ModelForm):
             model_field = self._meta.model._meta.get_field(name)
             if isinstance(model_field, models.ForeignKey) and model_field.related_model is Park and parks is not None:
                 field.queryset = Park.objects.filter(code__in=[p.code for p in parks])
-                field.widget = forms.Select(choices=[("", "---------")] + [(p.code, f"{p.code} {p.name}") for p in parks])
+                field.widget = forms.Select(choices=[("", _("请选择园区"))] + [(p.code, p.name) for p in parks])
             if model_field.help_text and not field.help_text and model_field.name not in ("month", "country"):
                 field.help_text = model_field.help_text
             if isinstance(model_field, models.ForeignKey) and model_field.related_model is not Park:
                 field.error_messages["invalid_choice"] = _not_found_message(model_field)
+            elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+                    field.choices = [("", _("请选择")), *choices[1:]]
 
     def lock(self, name: str, value) -> None:
         """Preset a field and keep it so (an enterprise user's own enterprise)."""

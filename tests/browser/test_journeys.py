@@ -71,6 +71,7 @@ def check(page, name: str) -> None:
     keys = FIELD_KEY.findall(text)
     assert not keys, f"{name}: field keys visible: {keys[:5]}"
     assert "`" not in text, f"{name}: a backtick is visible"
+    assert "---------" not in page.content(), f"{name}: a placeholder choice is shown"
     if page.size_name == "phone":
         width = page.evaluate(WIDTH_JS)
         assert width <= 390, f"{name}: the page is {width}px wide on a 390px phone"

@@ -364,3 +364,25 @@ def test_issuing_numbers_versions_refuses_a_twin_and_archives_on_its_own_page(cl
     assert detail.context["figures"] and all(f["name"] for f in detail.context["figures"])
     archive = client_in.get("/reports/archive/")
     assert [r.version for r in archive.context["issued"]] == [2, 1]
+
+
+def test_forms_offer_choices_in_words_not_dashes(client, dataset):
+    from tests.web.conftest import make_user
+
+    client.force_login(make_user("social", "social"))
+    body = client.get("/ledgers/dispute/add/").content.decode()
+    assert "---------" not in body and "请选择园区" in body
+
+
+@pytest.mark.parametrize("query", [
+    {"figure": "no.such"}, {"figure": "platform.count["}, {"figure": "["}, {"figure": "econ.output.yoy"},
+    {"figure": "x" * 500}, {"q": "%"}, {"month_after": "2022-13"}, {"above_scale": "maybe"},
+])
+def test_odd_list_queries_never_fail(client_in, query):
+    assert client_in.get("/ledgers/enterprise_month/", query).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/lookup/enterprise/?q=" + "%" * 100, "/lookup/inspection/?q=2022-05",
+                                 "/lookup/investment_project/?q=签约", "/reports/archive/999999/"])
+def test_odd_lookups_are_answered(client_in, url):
+    assert client_in.get(url).status_code in (200, 404)
