@@ -25,6 +25,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 START_SECONDS = 120
+CHROMIUM = os.environ.get("PARKLEDGER_CHROMIUM", "/usr/bin/chromium")
+# the web tests' small dataset and its park's leader (a password set today, no change required)
+STAFF = "from tests.web import data; from tests.web.conftest import make_user; data.build(1); make_user('leader', 'leader')"
 
 
 def _postgres_up() -> bool:
@@ -97,7 +100,8 @@ def server(database, tmp_path_factory):
     }
     cli = [sys.executable, "-m", "django"]
     env["DJANGO_SETTINGS_MODULE"] = "parkledger.settings"
-    for step in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+    for step in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"],
+                 ["shell", "-c", STAFF]):
         subprocess.run(cli + step, env=env, cwd=ROOT, check=True, timeout=600)
     log = (var / "serve.log").open("wb")
     proc = subprocess.Popen(cli + ["serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
@@ -169,6 +173,34 @@ def test_a_pdf_goes_through_the_running_converter_in_the_sc_faces(server, monkey
     assert used
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "FandolFang-Regular" in fonts and "CJKjp" not in fonts, fonts
+
+
+def test_a_browser_signs_in_and_the_dashboard_draws_its_charts(server):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium not found at {CHROMIUM}: make system-deps")
+        pytest.skip(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS
+    from tests.web.conftest import PASSWORD
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.goto(f"{server['base']}/accounts/login/?next=/%3Fpark%3DECO%26period%3D2022-09")
+            page.fill("input[name=username]", "leader")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-testid=chart-output] canvas", timeout=30_000)
+            assert page.url.startswith(server["base"] + "/") and "/accounts/login" not in page.url
+            assert errors == [], errors  # scripts load under their hashed names, no CSP refusal
+        finally:
+            browser.close()
 
 
 def test_sigterm_stops_the_server_the_worker_and_the_converter(server):
