@@ -23,6 +23,7 @@ _PAREN_KEY = re.compile(r"（[a-z][a-z0-9_]*）")
 _CJK = "\u4e00-\u9fff“”‘’（），、；：。"
 # spaces the keys' backticks left between Chinese words (`“招商项目” 的 签约日期` → `“招商项目”的签约日期`)
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9])|(?<=[{_CJK}0-9])[ \t]+(?=[{_CJK}])")
+_SUM = re.compile(r"Σ\s*([^，,；（(]+)")
 _SYMBOL = re.compile(r"(?<![A-Za-z_])(W′|W'|W|Y\+1|Y|D|P|M)(?![A-Za-z_])")
 
 
@@ -122,6 +123,7 @@ def plain_definition(definition: str, words: PeriodWords | None, sources: tuple[
             "P": words.month, "M": f"{words.months}个月",
         }
         text = _SYMBOL.sub(lambda m: symbols[m.group(1)], text)
+    text = _SUM.sub(lambda m: f"{m.group(1).strip()}合计", text)
     return _CJK_SPACE.sub("", text)
 
 

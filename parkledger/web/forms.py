@@ -92,8 +92,15 @@ def _widget_for(fld: models.Field) -> forms.Widget | None:
         if fld.related_model is Park:
             return None
         kind = getattr(fld.related_model, "kind_key", "")
+        names = {f.name for f in fld.related_model._meta.concrete_fields}
+        if "name" in names and "uscc" in names and kind == "enterprise":
+            placeholder = _("输入企业名称或统一社会信用代码搜索")
+        elif "name" not in names and "uscc" in names:
+            placeholder = _("输入企业名称或检查日期搜索")
+        else:
+            placeholder = _("输入名称或代码搜索")
         return forms.TextInput(attrs={
-            "placeholder": _("输入名称或代码搜索"), "autocomplete": "off",
+            "placeholder": placeholder, "autocomplete": "off",
             "data-lookup": reverse_lazy("web:lookup", args=[kind]) if kind else "", "class": "picker",
         })
     if isinstance(fld, models.DateField):

@@ -246,6 +246,7 @@ def test_safety_officer_adds_a_hazard(person):
     picker.fill("测试企业1")
     expect(page.locator("datalist#dl-id_inspection option")).to_have_count(1)
     picker.fill("INS-0")
+    expect(page.locator(".picker-chosen")).to_have_text("测试企业1 2022-05-01 除险保安")  # what was picked, in words
     page.fill("input[name=description]", "配电房未上锁")
     page.select_option("select[name=level]", "major")
     page.fill("input[name=deadline]", "2022-06-30")

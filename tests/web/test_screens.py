@@ -231,7 +231,7 @@ def test_definitions_read_as_sentences_with_the_real_period():
     text = plain_definition("`investment_project` 的 `signed_on` 在W内", words, ("investment_project",))
     assert text == "“招商项目”的签约日期在2022年1-9月内"
     text = plain_definition("Σ `enterprise_month.output_value`，月份在W内（万元÷10000）", words)
-    assert text.startswith("Σ 企业月报的工业总产值，月份在2022年1-9月内")
+    assert text.startswith("企业月报的工业总产值合计，月份在2022年1-9月内")
     assert plain_definition("`manual_figure` 中 Y年", words) == "“手工填报指标”中2022年"
 
 

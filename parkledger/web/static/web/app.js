@@ -109,11 +109,21 @@
             list.appendChild(opt);
           });
           input.dataset.pickerLoaded = String((data.results || []).length);
+          list.dispatchEvent(new Event("picker:loaded"));
         })
         .catch(function () { asked = null; });
     }
+    var chosen = document.createElement("small");
+    chosen.className = "picker-chosen";
+    input.parentNode.insertBefore(chosen, list);
+    function showChosen() {
+      var match = Array.prototype.find.call(list.options, function (o) { return o.value === input.value; });
+      chosen.textContent = match ? match.label : "";
+    }
+    list.addEventListener("picker:loaded", showChosen);
     input.addEventListener("focus", refresh);
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+    input.addEventListener("change", showChosen);
+    input.addEventListener("input", function () { showChosen(); clearTimeout(timer); timer = setTimeout(refresh, 250); });
   }
 
   /* A button or link with data-busy shows a busy state until the page (or download) answers. */
