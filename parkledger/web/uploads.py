@@ -11,6 +11,7 @@ upload runs and by `parkledger uploads purge`; a user's pending files together m
 """
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import time
@@ -89,7 +90,12 @@ def pending_bytes(user_id: int | str) -> int:
 
 
 def _quota() -> int:
-    return int(getattr(settings, "PARKLEDGER_UPLOAD_QUOTA_BYTES", DEFAULT_QUOTA_BYTES))
+    """`PARKLEDGER_UPLOAD_QUOTA_BYTES` (setting, else environment variable), 200 MB by default."""
+    value = getattr(settings, "PARKLEDGER_UPLOAD_QUOTA_BYTES", None) or os.environ.get("PARKLEDGER_UPLOAD_QUOTA_BYTES")
+    try:
+        return int(value) if value else DEFAULT_QUOTA_BYTES
+    except ValueError:
+        return DEFAULT_QUOTA_BYTES
 
 
 def store_upload(request: HttpRequest, upload: UploadedFile) -> str:
