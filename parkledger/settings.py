@@ -119,6 +119,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 30, "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000",
     }
+else:
+    # PostgreSQL: each gunicorn worker keeps its connection (checked before reuse) instead of
+    # connecting for every request
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
