@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parkledger.accounts.conf import security_setting
@@ -54,8 +54,18 @@ class Gate:
 
 
 def _locked_row(user: Any, ip: str) -> LoginThrottle:
-    row, _created = LoginThrottle.objects.get_or_create(user=user, ip=ip)
-    return LoginThrottle.objects.select_for_update().get(pk=row.pk)
+    """The (user, ip) row, locked until the transaction ends; created when missing (a row may be
+    deleted by a completed sign-in, or created by a parallel attempt, at any moment)."""
+    for _attempt in range(10):
+        row = LoginThrottle.objects.select_for_update().filter(user=user, ip=ip).first()
+        if row is not None:
+            return row
+        try:
+            with transaction.atomic():
+                return LoginThrottle.objects.create(user=user, ip=ip)  # ours alone until we commit
+        except IntegrityError:
+            continue  # a parallel attempt created it first: lock that one
+    raise RuntimeError(f"the sign-in throttle row of user {user.pk} at {ip!r} could not be locked")
 
 
 def _seconds_until(moment: Any, now: Any) -> int:
