@@ -289,7 +289,9 @@ def _checked_tail(cursor: Any, key: AuditKey) -> tuple[int, str] | None:
         return last
     head = AuditEntry.objects.filter(seq=last[0]).first()
     if head is not None and head.hash != entry_hash(head, key) and head.hash == legacy_hash(head) \
-            and not AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).exists():
+            and not AuditEntry.objects.filter(action=AuditAction.AUDIT_REKEY).exists() \
+            and not any(isinstance(a, anchors.Anchor) and a.valid for a in anchors.read_anchors(key, connection.alias)):
+        # never a log that was anchored under the key: that one was rewritten without it
         sealed = _seal(cursor, key, last)
         last = (sealed.seq, sealed.hash)
     _known_heads[connection.alias] = last
@@ -645,7 +647,7 @@ def verify_chain(entries: Iterable[AuditEntry] | None = None, *, key: AuditKey |
             _("条目 %(range)s 写于启用审计密钥之前，按原无密钥哈希校验，由条目 #%(rekey)s 的检查点封存")
             % {"range": _seq_range(report.first_seq, rekey_seq - 1), "rekey": rekey_seq})
 
-    if keyed_checked and not keyed_ok and rekey_seq is None and legacy_only == keyed_checked:
+    if keyed_checked and not keyed_ok and rekey_seq is None and legacy_only == keyed_checked and not valid_anchors:
         found.append((report.first_seq or 0, _(
             "条目 %(range)s 仍以无密钥哈希链接，尚未启用审计密钥（运行 parkledger audit rechain）"
         ) % {"range": _seq_range(report.first_seq or 0, report.last_seq or 0)}))

@@ -120,7 +120,7 @@ def test_one_anchor_line_per_committed_batch_rotated_by_size(db, settings, djang
             append_entries([{"username": "u", "action": "other", "detail": {"n": n}} for n in range(1000)])
             audit_log("other", detail={"batch": batch})
     path = anchors.anchor_file()
-    files = sorted(p.name for p in path.parent.iterdir())
+    files = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
     assert files == [path.name, f"{path.name}.1", f"{path.name}.2"]  # the oldest line rotated out
     seqs = [a.seq for a in anchors.read_anchors(load_key()) if a.valid]
     assert seqs == [2002, 3003, 4004]  # one line per batch, not per entry
@@ -140,3 +140,22 @@ def test_anchors_also_go_to_syslog_when_asked(db, settings, django_capture_on_co
     message = receiver.recv(4096).decode()
     receiver.close()
     assert "parkledger-audit-anchor" in message and f'"seq":{entry.seq}' in message and entry.hash in message
+
+
+def test_a_log_rewritten_without_the_key_is_not_sealed_as_a_legacy_one(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            audit_log("other", detail={"n": n})
+    with connection.cursor() as cursor:  # everything replaced by an unkeyed chain, as if written before the key
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE accounts_auditentry DISABLE TRIGGER accounts_auditentry_append_only")
+        cursor.execute("DELETE FROM accounts_auditentry")
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE accounts_auditentry ENABLE TRIGGER accounts_auditentry_append_only")
+    _legacy_entries(3)
+    audit_log("other")  # the next write does not take the forged chain for a log from before the key
+    assert not AuditEntry.objects.filter(action="audit_rekey").exists()
+    assert verify_chain().problems == [
+        "条目 #1 至 #3：内容与 MAC 不符（#1 被修改，其后的链被重算）",
+        "条目 #3 与外部锚点记录的 MAC 不符（被改写，或链尾被删除后重新写入）",
+    ]
