@@ -12,7 +12,7 @@ from parkledger.jobs.health import run_checks
 from parkledger.jobs.models import Job, JobStatus
 from parkledger.jobs.progress import read_progress
 
-__all__ = ["healthz", "job_detail", "job_status", "job_output"]
+__all__ = ["healthz", "job_list", "job_detail", "job_status", "job_output"]
 
 
 @never_cache
@@ -49,6 +49,17 @@ def _status(job: Job) -> dict:
         "done": done, "total": total, "finished": job.finished, "message": job.message,
         "has_output": bool(job.output),
     }
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's recent jobs (a superuser sees everyone's)."""
+    from parkledger.web.views.base import render_page
+
+    jobs = Job.objects.select_related("created_by")
+    if not request.user.is_superuser:
+        jobs = jobs.filter(created_by=request.user)
+    return render_page(request, "jobs/job_list.html", {"jobs": list(jobs[:50])})
 
 
 @login_required

@@ -179,3 +179,10 @@ def test_a_permu_job_for_an_unknown_park_fails_with_the_reason(db, capsys):
         call_command("jobs", "permu", "--park", "NOPE", "--year", "2023")
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED and "NOPE" in job.message
+
+
+def test_the_job_list_shows_the_users_own_jobs(safety_client, tmp_path):
+    mine = submit(JobKind.BACKUP, "我的备份", {"folder": str(tmp_path / "b")}, safety_client.user)
+    submit(JobKind.BACKUP, "别人的备份", {"folder": str(tmp_path / "c")})
+    page = safety_client.get("/jobs/").content.decode()
+    assert "我的备份" in page and f"/jobs/{mine.pk}/" in page and "别人的备份" not in page
