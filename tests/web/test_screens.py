@@ -386,3 +386,14 @@ def test_odd_list_queries_never_fail(client_in, query):
                                  "/lookup/investment_project/?q=签约", "/reports/archive/999999/"])
 def test_odd_lookups_are_answered(client_in, url):
     assert client_in.get(url).status_code in (200, 404)
+
+
+def test_dated_ledgers_list_the_newest_first(client_in):
+    from parkledger.investment.models import InvestmentProject
+
+    InvestmentProject.objects.create(code="ECO-N", name="无日期项目", park_id="ECO")
+    rows = client_in.get("/ledgers/petition/").context["rows"]
+    received = [row["obj"].received_on for row in rows]
+    assert received == sorted(received, reverse=True)
+    projects = [row["obj"] for row in client_in.get("/ledgers/investment_project/").context["rows"]]
+    assert projects[-1].name == "无日期项目"  # undated last, on SQLite and PostgreSQL alike

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
+from django.db.models import Exists, F, OuterRef, ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -143,14 +143,18 @@ def _link_for(fld: models.Field, obj: models.Model) -> str:
     return ""
 
 
-def default_ordering(model: type[LedgerModel]) -> tuple[str, ...]:
+def default_ordering(model: type[LedgerModel]) -> tuple:
     """A list's order when none is asked: the newest month (or year) first, then by name."""
     names = {fld.name: fld for fld in data_fields(model)}
-    order: list[str] = []
+    order: list = []
+    dates = [f.name for f in names.values() if isinstance(f, models.DateField)]
     if "month" in names:
         order.append("-month")
     elif "year" in names:
         order.append("-year")
+    elif dates:
+        # the record's own date (received, inspected, signed …), newest first, undated ones last
+        order.append(F(dates[0]).desc(nulls_last=True))
     ref = names.get("uscc") or names.get("employer_uscc")
     if isinstance(ref, models.ForeignKey) and ref.related_model is Enterprise:
         order.append(f"{ref.name}__name")
