@@ -7,6 +7,7 @@ classified (figure / name / spec / phrase / date) and how many figures are bound
 
 Usage (from the repository root):
     .venv/bin/python bench/learn.py
+    .venv/bin/python bench/learn.py --excerpts --misses  # only the excerpts of other parks, with each miss
     .venv/bin/python bench/learn.py --make-demo-data     # regenerate data/demo-report.json from the demo
                                                          # park's report (needs `parkledger demo` data)
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "learning" / "data"
+EXCERPTS = ROOT / "tests" / "data" / "learning"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
 
@@ -29,6 +31,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--make-demo-data", action="store_true")
+    parser.add_argument("--excerpts", action="store_true", help="only the excerpt set of other parks' reports")
+    parser.add_argument("--misses", action="store_true", help="list each excerpt figure measured wrong")
     args = parser.parse_args()
     import django
 
@@ -42,6 +46,19 @@ def main() -> int:
         print(f"demo-report.json: {len(data['text'])} characters, {len(data['labels'])} labelled figures")
         return 0
     started = time.perf_counter()
+    from parkledger.reports.learning.excerpts import measure_excerpts
+
+    per_file, total = measure_excerpts(EXCERPTS)
+    print("== excerpts of other parks' reports (tests/data/learning): detection, kind, bindings right, "
+          "wrong bindings (no key but bound + bound to another key, of the figures without a key)")
+    for scores in per_file:
+        print(scores.line())
+        if args.misses:
+            for miss in scores.misses:
+                print(f"    {miss}")
+    print(total.line())
+    if args.excerpts:
+        return 0
     results = measure_all(DATA)
     for name, (size, scores, seed_x) in results.items():
         print(f"== {name}: {size} characters")
