@@ -198,6 +198,12 @@ def test_the_demo_loader_computes_the_rounds_it_does_not_publish():
     assert PermuEvaluation.objects.filter(year=2021, computed=False).exists()  # the published round
     figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
     assert figure.value is not None and figure.value > 0 and "note" not in figure.extra
+    # a demo database loaded without its rounds gets them from `demo --if-empty`
+    PermuEvaluation.objects.filter(computed=True).delete()
+    PermuRound.objects.all().delete()
+    call_command("demo", "--if-empty", stdout=StringIO())
+    assert sorted(PermuRound.objects.values_list("park_id", "year")) == [("ECO", 2022), ("ECO", 2023)]
+    assert PermuEvaluation.objects.count() == counts["permu_evaluation"]
 
 
 def test_score_bands_of_the_latest_scheme_version(round_data):

@@ -52,7 +52,7 @@ def load_demo(seed: int, scale: Scale, *, batch_size: int = BATCH_SIZE,
     # without a published round, as `parkledger permu` would store them
     from parkledger.economy.permu import compute_missing_rounds
 
-    top = [spec.code for spec in scale.parks if Park.objects.filter(code=spec.code, parent__isnull=True).exists()]
+    top = [spec.code for spec in scale.parks]  # each spec is a top-level park
     for summary in compute_missing_rounds(top, range(scale.first_year + 1, scale.last_year + 2)):
         counts["permu_evaluation"] += summary.total
     return counts

@@ -57,6 +57,11 @@ class Command(BaseCommand):
         if existing:
             if if_empty:
                 self.stdout.write(_("演示园区%(park)s已存在，未重复载入。") % {"park": existing})
+                # a database loaded before the rounds were computed at loading still gets them
+                from parkledger.economy.permu import compute_missing_rounds
+
+                compute_missing_rounds([spec.code for spec in chosen.parks],
+                                       range(chosen.first_year + 1, chosen.last_year + 2))
                 self._print_users()
                 return
             raise CommandError(_("园区%(park)s已存在：演示数据只能载入空库（或加 --if-empty 跳过）") % {"park": existing})
