@@ -59,9 +59,12 @@ def _reader(fld: models.Field | None, col: ColumnMapping):
         factor = convert(Decimal(1), col.unit, target) if col.unit and target and col.unit != target else None
 
         def number(cell: Any) -> Decimal | None:
-            value = parse_number(cell)
-            if value is None:
-                return None
+            if cell.__class__ is float:  # most cells of a workbook: parse_number's float branch, inlined
+                value = Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
+            else:
+                value = parse_number(cell)
+                if value is None:
+                    return None
             if factor is not None:
                 value = value * factor  # exact: the factors are powers of ten (or 15 for 公顷)
             if integer and value != value.to_integral_value():

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from parkledger.dataio.mapping.values import decimal_text
@@ -42,8 +43,9 @@ def _previous_month(month: str) -> str:
 
 
 def stored_totals(model, subject_field: str, month: str, fields: list[str], subjects: set[str],
-                  chunk: int = 900) -> tuple[dict[tuple[str, str], Decimal], set[tuple[str, str]]]:
+                  ) -> tuple[dict[tuple[str, str], Decimal], set[tuple[str, str]]]:
     """((subject, field) → sum of the year's stored months before `month`, {(subject, field) filled last month})."""
+    chunk = 900 if connection.vendor == "sqlite" else 10_000  # SQLite's limit on query parameters
     totals: dict[tuple[str, str], Decimal] = {}
     last: set[tuple[str, str]] = set()
     previous = _previous_month(month)
