@@ -177,3 +177,41 @@ def test_a_header_repeated_on_every_printed_page_is_skipped():
     rows = [*header, [1, "甲", 1, 2], *header, [2, "乙", 3, 4]]
     block = block_of(rows, merges)
     assert [number for number, _cells in block.data] == [3, 6]
+
+
+def test_us_dollar_and_percent_columns_keep_to_fields_of_their_unit(db):
+    block = block_of([["园区", "月份", "实际利用外资（万美元）", "固定资产投资（万美元）", "工业投资增速（%）"],
+                      ["ECO", "2022-10", 1, 2, 3]], kind="park_month")
+    got = {c.letter: (c.field, c.unit) for c in propose("park_month", block, None).columns}
+    assert got["C"] == ("fdi_actual", "万美元")
+    assert got["D"] == ("", "")  # 固定资产投资 is kept in 万元: 万美元 cannot be converted
+    assert got["E"] == ("", "")  # a growth rate is not imported
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.xlsx", b""), ("a.xlsx", b"PK\x03\x04 not a zip"), ("a.xlsx", b"uscc,month\n1,2\n"),
+    ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), ("a.ods", b"PK\x05\x06" + b"\x00" * 18),
+    ("a.csv", b""), ("a.csv", b"\x00\x01\x02 binary"), ("a.csv", "企业名称,总产值\n甲,1\n".encode("utf-16")),
+    ("a.csv", b"\xff\xfe\xfd invalid in every encoding \x80\x81"), ("a.txt", b"hello"),
+])
+def test_broken_files_give_a_reason_not_an_exception(db, tmp_path, name, content):
+    from parkledger.dataio.mapping import read_source
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    found = read_source(path, "enterprise_month")
+    assert found.errors or found.blocks
+    assert all(issue.reason for issue in found.errors)
+
+
+def test_labels_taught_by_a_saved_mapping_are_proposed_for_other_files(db):
+    from parkledger.dataio.mapping.proposal import ColumnMapping, Mapping
+    from parkledger.dataio.mapping.saved import extra_synonyms, save_mapping
+
+    save_mapping("部门表", Mapping(kind="enterprise_month", signature="s1", columns=[
+        ColumnMapping(index=0, letter="A", header="企业", field="enterprise_name"),
+        ColumnMapping(index=1, letter="B", header="本期产出", field="output_value", unit="千元")]))
+    block = block_of([["单位名称", "本期产出", "营业收入"], ["甲", 1, 2]])
+    mapping = propose("enterprise_month", block, "2022-10", extra_synonyms("enterprise_month", None))
+    assert mapping.columns[1].field == "output_value"
+    assert propose("enterprise_month", block, "2022-10").columns[1].field == ""
