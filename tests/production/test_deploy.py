@@ -25,6 +25,7 @@ def _unit(name: str) -> str:
 def test_the_units_are_there():
     assert [u.name for u in UNITS] == [
         "parkledger-backup.service", "parkledger-backup.timer", "parkledger-converter.service",
+        "parkledger-filing-remind.service", "parkledger-filing-remind.timer",
         "parkledger-web.service", "parkledger-worker.service",
     ]
 
