@@ -74,18 +74,27 @@ def _import(job: Job) -> Outcome:
 
 
 def _pdf(job: Job) -> Outcome:
+    from parkledger.reports.models import ReportTemplate
     from parkledger.reports.renderers import render
     from parkledger.reports.renderers.pdf import PdfConversionFailed, PdfUnavailable
-    from parkledger.reports.services import build_report
+    from parkledger.reports.services import build_report, report_filename
+    from parkledger.web.access import audit_export
 
     park, period = job.params["park"], job.params["period"]
+    template = ReportTemplate.objects.filter(pk=job.params.get("template") or None).first()
     try:
-        pdf = render(build_report(park, period), "pdf")
+        if template is not None and template.current_version is not None:
+            document = build_report(park, period, template=template)
+        else:
+            document = build_report(park, period)
+        pdf = render(document, "pdf")
     except (ValueError, PdfUnavailable, PdfConversionFailed) as exc:
         raise JobFailed(_("未能生成 PDF：%(e)s") % {"e": exc}) from exc
-    target = job_folder() / str(job.pk) / f"{park}-{period}.pdf"
+    target = job_folder() / str(job.pk) / report_filename(document, "pdf")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
+    if job.created_by_id:  # a download from the web: audited as the web's own downloads are
+        audit_export(job.created_by, kinds="report", park=park, fmt="pdf", target=f"report {period}")
     return _("已生成 PDF 报告（%(kb)s KB）。") % {"kb": max(1, len(pdf) // 1024)}, {"bytes": len(pdf)}, _relative(target)
 
 

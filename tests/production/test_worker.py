@@ -52,3 +52,33 @@ def test_the_nightly_backup_is_due_once_a_day_after_its_time(db):
     assert not backup_due(now, "")
     Job.objects.create(kind=JobKind.BACKUP, title="每日自动备份")
     assert not backup_due(timezone.localtime().replace(hour=23, minute=59), "00:00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_converter_the_report_pdf_is_rendered_by_the_worker(database_queue, client, monkeypatch):
+    from parkledger.jobs import reports
+    from parkledger.reports.renderers.pdf import soffice_path
+    from tests.web import data
+    from tests.web.conftest import make_user
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice is not installed (make system-deps)")
+    monkeypatch.setattr(reports, "converter_alive", lambda timeout=1.0: False)
+    data.build(1)
+    client.force_login(make_user("leader", "leader"))
+    client.get("/", {"park": "ECO", "period": data.PERIOD})
+    response = client.get("/reports/download/", {"fmt": "pdf"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.kind == JobKind.PDF and job.status == JobStatus.QUEUED
+    assert "排队中" in client.get(response["Location"]).content.decode()
+    call_command("worker", "--batch")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    download = client.get(f"/jobs/{job.pk}/file/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert f'filename="ECO-{data.PERIOD}.pdf"' in download["Content-Disposition"]
+    # with the converter up (or no queue, as in the other tests) the PDF stays in the request
+    monkeypatch.setattr(reports, "converter_alive", lambda timeout=1.0: True)
+    assert reports.submit_pdf("ECO", data.PERIOD, None, None) is None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parkledger.jobs.reports import submit_pdf
 from parkledger.reports.models import IssuedReport, ReportTemplate, ReportTemplateVersion
 from parkledger.reports.renderers import CONTENT_TYPES
 from parkledger.reports.renderers.text import render_html
@@ -130,6 +131,8 @@ def report_download(request: HttpRequest) -> HttpResponse:
     if sel.park is None or fmt not in CONTENT_TYPES:
         raise Http404(_("未知格式"))
     template = _chosen_template(request, sel.park_code)
+    if fmt == "pdf" and (job := submit_pdf(sel.park_code, sel.period.key, template, request.user)) is not None:
+        return redirect(job)  # no PDF converter running: the worker renders it, the job's page gives the file
     document, error = _build(sel, template)
     if document is None:
         messages.error(request, error)
