@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from parkledger.jobs.health import run_checks
 from parkledger.jobs.models import Job, JobStatus
@@ -16,7 +16,7 @@ __all__ = ["healthz", "job_list", "job_detail", "job_status", "job_output"]
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 `{"status": "ok", ...}` when all is up; 503 with `"down": [names]` otherwise. No login."""
     checks = run_checks()

@@ -23,6 +23,8 @@ def test_all_up_is_200_without_login(client, all_up):
     assert body == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "disk": "ok", "worker": "ok",
                                                 "pdf_converter": "ok"}}
     assert "no-cache" in response["Cache-Control"]
+    assert client.head("/healthz").status_code == 200  # monitors that only ask for the headers
+    assert client.post("/healthz").status_code == 405
 
 
 def test_what_is_down_is_named_with_503(client, all_up, monkeypatch, settings):
