@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from parkledger.accounts import permissions, throttle
 from parkledger.accounts.authn import profile_of
-from parkledger.accounts.context import client_ip, current_actor
+from parkledger.accounts.context import client_ip, current_actor, current_request
 from parkledger.accounts.models import Membership, RoleAssignment
 from parkledger.audit.log import audit_log, record_snapshot
 from parkledger.audit.models import AuditAction, AuditResult
@@ -59,6 +59,22 @@ def _corrections(locks: list) -> list[dict[str, Any]]:
     ]
 
 
+def write_channel() -> str:
+    """Where a single save comes from: `api` (a request under /api/), `form` (another request), or
+    `shell` (a command, a job, the admin shell)."""
+    request = current_request()
+    if request is None:
+        return "shell"
+    return "api" if str(getattr(request, "path", "")).startswith("/api/") else "form"
+
+
+def _write_detail(corrections: Any) -> dict[str, Any]:
+    detail: dict[str, Any] = {"via": write_channel()}
+    if corrections:
+        detail["correction"] = corrections
+    return detail
+
+
 @receiver(pre_save, dispatch_uid="accounts_ledger_pre_save")
 def ledger_pre_save(sender, instance, raw=False, **kwargs):
     if raw or not isinstance(instance, LedgerModel):
@@ -83,8 +99,7 @@ def ledger_post_save(sender, instance, created, raw=False, **kwargs):
     corrections = getattr(instance, "_pl_corrections", None)
     audit_log(
         AuditAction.CREATE if created or before is None else AuditAction.CHANGE,
-        obj=instance, before=before, after=after,
-        detail={"correction": corrections} if corrections else None,
+        obj=instance, before=before, after=after, detail=_write_detail(corrections),
     )
 
 
@@ -103,7 +118,7 @@ def ledger_post_delete(sender, instance, **kwargs):
     corrections = getattr(instance, "_pl_corrections", None)
     audit_log(
         AuditAction.DELETE, obj=instance, before=getattr(instance, "_pl_before", None) or record_snapshot(instance),
-        detail={"correction": corrections} if corrections else None,
+        detail=_write_detail(corrections),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from parkledger.accounts.context import current_actor
+from parkledger.accounts.context import current_actor, current_request
 from parkledger.audit.log import (
     append_entries,
     audit_log,
@@ -37,7 +37,9 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
     kind = object_kind(model)
     base = {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
             "result": str(AuditResult.SUCCESS), "object_kind": kind}
-    plain_detail = {"via": "import"}  # one object for every row without a correction
+    request = current_request()
+    via = "api" if request is not None and str(getattr(request, "path", "")).startswith("/api/") else "import"
+    plain_detail = {"via": via}  # one object for every row without a correction
     natural_key = natural_key_getter(model)
     create, change_ = str(AuditAction.CREATE), str(AuditAction.CHANGE)
     entries: list[dict[str, Any]] = []

@@ -143,6 +143,8 @@ def change_source(detail: Any) -> str:
         return _("导入：%(name)s") % {"name": name} if name else _("导入")
     if via == "api":
         return "API"
+    if via == "shell":
+        return _("命令行")
     return _("表单")
 
 
