@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.db import transaction
@@ -17,6 +16,7 @@ from parkledger.reports.learning import catalogue_for_park, learn, read_bytes
 from parkledger.reports.models import ReportTemplate
 from parkledger.reports.services import build_report, render
 from tests.learning.helpers import DATA
+from tests.web.conftest import make_user
 
 pytestmark = [
     pytest.mark.django_db,
@@ -71,9 +71,8 @@ def test_the_seeds_template_renders_for_the_demo_park(default):
 
 
 def test_the_web_page_learns_and_saves(default, client):
-    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
-        "learn-admin", "a@example.com", "Learn-Admin-2022")
-    client.force_login(user)
+    # a park leader: a superuser's session now needs a second factor (TOTP) before any page opens
+    client.force_login(make_user("learn-leader", "leader"))
     query = "?park=ECO&period=2022-09"
     page = client.get(f"/reports/learn/{query}")
     assert page.status_code == 200

@@ -8,6 +8,14 @@ The words around a figure decide, in this order:
 5. the synonym table (`lexicon.CUES`), scored on the cue's length, its distance to the figure and the
    unit; parameters (`platform.incubated[SH-FUDAN]`) come from the names near the figure.
 Then a target sentence (`力争实现…`) makes the key `plan.target[…]`, and `预计全年入库项目` the estimate.
+
+Precision before completeness (`qualifiers`): a figure whose subject a qualifier narrows (a 片区, one
+campaign, a named project …) is not bound to the park's key; a growth belongs only to the level right
+before it (the nearest non-rate figure of the sentence), so the growth of a measure the dictionary lacks
+stays unbound; `完成年任务X亿元的Y%` binds the target and the rate to `plan.target_current[KEY]` and
+`plan.progress[KEY]` of that level. Every figure ends with `extra["evidence"]` (measure phrase,
+qualifiers, unit; the learner adds the period) and `extra["candidates"]`; a binding below
+`CONFIDENCE_THRESHOLD` is withdrawn and the figure listed as 待确认 with its candidates.
 """
 from __future__ import annotations
 
@@ -24,9 +32,17 @@ from parkledger.reports.learning.lexicon import (
     GROWTH_RE,
     LEAD_NAMES,
     SEPARATELY_RE,
-    TARGET_RE,
 )
 from parkledger.reports.learning.names import EMPTY, Catalogue, find_names
+from parkledger.reports.learning.qualifiers import (
+    CONFIDENCE_THRESHOLD,
+    NEXT_YEAR_TARGET_RE,
+    PROGRESS_RE,
+    SHARE_RE,
+    TARGET_AMOUNT_RE,
+    clause_qualifier,
+    sentence_qualifier,
+)
 
 __all__ = ["bind_paragraph", "SENTENCE_ENDS", "sentence_spans"]
 
@@ -101,8 +117,12 @@ def bind_paragraph(text: str, offset: int, detections: list[Detection], catalogu
     for index in range(len(slots)):
         if index not in done:
             _bind_one(text, offset, slots, index, catalogue)
+            _abstain_if_qualified(text, slots[index])
     for index in range(len(slots)):
         _post(text, slots, index, catalogue)
+    _targets(text, slots)
+    for slot in slots:
+        _finish(text, slot)
 
 
 # -- lists: 分别为X、Y和Z / 均实现X% ------------------------------------------------------------------
@@ -187,9 +207,16 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
             if keys.known(key):
                 _set(det, key, scored[0][2])
                 return
-        parent = _previous(slots, index, lambda k: keys.known(f"{k}.yoy") and not k.endswith(".yoy"))
-        if parent is not None:
+        parent = _level_before(text, slots, index)
+        if parent is not None and parent.key and not parent.key.endswith(".yoy") and keys.known(
+                f"{parent.key}.yoy"):
             _set(det, f"{parent.key}.yoy", parent.confidence * 0.97)
+            return
+        if parent is not None:
+            if parent.key:
+                det.extra["candidates"] = [parent.key]
+            _set(det, None, 0, "增长率所属的总量在指标库中没有增长率指标" if parent.key
+                 else "增长率所属的总量不是已知指标")
             return
         if growth and growth.group(2) in ("增速", "增幅", "增长率") and scored:
             _set(det, scored[0][1], scored[0][2] * 0.8)
@@ -218,6 +245,7 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
         if not scored:
             det.cls = "phrase"
             return
+    det.extra["candidates"] = [s[1] for s in scored[:4]]
     if not scored:
         _set(det, None, 0, "没有找到指标名称")
         return
@@ -229,14 +257,44 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
     _set(det, best[1], conf)
 
 
-def _previous(slots: list[_Slot], index: int, accept) -> Detection | None:
+def _is_rate(slot: _Slot) -> bool:
+    return slot.det.unit in ("%", "％", "个百分点", "百分点") or bool(slot.det.wording)
+
+
+def _is_target(text: str, slot: _Slot) -> bool:
+    return not _is_rate(slot) and bool(TARGET_AMOUNT_RE.search(FILLER_RE.sub("", slot.before)))
+
+
+def _level_before(text: str, slots: list[_Slot], index: int) -> Detection | None:
+    """The level a growth, target or rate refers to: the nearest figure before it in the sentence that is
+    neither a rate nor a target (`完成X亿元，同比增长Y%，完成年任务Z亿元的W%`)."""
     slot = slots[index]
     for prev in reversed(slots[:index]):
         if prev.sent != slot.sent:
             break
-        if prev.det.key and accept(prev.det.key):
-            return prev.det
+        if _is_rate(prev) or prev.det.extra.get("target_of") is not None or _is_target(text, prev):
+            continue
+        return prev.det
     return None
+
+
+def _clause(text: str, slot: _Slot) -> str:
+    """The clause of the figure up to it (back to the previous ，；： in the sentence)."""
+    start = slot.s
+    while start > slot.sent[0] and text[start - 1] not in BOUNDARIES:
+        start -= 1
+    return text[start:slot.s]
+
+
+def _abstain_if_qualified(text: str, slot: _Slot) -> None:
+    det = slot.det
+    if not det.key or det.extra.get("growth"):
+        return
+    found = sentence_qualifier(text[slot.sent[0]:slot.s]) or clause_qualifier(_clause(text, slot), det.key)
+    if found:
+        det.extra["qualifiers"] = [found]
+        det.extra["candidates"] = [det.key] + [k for k in det.extra.get("candidates", []) if k != det.key]
+        _set(det, None, 0, f"待确认：“{found}”限定了范围，指标库中没有这一范围的指标")
 
 
 def _lead(text: str, offset: int, slot: _Slot) -> dict | None:
@@ -441,7 +499,7 @@ def _post(text: str, slots: list[_Slot], index: int, catalogue: Catalogue) -> No
     if det.key == "econ.fai_projects" and ESTIMATE_RE.search(sentence_before):
         det.key = "econ.fai_projects.estimate"
     # 力争实现…: next year's targets
-    if TARGET_RE.search(sentence_before) and not det.key.startswith("plan."):
+    if NEXT_YEAR_TARGET_RE.search(sentence_before) and not det.key.startswith("plan."):
         target = f"plan.target[{det.key}]"
         if keys.known(target):
             det.key = target
@@ -458,3 +516,83 @@ def _post(text: str, slots: list[_Slot], index: int, catalogue: Catalogue) -> No
         if names.endswith("项目") or "项目和" in names:
             det.extra["names_span"] = (det.start - len(slot.before), det.start)
             det.extra["names_key"] = "finance.special_bonds_approved.names"
+
+
+# -- targets and completion rates of the level before ---------------------------------------------------------
+
+
+def _targets(text: str, slots: list[_Slot]) -> None:
+    """`完成年任务88亿元的24.3%`, `年度计划投资110亿元，完成年度计划的22.1%`, `占年任务的52.4%`: the target is
+    `plan.target_current[KEY]` and the rate `plan.progress[KEY]` of the level before them in the sentence."""
+    for index, slot in enumerate(slots):
+        det = slot.det
+        before = FILLER_RE.sub("", slot.before)
+        previous = slots[index - 1].det if index and slots[index - 1].sent == slot.sent else None
+        after_target = previous is not None and previous.extra.get("target_of") is not None and before in ("", "的")
+        if _is_target(text, slot):
+            level = _level_before(text, slots, index)
+            det.extra["target_of"] = level.start if level is not None else -1
+            _refer(det, level, "plan.target_current[{}]", "年任务")
+        elif det.unit in ("%", "％") and not det.wording and (PROGRESS_RE.search(before) or after_target):
+            if after_target:
+                level = next((s.det for s in slots if s.det.start == previous.extra["target_of"]), None)
+            else:
+                level = _level_before(text, slots, index)
+            det.extra["progress_of"] = True
+            det.extra.pop("growth", None)
+            _refer(det, level, "plan.progress[{}]", "完成率")
+
+
+def _refer(det: Detection, level: Detection | None, pattern: str, what: str) -> None:
+    if level is None or not level.key or level.key.startswith("plan."):
+        det.extra["candidates"] = [pattern.format(level.extra["candidates"][0])] if (
+            level is not None and level.extra.get("candidates")) else []
+        _set(det, None, 0, f"待确认：{what}所属的总量不是已知指标")
+        return
+    key = pattern.format(level.key)
+    if not keys.known(key) or not keys.compatible(det.unit, keys.unit_of(key) or ""):
+        _set(det, None, 0, f"待确认：指标库中没有“{key}”")
+        return
+    _set(det, key, level.confidence * 0.95)
+
+
+# -- evidence, confidence threshold ------------------------------------------------------------------------------
+
+
+def _measure_phrase(text: str, slot: _Slot, key: str) -> str:
+    base = keys.PLACEHOLDER_RE.sub("X", key)
+    m = re.match(r"^plan\.(?:target|target_current|progress)\[(.+)\]$", key)
+    if m:
+        base = m.group(1)
+    stems = {base, base.removesuffix(".yoy")}
+    window_before = text[max(slot.sent[0], slot.s - 40):slot.s]
+    best = ""
+    for cue in CUES:
+        cue_key = re.sub(r"\[.*\]", "", cue.key)
+        if cue.key not in stems and cue_key not in {re.sub(r"\[.*\]", "", b) for b in stems}:
+            continue
+        hay = window_before if cue.side == "B" else slot.after[:18]
+        for found in cue.pattern.finditer(hay):
+            if len(found.group(0)) > len(best):
+                best = found.group(0)
+    return best
+
+
+def _finish(text: str, slot: _Slot) -> None:
+    """The evidence of the figure's binding, and the threshold: a weak binding becomes a proposal."""
+    det = slot.det
+    if det.cls != "figure":
+        return
+    if det.unit in ("%", "％") and SHARE_RE.search(slot.before):
+        det.extra["share"] = True
+    key = det.key or next(iter(det.extra.get("candidates") or []), None)
+    det.extra["evidence"] = {
+        "measure": _measure_phrase(text, slot, key) if key else "",
+        "qualifiers": list(det.extra.get("qualifiers", [])),
+        "unit": det.unit,
+    }
+    if det.key and det.confidence < CONFIDENCE_THRESHOLD:
+        det.extra["candidates"] = [det.key] + [k for k in det.extra.get("candidates", []) if k != det.key]
+        _set(det, None, 0, f"待确认：把握不足（{det.confidence:.2f}）")
+    if det.key:
+        det.extra["candidates"] = [k for k in det.extra.get("candidates", []) if k != det.key][:3]

@@ -200,6 +200,9 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
                     else:
                         det.extra.pop("lead_names_key", None)
         _periods(p, found, period)
+        for det in found:
+            if "evidence" in det.extra:
+                det.extra["evidence"]["period"] = det.period
         detections += found
         per_paragraph.append(found)
     notes: list[str] = []
@@ -216,8 +219,18 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
 
 
 def _unbound_kind(det: Detection) -> str:
+    """The kind of a figure no key was bound to, from its wording: a growth (also `拉动…增长X个百分点`,
+    `增速提升X个百分点`), a share (`占…比重`), a completion rate, a target (`年度计划投资X亿元`)."""
+    if det.extra.get("target_of") is not None:
+        return "target"
     if det.unit in ("%", "％"):
-        return "yoy" if det.extra.get("growth") else "rate"
+        if det.extra.get("growth"):
+            return "yoy"
+        if det.extra.get("share") and not det.extra.get("progress_of"):
+            return "share"
+        return "rate"
+    if det.unit in ("个百分点", "百分点"):
+        return "yoy"
     return keys.kind_of("", det.unit)
 
 

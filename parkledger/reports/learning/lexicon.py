@@ -43,10 +43,11 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("econ.general_budget_revenue", "B", r"(?:地方)?一般(?:公共)?预算收入", ""),
     ("econ.fiscal_expenditure_total", "B", r"财政总支出", ""),
     ("econ.general_budget_expenditure", "B", r"(?<!占)一般(?:公共)?预算支出", ""),
-    ("econ.fai", "B", r"固定资产投资(?:额)?|固投", ""),
-    ("econ.fai.yoy", "B", r"(?:固定资产投资|固投)(?:增速|增幅)", ""),
-    ("econ.industrial_investment", "B", r"(?<![非])工业(?:性)?投资", ""),
-    ("econ.industrial_investment.yoy", "B", r"工业投资(?:增速|增幅)", ""),
+    # 工业固定资产投资 / 工业性投资 are 工业投资, not 固定资产投资
+    ("econ.fai", "B", r"(?<!工业)(?<!工业性)固定资产投资(?:额)?|(?<!工业)固投", ""),
+    ("econ.fai.yoy", "B", r"(?<!工业)(?<!工业性)(?:固定资产投资|固投)(?:增速|增幅)", ""),
+    ("econ.industrial_investment", "B", r"(?<![非])工业(?:性)?(?:固定资产)?投资", ""),
+    ("econ.industrial_investment.yoy", "B", r"工业(?:性)?(?:固定资产)?投资(?:增速|增幅)", ""),
     ("econ.fai_projects", "B", r"(?:固定资产投资|固投)?入库项目", ""),
     # (一) 招商引资
     ("invest.signed", "B", r"(?:新)?签约(?:引进)?项目|新签项目|签约落地项目", ""),
@@ -97,6 +98,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("support.permu_grade_a", "B", r"A[级类]企业", ""),
     ("support.tech_upgrade", "B", r"技改(?:项目)?竣工验收", ""),
     ("support.loan_interest", "B", r"贷款贴息(?:企业)?", ""),
+    ("support.loan_interest", "A", r"(?:家)?企业(?:办理)?贷款贴息", ""),
     ("support.quality_award", "A", r"高质量发展(?:奖励)?企业", ""),
     ("support.quality_award", "B", r"高质量发展(?:奖励)?企业", ""),
     ("support.relief_total", "B", r"奖励或补助|留工红包|(?:扶持|纾困)(?:等)?(?:奖励|补助|资金)", ""),
@@ -126,6 +128,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("safety.insured", "B", r"投保(?:安全生产责任险)?(?:企业)?", ""),
     ("safety.inspections", "B", r"检查(?:各类)?企业", ""),
     ("safety.hazards", "B", r"(?:发现|排查出?)(?:并整改)?(?:安全)?隐患|隐患", ""),
+    ("safety.hazards_overdue", "B", r"逾期未(?:完成)?整改(?:的)?(?:安全)?隐患", ""),
     ("safety.ordered", "A", r"企业限时(?:完成)?整改|家?企业整改", ""),
     ("safety.materials", "B", r"宣传资料|宣传册", ""),
     ("safety.messages", "B", r"短消息|短信", ""),
@@ -143,7 +146,8 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("gov.petitions_closed", "B", r"信访件|信访案件|办结信访", ""),
     ("gov.petition_closure_rate", "B", r"信访(?:件)?办结率", ""),
     ("gov.petition_closure_rate", "B", r"办结率", r"信访|来访|来信|投诉|调解"),
-    ("gov.disputes_mediated", "B", r"调解(?:各类|矛盾)?纠纷", ""),
+    ("gov.petitions_overdue", "B", r"超期未办结(?:的)?信访(?:件|案件)?", ""),
+    ("gov.disputes_mediated", "B", r"调解(?:各类)?(?:矛盾)?纠纷", ""),
     ("gov.mediation_success_rate", "B", r"调解成功率", ""),
     # (五) 改革创新与资金保障
     ("finance.asset_filings", "B", r"备案事项|审批事项", ""),
@@ -193,7 +197,7 @@ LEAD_NAMES: dict[str, str | None] = {
 GROWTH_RE = re.compile(
     r"(同比|较去年同期|较上年同期|比上年同期|比去年同期|比上年|较上年|比去年|较去年)?"
     r"(增长|下降|减少|增加|提高|上升|回落|增速|增幅|增长率)(?:了|为|达)?$")
-TARGET_RE = re.compile(r"力争|目标(?:是|为)?|确保实现|计划实现")
+TARGET_RE = re.compile(r"力争|目标(?:是|为|：|:)|确保实现|计划实现|预期目标|主要目标")  # next year's targets
 ESTIMATE_RE = re.compile(r"预计")
 SEPARATELY_RE = re.compile(r"分别(?:为|达到?|是|有|实现)?$")
 BOTH_RE = re.compile(r"均(?:实现|为|达到?)$")
