@@ -121,3 +121,18 @@ def test_the_excerpt_set_meets_the_goals():
     rates = total.rates()
     assert rates["detection"] >= 0.98 and rates["kind"] >= 0.97
     assert rates["bindings_right"] >= 0.90 and rates["wrong_bindings"] <= 0.02
+
+
+def test_figures_under_a_campaign_heading_abstain_unless_the_sentence_says_the_whole_year():
+    result = learn_text("新港园区安全生产隐患大排查大整治推进情况\n"
+                        "截至目前，园区共检查企业214家次，排查出隐患587处。全年园区安全生产责任书签订率达100%。\n")
+    assert keys_of(result) == [("214家次", None), ("587处", None), ("100%", "safety.letter_rate")]
+    assert find(result, "214家次").extra["candidates"][0] == "safety.inspections"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("完成州外到位资金126.3亿元，完成州政府下达任务数138亿元的91.5%。", ["level", "target", "rate"]),
+    ("新开工亿元以上项目5个，占目标任务3个的166.7%。", ["count", "target", "rate"]),
+])
+def test_targets_named_as_tasks_are_targets(body, expected):
+    assert [d.kind for d in learn_text(TITLE + body).figures] == expected

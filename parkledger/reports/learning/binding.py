@@ -40,11 +40,12 @@ from parkledger.reports.learning.qualifiers import (
     PROGRESS_RE,
     SHARE_RE,
     TARGET_AMOUNT_RE,
+    WHOLE_YEAR_RE,
     clause_qualifier,
     sentence_qualifier,
 )
 
-__all__ = ["bind_paragraph", "SENTENCE_ENDS", "sentence_spans"]
+__all__ = ["bind_paragraph", "SENTENCE_ENDS", "sentence_spans", "abstain_under_campaign"]
 
 SENTENCE_ENDS = "。！？!?"
 BOUNDARIES = "，,；;。：:！？!?"
@@ -596,3 +597,20 @@ def _finish(text: str, slot: _Slot) -> None:
         _set(det, None, 0, f"待确认：把握不足（{det.confidence:.2f}）")
     if det.key:
         det.extra["candidates"] = [k for k in det.extra.get("candidates", []) if k != det.key][:3]
+
+
+def abstain_under_campaign(text: str, offset: int, detections: list[Detection], heading: str) -> None:
+    """Figures of a paragraph under a heading that names one campaign (`…大排查大整治推进情况`) count that
+    campaign; a sentence that says 全年 / 1-9月 speaks of the whole year again and keeps its bindings."""
+    spans = sentence_spans(text)
+    for det in detections:
+        if det.cls != "figure" or not det.key or det.key.startswith("plan."):
+            continue
+        s = det.start - offset
+        sent = next((sp for sp in spans if sp[0] <= s < sp[1]), (0, len(text)))
+        if WHOLE_YEAR_RE.search(text[sent[0]:sent[1]]):
+            continue
+        det.extra["candidates"] = [det.key] + [k for k in det.extra.get("candidates", []) if k != det.key][:3]
+        evidence = det.extra.setdefault("evidence", {"measure": "", "qualifiers": [], "unit": det.unit})
+        evidence["qualifiers"] = [*evidence.get("qualifiers", []), heading]
+        _set(det, None, 0, f"待确认：标题“{heading}”说明这是一次专项行动的数字，指标库中没有这一范围的指标")

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parkledger.reports.learning import keys
-from parkledger.reports.learning.binding import bind_paragraph
+from parkledger.reports.learning.binding import abstain_under_campaign, bind_paragraph
 from parkledger.reports.learning.detection import Detection, detect_paragraph
 from parkledger.reports.learning.lexicon import LEAD_NAMES
 from parkledger.reports.learning.names import EMPTY, Catalogue
+from parkledger.reports.learning.qualifiers import CAMPAIGN_HEADING_RE
 from parkledger.reports.learning.reading import LearnInputError, SourceDocument, SourceParagraph
 from parkledger.reports.learning.writing import paragraph_edits, render_paragraph, write_template
 
@@ -170,11 +171,17 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
     detections: list[Detection] = []
     per_paragraph: list[list[Detection]] = []
     errors: list[str] = []
+    campaign = ""
     for p in kept:
         found = detect_paragraph(p.text, offset=p.start, paragraph=p.index)
         if len(detections) + len(found) > MAX_FIGURES * 2:
             raise LearnInputError(f"文档中的数字过多（超过 {MAX_FIGURES} 处），不像一份工作报告")
         bind_paragraph(p.text, p.start, found, catalogue)
+        heading = p.text.strip()
+        if len(heading) <= 40 and not heading.endswith(("。", "！", "？", "；")):
+            campaign = heading if CAMPAIGN_HEADING_RE.search(heading) else ""
+        elif campaign:
+            abstain_under_campaign(p.text, p.start, found, campaign)
         _as_of_dates(found)
         for det in found:
             if det.cls == "figure":

@@ -51,6 +51,7 @@ _TABLE: list[tuple[str, str, str, str]] = [
     ("econ.fai_projects", "B", r"(?:固定资产投资|固投)?入库项目", ""),
     # (一) 招商引资
     ("invest.signed", "B", r"(?:新)?签约(?:引进)?项目|新签项目|签约落地项目", ""),
+    ("invest.signed", "A", r"^(?:个)?项目签约(?:入园|落地)", ""),
     ("invest.signed.investment", "B", r"签约(?:项目)?总投资", ""),
     ("invest.domestic_outside_prefecture", "B", r"地级市外(?:实到)?内资|市外实到内资|市外内资", ""),
     ("invest.domestic_outside_county", "B", r"县级市外(?:实到)?内资|县外(?:实到)?内资", ""),

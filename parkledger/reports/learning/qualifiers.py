@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["sentence_qualifier", "clause_qualifier", "TARGET_AMOUNT_RE", "PROGRESS_RE", "SHARE_RE",
+__all__ = ["CAMPAIGN_HEADING_RE", "WHOLE_YEAR_RE", "sentence_qualifier", "clause_qualifier", "TARGET_AMOUNT_RE", "PROGRESS_RE", "SHARE_RE",
            "NEXT_YEAR_TARGET_RE", "CONFIDENCE_THRESHOLD"]
 
 CONFIDENCE_THRESHOLD = 0.55  # below it a figure is proposed, not bound (待确认)
@@ -34,11 +34,14 @@ _FLOW_RE = re.compile(r"申报|新认定|通过认定")
 # `完成年任务88亿元`, `年度计划投资110亿元`: the year's target of the level quoted before
 TARGET_AMOUNT_RE = re.compile(
     r"(?:完成|占|为)?(?:全年|年度|年)(?:投资)?(?:目标)?(?:任务|计划)(?:投资|数)?(?:为|是)?$|全年目标(?:为|是)?$"
-    r"|年初预算(?:数)?$")
+    r"|年初预算(?:数)?$|(?:下达|目标)任务(?:数)?$|任务数$")
 # `完成年度目标任务的51.2%`, `占年任务的19.1%`, `完成全年目标的54.1%`: that level's completion rate
 PROGRESS_RE = re.compile(
     r"(?:完成|占|为|达)(?:了)?(?:全年|年度|年)?(?:投资)?(?:目标)?(?:任务|计划|目标)(?:投资)?(?:数)?(?:的)?$"
     r"|(?:完成|占|为)年初预算(?:数)?(?:的)?$")
+# a heading naming one campaign: the figures under it count that campaign, unless a sentence says 全年
+CAMPAIGN_HEADING_RE = re.compile(r"大排查|大整治|大检查|专项(?:检查|督查|整治|行动)|回头看|安全生产月|百日攻坚")
+WHOLE_YEAR_RE = re.compile(r"全年|年度|今年以来|\d{1,2}\s*[-—–~至到]\s*\d{1,2}\s*月")
 SHARE_RE = re.compile(r"占[\u4e00-\u9fff]{0,14}(?:比重|比例)?(?:达到?|为)?$")
 NEXT_YEAR_TARGET_RE = re.compile(r"力争|目标(?:是|为|：|:)|确保实现|计划实现|预期目标|主要目标")
 
