@@ -108,3 +108,26 @@ class IssuedReport(models.Model):
             self.version = last + 1
             self.number = self.number_for(self.park_id, self.period, self.version)
         super().save(*args, **kwargs)
+
+
+class ParkSynonym(models.Model):
+    """The park's synonym table, taught by the review of a learnt report: the words written before a figure
+    (`区本级财政收入`, `其中临港片区实现规上工业总产值`) and the indicator the user chose for them, or an empty
+    key for words the user marked as 无对应指标. The learner reads it before its own cues."""
+
+    park = models.ForeignKey("core.Park", on_delete=models.CASCADE, related_name="report_synonyms",
+                             verbose_name=_("园区"))
+    phrase = models.CharField(_("原文用语"), max_length=60)
+    key = models.CharField(_("指标键"), max_length=200, blank=True, help_text=_("空：无对应指标，保留原文"))
+    uses = models.PositiveIntegerField(_("确认次数"), default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("确认人"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("园区同义词")
+        verbose_name_plural = _("园区同义词")
+        constraints = [models.UniqueConstraint(fields=["park", "phrase"], name="reports_synonym_park_phrase")]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.phrase} → {self.key or '—'}"

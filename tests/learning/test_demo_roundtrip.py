@@ -5,8 +5,6 @@ The demo data is loaded once for this module, inside a transaction rolled back a
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
@@ -15,6 +13,7 @@ from django.db import transaction
 from parkledger.reports.learning import catalogue_for_park, learn, read_bytes
 from parkledger.reports.models import ReportTemplate
 from parkledger.reports.services import build_report, render
+from tests.learning import review_form
 from tests.learning.helpers import DATA
 from tests.web.conftest import make_user
 
@@ -81,9 +80,9 @@ def test_the_web_page_learns_and_saves(default, client):
     assert review.status_code == 200
     html = review.content.decode()
     assert html.count('class="lc-high"') > 50 and 'list="indicator-keys"' in html
-    form = {"token": re.search(r'name="token" value="(\w+)"', html).group(1), "action": "save", "name": "网页学习"}
-    form.update(dict(re.findall(r'name="(key-\d+)" value="([^"]*)"', html)))
-    form.update(dict(re.findall(r'name="(orig-\d+)" value="([^"]*)"', html)))
+    # the template holds only what is confirmed: confirm every proposal, then save
+    form = review_form.form(html, action="save", name="网页学习")
+    form.update(review_form.confirm_all_proposals(html))
     saved = client.post(f"/reports/learn/{query}", form)
     template = ReportTemplate.objects.get(park_id="ECO", name="网页学习")
     assert saved.status_code == 302 and saved["Location"].endswith(f"?template={template.pk}")

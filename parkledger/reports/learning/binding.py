@@ -209,6 +209,8 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
                 _set(det, key, scored[0][2])
                 return
         parent = _level_before(text, slots, index)
+        if parent is not None:
+            det.extra["follows"] = [parent.start, "{}.yoy"]
         if parent is not None and parent.key and not parent.key.endswith(".yoy") and keys.known(
                 f"{parent.key}.yoy"):
             _set(det, f"{parent.key}.yoy", parent.confidence * 0.97)
@@ -223,6 +225,9 @@ def _bind_one(text: str, offset: int, slots: list[_Slot], index: int, catalogue:
             _set(det, scored[0][1], scored[0][2] * 0.8)
             return
         _set(det, None, 0, "增长率之前没有可归属的总量指标")
+        return
+    # 2. the park's synonym table, taught by earlier reviews
+    if _taught(text, slot, catalogue):
         return
     # 2. lead names: …等N个项目
     lead = _lead(text, offset, slot)
@@ -287,9 +292,40 @@ def _clause(text: str, slot: _Slot) -> str:
     return text[start:slot.s]
 
 
+_PHRASE_DROP_RE = re.compile(r"[^\u4e00-\u9fff()（）]")
+_PHRASE_HEAD_RE = re.compile(r"^(?:其中|同时|另外|此外|全年|累计)+")
+
+
+def synonym_phrase(text: str, slot: _Slot) -> str:
+    """The words of the figure's clause before it, as the synonym table keeps them: Chinese only, without
+    the leading 其中/全年 and the trailing 达到/为 (`其中临港片区实现规上工业总产值`)."""
+    phrase = _PHRASE_DROP_RE.sub("", _clause(text, slot))
+    phrase = FILLER_RE.sub("", _PHRASE_HEAD_RE.sub("", phrase))
+    return phrase[-40:]
+
+
+def _taught(text: str, slot: _Slot, catalogue: Catalogue) -> bool:
+    det = slot.det
+    if not catalogue.synonyms or det.numeral:
+        return False
+    phrase = synonym_phrase(text, slot)
+    taught = dict(catalogue.synonyms).get(phrase) if len(phrase) >= 2 else None
+    if taught is None:
+        return False
+    det.extra["taught"] = phrase
+    if not taught:
+        _set(det, None, 0, "本园区同义词表：无对应指标，保留原文")
+        return True
+    if not keys.known(taught) or not keys.compatible(det.unit, keys.unit_of(taught) or ""):
+        det.extra.pop("taught")
+        return False
+    _set(det, taught, 0.9, "本园区同义词表")
+    return True
+
+
 def _abstain_if_qualified(text: str, slot: _Slot) -> None:
     det = slot.det
-    if not det.key or det.extra.get("growth"):
+    if not det.key or det.extra.get("growth") or det.extra.get("taught"):
         return
     found = sentence_qualifier(text[slot.sent[0]:slot.s]) or clause_qualifier(_clause(text, slot), det.key)
     if found:
@@ -545,6 +581,8 @@ def _targets(text: str, slots: list[_Slot]) -> None:
 
 
 def _refer(det: Detection, level: Detection | None, pattern: str, what: str) -> None:
+    if level is not None:
+        det.extra["follows"] = [level.start, pattern]
     if level is None or not level.key or level.key.startswith("plan."):
         det.extra["candidates"] = [pattern.format(level.extra["candidates"][0])] if (
             level is not None and level.extra.get("candidates")) else []
@@ -587,8 +625,12 @@ def _finish(text: str, slot: _Slot) -> None:
     if det.unit in ("%", "％") and SHARE_RE.search(slot.before):
         det.extra["share"] = True
     key = det.key or next(iter(det.extra.get("candidates") or []), None)
+    if not (det.wording or det.extra.get("growth") or det.extra.get("target_of") is not None
+            or det.extra.get("progress_of") or _is_rate(slot) and GROWTH_RE.search(slot.before)):
+        det.extra["phrase"] = synonym_phrase(text, slot)
     det.extra["evidence"] = {
-        "measure": _measure_phrase(text, slot, key) if key else "",
+        "measure": det.extra["taught"] if det.extra.get("taught") else (
+            _measure_phrase(text, slot, key) if key else ""),
         "qualifiers": list(det.extra.get("qualifiers", [])),
         "unit": det.unit,
     }
@@ -604,7 +646,7 @@ def abstain_under_campaign(text: str, offset: int, detections: list[Detection], 
     campaign; a sentence that says 全年 / 1-9月 speaks of the whole year again and keeps its bindings."""
     spans = sentence_spans(text)
     for det in detections:
-        if det.cls != "figure" or not det.key or det.key.startswith("plan."):
+        if det.cls != "figure" or not det.key or det.key.startswith("plan.") or det.extra.get("taught"):
             continue
         s = det.start - offset
         sent = next((sp for sp in spans if sp[0] <= s < sp[1]), (0, len(text)))

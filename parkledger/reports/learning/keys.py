@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from parkledger.reports.learning.detection import COUNT_UNITS
 
-__all__ = ["known", "unit_of", "family", "compatible", "kind_of", "indicator_choices", "PLACEHOLDER_RE"]
+__all__ = ["known", "unit_of", "family", "compatible", "kind_of", "indicator_choices", "describe", "PLACEHOLDER_RE"]
 
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 _TARGET_RE = re.compile(r"^plan\.(?:target|target_current|progress)\[(.+)\]$")
@@ -112,3 +112,27 @@ def indicator_choices(catalogue=None) -> list[tuple[str, str, str]]:
     out += [(f"plan.target[{k}]", f"{name}目标（下一年）", unit) for k, name, unit in plain
             if not k.startswith("plan.") and unit and unit != "—"]
     return out
+
+
+def describe(key: str, names: dict[str, str] | None = None) -> dict[str, str]:
+    """A key in words for the review page: its Chinese name (with the park's name for a parameter), unit
+    and definition. `plan.target_current[K]` reads as K's 本年目标, `plan.progress[K]` as 完成本年目标的进度,
+    `plan.target[K]` as K's 下一年目标. An unknown key is named by itself."""
+    from parkledger.indicators.registry import resolve
+
+    m = _TARGET_RE.match(key)
+    if m:
+        inner = describe(m.group(1), names)
+        kind = key[len("plan."):key.index("[")]
+        label = {"target": "下一年目标", "target_current": "本年目标", "progress": "完成本年目标的进度"}[kind]
+        definition = {"target": "工作计划中下一年的目标值", "target_current": "本年年初确定的全年目标值",
+                      "progress": "本年累计值 ÷ 本年目标"}[kind]
+        return {"name": f"{inner['name']}{label}", "unit": unit_of(key) or "", "definition": definition}
+    try:
+        ind, param = resolve(key)
+    except KeyError:
+        return {"name": key, "unit": "", "definition": ""}
+    name = ind.name
+    if param:
+        name = f"{name}（{(names or {}).get(param, param)}）"
+    return {"name": name, "unit": ind.unit if ind.unit != "—" else "", "definition": ind.definition}

@@ -206,6 +206,8 @@ def learn(source: SourceDocument, *, catalogue: Catalogue = EMPTY,
                         det.extra["lead_names_key"] = LEAD_NAMES[det.key]
                     else:
                         det.extra.pop("lead_names_key", None)
+        if overrides:
+            _follow_levels(found, overrides)
         _periods(p, found, period)
         for det in found:
             if "evidence" in det.extra:
@@ -251,3 +253,20 @@ def _as_of_dates(found: list[Detection]) -> None:
             code = nxt.key[nxt.key.index("["):]
             det.key = f"finance.package.as_of_month{code}"
             det.confidence = nxt.confidence
+
+
+def _follow_levels(found: list[Detection], overrides: dict[int, str]) -> None:
+    """A growth, target or completion rate the user left alone follows the level the user changed:
+    `工业投资` for `固定资产投资` makes the growth after it `econ.industrial_investment.yoy`."""
+    for det in found:
+        follows = det.extra.get("follows")
+        if det.cls != "figure" or not follows or det.start in overrides or follows[0] not in overrides:
+            continue
+        level = overrides[follows[0]]
+        key = follows[1].format(level) if level else ""
+        det.extra["learnt_key"] = det.key
+        if key and keys.known(key) and not level.startswith("plan."):
+            det.key, det.confidence, det.note = key, 0.9, "随所属总量的更正"
+        else:
+            det.key, det.confidence, det.note = None, 0.0, "所属总量已改为无对应指标"
+        det.kind = keys.kind_of(det.key or "", det.unit) if det.key else _unbound_kind(det)

@@ -38,6 +38,8 @@ class Catalogue:
     programmes: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    # the park's synonym table (`ParkSynonym`): (words before a figure, key or "" for 无对应指标)
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     def pairs(self, what: str) -> list[tuple[str, str]]:
         if what == "platform":
