@@ -36,5 +36,5 @@ urlpatterns = [
     path("filing/rounds/<int:pk>/status/", filing_api.RoundStatusView.as_view(), name="filing_round_status"),
     *router.urls,
     # last: any other /api/ address, whatever the method, is a JSON 404 (not the site's HTML CSRF page)
-    re_path(r"^.*$", csrf_exempt(api_not_found), name="not_found"),
+    re_path(r"^[\s\S]*$", csrf_exempt(api_not_found), name="not_found"),  # newlines in the path too
 ]

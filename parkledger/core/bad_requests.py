@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import bad_request
 
-NUL_PATH = r"^.*\x00"
+NUL_PATH = r"^[\s\S]*\x00"  # anywhere, after a newline too
 
 
 @csrf_exempt

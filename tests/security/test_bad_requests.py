@@ -152,6 +152,13 @@ def test_an_unknown_field_in_a_bulk_row_is_named_with_its_row(api):
         {"field": "rows[1].colour", "message": "未知的字段：没有“colour”这一项", "code": "unknown_field"}]
 
 
+@pytest.mark.parametrize("path", ["/api/no-such-thing/", "/api/enterprise/1/x%0Ay/", "/api/park/%0A/", "/api/%0A%00/"])
+def test_unknown_api_paths_with_newlines_answer_json(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_unsafe_methods_on_unknown_api_paths_answer_json(client, method, dataset):
     user = make_user("someone", "leader")
