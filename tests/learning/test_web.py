@@ -55,6 +55,9 @@ def test_upload_shows_each_figure_in_its_sentence_with_its_proposal_in_words(sta
     assert "完成固定资产投资<mark" in fai["body"] and "<strong>固定资产投资</strong>" in fai["body"]
     assert '<span class="lr-key">econ.fai</span>' in fai["body"] and "“固定资产投资”" in fai["body"]
     assert fai["keys"][0] == "econ.fai" and fai["checked"] is None and fai["state"] == "lr-proposed"
+    # the definition in words: no field names, the window as 报告期
+    definition = re.search(r'<p class="lr-definition">([^<]*)</p>', fai["body"]).group(1)
+    assert "报告期" in definition and "`" not in definition and "W" not in definition
     assert 'value="none"' in fai["body"] and "无对应指标" in fai["body"]
     road = review_form.row(html, "4.2公里")
     assert road["state"] == "lr-pending" and "待确认" in road["body"]

@@ -135,4 +135,52 @@ def describe(key: str, names: dict[str, str] | None = None) -> dict[str, str]:
     name = ind.name
     if param:
         name = f"{name}（{(names or {}).get(param, param)}）"
-    return {"name": name, "unit": ind.unit if ind.unit != "—" else "", "definition": ind.definition}
+    return {"name": name, "unit": ind.unit if ind.unit != "—" else "", "definition": plain_definition(ind.definition)}
+
+
+_CODE_RE = re.compile(r"`([a-z_]+)(?:\.([a-z_]+))?`")
+_PERIOD_WORDS = (("W′", "上年同期"), ("W'", "上年同期"), ("在W内", "在报告期内"), ("W内", "报告期内"),
+                 ("W对", "报告期对"), ("截至D", "截至报告期末"), ("Σ ", "合计："), ("Σ", "合计："))
+
+
+@lru_cache(maxsize=1)
+def _model_names() -> dict[str, tuple[str, dict[str, str]]]:
+    """table or model name → (its Chinese name, {field name: Chinese name})."""
+    from django.apps import apps
+
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for model in apps.get_models():
+        fields = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()
+                  if hasattr(f, "verbose_name")}
+        entry = (str(model._meta.verbose_name), fields)
+        out.setdefault(model._meta.db_table.split("_", 1)[-1], entry)
+        out.setdefault(re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower(), entry)
+    return out
+
+
+def plain_definition(text: str) -> str:
+    """An indicator's definition in words: the ledger's tables and fields by their Chinese names, the
+    window W as 报告期, W′ as 上年同期 and D as 报告期末."""
+    models = _model_names()
+    last: dict[str, str] = {}
+
+    def words(m: re.Match[str]) -> str:
+        nonlocal last
+        first, second = m.group(1), m.group(2)
+        if second:
+            table, fields = models.get(first, (first, {}))
+            last = fields
+            return f"{table}的{fields.get(second, second)}"
+        if first in models:
+            last = models[first][1]
+            return models[first][0]
+        if first in last:
+            return last[first]
+        return next((fields[first] for _name, fields in models.values() if first in fields), first)
+
+    out = _CODE_RE.sub(words, text)
+    for code, word in _PERIOD_WORDS:
+        out = out.replace(code, word)
+    out = re.sub(r"\b(applied_on|inspected_on|signed_on)\b",
+                 lambda m: next((f[m.group(1)] for _n, f in models.values() if m.group(1) in f), m.group(1)), out)
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", out)

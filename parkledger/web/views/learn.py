@@ -197,6 +197,7 @@ def learn_page(request: HttpRequest) -> HttpResponse:
             for det in proposals.figures:
                 if det.key and det.confidence >= HIGH and det.start not in decisions:
                     decisions[det.start] = det.key
+        _drop_stale(proposals, decisions)
         result = learn(source, catalogue=catalogue, overrides=decisions)
         # the template: confirmed figures only, every other figure as written
         unconfirmed = {d.start: "" for d in proposals.figures if d.start not in decisions}
@@ -208,7 +209,21 @@ def learn_page(request: HttpRequest) -> HttpResponse:
         return _save(request, sel, template_name, written, proposals, decisions, name)
     context = _review_context(result, proposals, written.template, token, name, template_name, decisions)
     context["errors"] = result.errors
+    context["notes"] = written.notes
     return render_page(request, "web/learn_review.html", context, nav="learn")
+
+
+def _drop_stale(proposals, decisions: dict[int, str]) -> None:
+    """A growth, target or rate confirmed as proposed whose level the user has since changed is no longer
+    confirmed: it is proposed again, following the new level."""
+    learnt = {d.start: d for d in proposals.figures}
+    for det in proposals.figures:
+        follows = det.extra.get("follows")
+        if not follows or det.start not in decisions or decisions[det.start] != (det.key or ""):
+            continue
+        level = learnt.get(follows[0])
+        if level is not None and follows[0] in decisions and decisions[follows[0]] != (level.key or ""):
+            del decisions[det.start]
 
 
 def _teach(park, proposals, decisions: dict[int, str], user) -> int:
