@@ -72,6 +72,16 @@ def figures(park: str, period: str, keys: Iterable[str] | None = None) -> Figure
     return cached(_key(park, period, tag), lambda: compute_figures(park, period, wanted))
 
 
+def cached_figures(park: str, period: str) -> FigureSet | None:
+    """The park's whole figure set if it is in the cache now (nothing is computed)."""
+    return cache.get(_key(park, period, "all"))
+
+
+def cached_checks(park: str, period: str) -> list | None:
+    """The data-quality checks if they are in the cache now (nothing is computed)."""
+    return cache.get(_key(park, period, "checks"))
+
+
 def checks(park: str, period: str) -> list:
     """The data-quality checks of a park and period over its cached figures, computed at most once per TTL."""
     def compute() -> list:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("import/mapping/", mapping_views.mapping_page, name="import_mapping"),
     path("reports/", reports.report_page, name="report"),
     path("reports/preview/", reports.report_preview, name="report_preview"),
+    path("reports/quality/", reports.report_quality, name="report_quality"),
     path("reports/download/", reports.report_download, name="report_download"),
     path("reports/issue/", reports.report_issue, name="report_issue"),
     path("reports/issued/<int:pk>/", reports.issued_download, name="issued_download"),

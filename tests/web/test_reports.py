@@ -25,9 +25,15 @@ def test_the_builder_page_and_its_preview(client_in):
     # every figure links to its provenance page for this park and period
     assert 'class="fig"' in text
     assert "/figures/explain/?park=ECO&amp;period=2022-09&amp;key=econ.output" in text
-    assert 'data-testid="data-quality"' in text
-    # without htmx the preview is a page of its own
-    assert b"<html" in client_in.get("/reports/preview/").content
+    # the data-quality list follows in a request of its own (it needs every figure of the park)
+    assert 'hx-get="/reports/quality/?park=ECO&amp;period=2022-09"' in text
+    quality = client_in.get("/reports/quality/", {"park": "ECO", "period": "2022-09"}, **HX).content.decode()
+    assert 'data-testid="data-quality"' in quality and "<html" not in quality
+    # once computed it comes with the preview
+    assert 'data-testid="data-quality"' in client_in.get("/reports/preview/", **HX).content.decode()
+    # without htmx the preview is a page of its own, the data-quality list in it
+    page = client_in.get("/reports/preview/").content.decode()
+    assert "<html" in page and 'data-testid="data-quality"' in page
 
 
 @pytest.mark.parametrize("fmt", ["docx", "md", "txt", "masked", "html", "json"])

@@ -31,6 +31,7 @@ from parkledger.reports.services import (
     report_filename,
     save_template_version,
 )
+from parkledger.reports.sources import EngineFigures
 from parkledger.web import access, figcache
 from parkledger.web.views.base import htmx_partial, render_page, selection_of
 
@@ -64,7 +65,11 @@ def _build(sel, template: ReportTemplate | None, *, text: str | None = None):
     cached figures of the park and period."""
     park, period = sel.park_code, sel.period.key
     try:
-        source = figcache.CachedFigureSource(park, period, figcache.figures(park, period))
+        # the cached figure set when there is one; else only the figures the template asks for
+        # (a report uses about 130 of the dictionary's 700 keys), computed once each
+        full = figcache.cached_figures(park, period)
+        source = (figcache.CachedFigureSource(park, period, full) if full is not None
+                  else EngineFigures(park, period))
         if text is not None:
             return build_report(park, period, template_text=text, figures=source), ""
         if template is not None and template.current_version is not None:
@@ -113,13 +118,28 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     template = _chosen_template(request, sel.park_code)
     document, error = _build(sel, template)
     context = {"error": error, "template": template}
+    partial = htmx_partial(request)
     if document is not None:
+        # the data-quality checks need every figure: in the htmx preview they follow in a request of
+        # their own (unless already cached), so the report shows as soon as its own figures are in
+        quality = figcache.cached_checks(sel.park_code, sel.period.key) if partial else _quality(sel)
         context.update({
             "html": mark_safe(render_html(document, full=False)),  # noqa: S308  (the renderer escapes)
-            "omitted": document.omitted, "quality": _quality(sel), "document": document,
+            "omitted": document.omitted, "quality": quality, "quality_later": quality is None,
+            "document": document,
         })
-    template_name = "web/report_preview.html" if htmx_partial(request) else "web/report_preview_page.html"
+    template_name = "web/report_preview.html" if partial else "web/report_preview_page.html"
     return render_page(request, template_name, context, nav="reports")
+
+
+@login_required
+def report_quality(request: HttpRequest) -> HttpResponse:
+    """The data-quality list of the preview (loaded after the report by htmx)."""
+    sel = selection_of(request)
+    _require_figures(request, sel)
+    if sel.park is None:
+        raise Http404
+    return render_page(request, "web/partials/report_quality.html", {"quality": _quality(sel)}, nav="reports")
 
 
 @login_required
