@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from parkledger.jobs.reports import submit_pdf
 from parkledger.reports.models import IssuedReport, ReportTemplate, ReportTemplateVersion
@@ -133,6 +133,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def report_quality(request: HttpRequest) -> HttpResponse:
     """The data-quality list of the preview (loaded after the report by htmx)."""
     sel = selection_of(request)
