@@ -123,6 +123,9 @@ class Detection:
                 "value": None if self.value is None else _plain(self.value),
                 "unit": self.unit, "kind": self.kind, "period": self.period, "key": self.key,
                 "confidence": round(self.confidence, 2),
+                "evidence": self.extra.get("evidence", {}),
+                "candidates": list(self.extra.get("candidates", [])),
+                "note": self.note,
             })
         elif self.key:
             out.update({"key": self.key, "confidence": round(self.confidence, 2)})

@@ -81,6 +81,9 @@ class Command(BaseCommand):
             self.stderr.write(f"不属于正文、已略去的行：{len(result.dropped)} 行")
         for det in low:
             self.stderr.write(f"  请核对：{det.text} → {det.key}（{det.confidence:.2f}）")
+        for det in figures:
+            if not det.key and det.extra.get("candidates"):
+                self.stderr.write(f"  待确认：{det.text}（{det.note.removeprefix('待确认：')}）候选：{'、'.join(det.extra['candidates'][:3])}")
         for note in result.notes:
             self.stderr.write(f"  {note}")
 
