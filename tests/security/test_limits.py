@@ -250,7 +250,7 @@ def _render(source: str) -> Callable[[], str]:
 def test_template_bombs_end_with_the_sandbox_message(source, message):
     seconds, peak, text = in_child(_render(source), timeout=60)
     assert text == message
-    assert seconds < 3.5
+    assert seconds < 4.5  # the 3 s deadline, with room for a loaded machine
     assert peak < TEMPLATE_CEILING_MB, f"{peak:.0f} MB"
 
 
