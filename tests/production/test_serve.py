@@ -175,32 +175,29 @@ def test_a_pdf_goes_through_the_running_converter_in_the_sc_faces(server, monkey
     assert "FandolFang-Regular" in fonts and "CJKjp" not in fonts, fonts
 
 
-def test_a_browser_signs_in_and_the_dashboard_draws_its_charts(server):
+def test_a_browser_signs_in_and_the_dashboard_draws_its_charts(server, request):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}: make system-deps")
         pytest.skip(f"chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS
     from tests.web.conftest import PASSWORD
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="zh-CN")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(f"{server['base']}/accounts/login/?next=/%3Fpark%3DECO%26period%3D2022-09")
-            page.fill("input[name=username]", "leader")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_selector("[data-testid=chart-output] canvas", timeout=30_000)
-            assert page.url.startswith(server["base"] + "/") and "/accounts/login" not in page.url
-            assert errors == [], errors  # scripts load under their hashed names, no CSP refusal
-        finally:
-            browser.close()
+    browser = request.getfixturevalue("browser")  # the run's one Chromium (root conftest)
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(f"{server['base']}/accounts/login/?next=/%3Fpark%3DECO%26period%3D2022-09")
+        page.fill("input[name=username]", "leader")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=chart-output] canvas", timeout=30_000)
+        assert page.url.startswith(server["base"] + "/") and "/accounts/login" not in page.url
+        assert errors == [], errors  # scripts load under their hashed names, no CSP refusal
+    finally:
+        context.close()
 
 
 def test_sigterm_stops_the_server_the_worker_and_the_converter(server):
