@@ -12,7 +12,10 @@
 
 Anonymous users go to the login page; a refused user gets 403 and the refusal is audited.
 These check the kind (and the `park` request parameter when present); a view showing one
-record still checks it with `has_record_perm`, and lists go through `scope_queryset`.
+record still checks it with `has_record_perm`, and lists go through `scope_queryset`. A write
+action (add, change, delete, import) is the write gate's (`parkledger.accounts.gate`): its
+decision, its audited refusal, and its mark on the view; the view then checks each record with
+the gate (`check_save`, `check_delete`).
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from parkledger.accounts.permissions import has_ledger_perm
+from parkledger.accounts import gate
+from parkledger.accounts.permissions import WRITE_ACTIONS, has_ledger_perm
 from parkledger.audit.log import audit_log
 from parkledger.audit.models import AuditAction, AuditResult
 
@@ -35,6 +39,9 @@ __all__ = ["ledger_permission_required", "LedgerPermissionMixin", "check_ledger_
 def check_ledger_perm(request: HttpRequest, kind: str, action: str) -> None:
     """Raise PermissionDenied (audited) unless the user may do `action` on `kind` (in `?park=`)."""
     park = request.GET.get("park") or request.POST.get("park") or None
+    if action in WRITE_ACTIONS:
+        gate.check_kind(request.user, kind, action, via="web", park=park)
+        return
     if has_ledger_perm(request.user, kind, action, park):
         return
     audit_log(AuditAction.PERM_DENIED, result=AuditResult.DENIED, kind=kind,
@@ -53,6 +60,8 @@ def ledger_permission_required(action: str, *, kind: str | None = None, kind_kwa
             check_ledger_perm(request, kind or kwargs.get(kind_kwarg, ""), action)
             return view(request, *args, **kwargs)
 
+        if action in WRITE_ACTIONS:
+            setattr(wrapped, gate.WRITE_GATE_ATTR, gate.GateMark((action,), kind or "url"))
         return wrapped
 
     return decorator

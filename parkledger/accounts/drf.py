@@ -3,7 +3,8 @@
 - `LedgerPermission`: the view names its ledger in `kind_key` (or `kind`); the action is
   `view.ledger_action` when set (e.g. "export", "import"), else from the HTTP method (GET/HEAD/
   OPTIONS view, POST add, PUT/PATCH change, DELETE delete). Object checks use the record's
-  park and, for enterprise users, its enterprise.
+  park and, for enterprise users, its enterprise. Writes are decided by the write gate
+  (`parkledger.accounts.gate`), whose reason becomes the 403's message.
 - `AuditAdminOnly`: the audit log's endpoints (audit administrator).
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from parkledger.accounts.permissions import can_view_audit, has_ledger_perm, has_record_perm
+from parkledger.accounts import gate
+from parkledger.accounts.permissions import WRITE_ACTIONS, can_view_audit, has_ledger_perm, has_record_perm
 
 __all__ = ["LedgerPermission", "AuditAdminOnly", "ACTION_BY_METHOD", "view_action"]
 
@@ -39,10 +41,21 @@ class LedgerPermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return has_ledger_perm(user, _kind(view), view_action(request, view))
+        action = view_action(request, view)
+        if action in WRITE_ACTIONS:
+            return self._gate(gate.kind_refusal(user, _kind(view), action))
+        return has_ledger_perm(user, _kind(view), action)
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return has_record_perm(request.user, obj, view_action(request, view))
+        action = view_action(request, view)
+        if action in WRITE_ACTIONS:
+            return self._gate(gate.refusal(request.user, obj.kind_key, action, **gate.record_places(obj, None)))
+        return has_record_perm(request.user, obj, action)
+
+    def _gate(self, refusal: Any) -> bool:
+        if refusal is not None:
+            self.message = refusal.reason  # (an instance per request)
+        return refusal is None
 
 
 class AuditAdminOnly(BasePermission):

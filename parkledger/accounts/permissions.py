@@ -16,6 +16,9 @@ Stable API (other apps call these; the web reaches them through `parkledger.web.
   through the model's `park_path`; an enterprise user's own enterprise; `qs.none()` when the
   user may not view the kind at all).
 - `enterprise_usccs(user) -> list[str]`: the enterprises an enterprise user files for.
+- `member_park_codes(user) -> list[str]`: the parks of his park and city memberships, with their
+  sub-parks (where his park-scoped roles act); `ledger_grants(user, kind_key, *actions) ->
+  (by_park, by_enterprise)`: do his roles grant those actions on a kind (no park check)?
 - `holds_admin_role(user) -> bool`: is the user one of the three separated administrators
   (whatever his account's state)? They sign in with a password and a second factor only: no
   API token is made for them, nor accepted from them.
@@ -29,6 +32,10 @@ Stable API (other apps call these; the web reaches them through `parkledger.web.
   `can_unlock_period(user)` -> bool.
 - `record_history(model, pk)`: the audit entries of one record, newest first.
 - `record_park_code(obj)`: the park code of a record.
+
+Every write of a ledger record (web forms, web import, API, Django admin, `parkledger import
+--user`) is decided by the write gate, `parkledger.accounts.gate`, on these rules: per record or
+imported row, its park before and after, and for an enterprise user his own enterprise.
 
 For views: `parkledger.accounts.decorators.ledger_permission_required(action)` and
 `LedgerPermissionMixin`; for the API: `parkledger.accounts.drf.LedgerPermission` and
@@ -70,6 +77,7 @@ __all__ = [
     "figure_park_codes", "can_view_park_figures", "holds_admin_role",
     "can_issue_report", "can_close_period", "can_view_audit", "can_manage_accounts", "can_backup",
     "can_grant_roles", "can_unlock_period", "record_history", "record_park_code", "invalidate_cache",
+    "member_park_codes", "ledger_grants",
 ]
 
 ACTIONS: tuple[str, ...] = ("view", "add", "change", "delete", "export", "import")
@@ -170,6 +178,14 @@ def _member_park_codes(user: Any) -> list[str]:
     return _cached(user, "member_parks", compute)
 
 
+def member_park_codes(user: Any) -> list[str]:
+    """The parks of the user's park and city memberships, with their sub-parks (where his
+    park-scoped roles act), in code order; empty for anonymous or disabled users."""
+    if not _active(user):
+        return []
+    return list(_member_park_codes(user))
+
+
 def enterprise_usccs(user: Any) -> list[str]:
     """The enterprises an enterprise user files for (empty for other users)."""
     if Role.ENTERPRISE not in user_roles(user):
@@ -251,6 +267,18 @@ def _grants(user: Any, kind_key: str, action: str) -> tuple[bool, bool]:
     roles = _business_roles(user)
     by_park = any(role_allows(r, kind_key, action) for r in roles if r != Role.ENTERPRISE)
     by_enterprise = Role.ENTERPRISE in roles and role_allows(Role.ENTERPRISE, kind_key, action)
+    return by_park, by_enterprise
+
+
+def ledger_grants(user: Any, kind_key: str, *actions: str) -> tuple[bool, bool]:
+    """Do the user's roles grant every one of `actions` on the kind: (through a park-scoped role,
+    in his member parks; through the enterprise role, for his own enterprises)? No park check."""
+    if not _active(user) or kind_chapter(kind_key) is None:
+        return False, False
+    roles = _business_roles(user)
+    park_roles = [r for r in roles if r != Role.ENTERPRISE]
+    by_park = any(all(role_allows(r, kind_key, a) for a in actions) for r in park_roles)
+    by_enterprise = Role.ENTERPRISE in roles and all(role_allows(Role.ENTERPRISE, kind_key, a) for a in actions)
     return by_park, by_enterprise
 
 

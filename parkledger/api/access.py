@@ -1,15 +1,16 @@
 """Who may do what through the API: the same role and park rules as the web pages.
 
 The rules live in `parkledger.accounts.permissions`; this module adapts them to the API's
-actions (`view`, `add`, `change`, `delete`, `import`, `export`).
+actions (`view`, `add`, `change`, `delete`, `import`, `export`). Writes are decided by the write
+gate (`parkledger.accounts.gate`): `LedgerPermission` and the API's services ask it.
 """
 from __future__ import annotations
 
 __all__ = [
-    "PeriodClosedError", "visible_parks", "figure_parks", "require_figures", "can", "can_write_record", "scope", "record_park_code",
+    "PeriodClosedError", "visible_parks", "figure_parks", "require_figures", "can", "scope", "record_park_code",
 ]
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -17,7 +18,6 @@ from rest_framework import exceptions
 from parkledger.accounts.permissions import (
     figure_park_codes,
     has_ledger_perm,
-    has_record_perm,
     record_park_code,
     scope_queryset,
     visible_park_codes,
@@ -54,14 +54,6 @@ def require_figures(user, park: str | None = None) -> list[str]:
 def can(user, kind: str, action: str, park_code: str | None = None) -> bool:
     """May the user do `action` on ledger `kind` (in `park_code` when given)?"""
     return bool(has_ledger_perm(user, kind, action, park_code))
-
-
-def can_write_record(user, obj: Model, action: str) -> bool:
-    """May the user write this record (a new or changed one) where it now belongs?"""
-    if getattr(obj, "kind_key", "") == "park" and obj._state.adding:
-        # a new park: rights in its parent park; a new top-level park: rights on parks at all
-        return can(user, "park", action, obj.parent_id or None)
-    return bool(has_record_perm(user, obj, action))
 
 
 def scope(user, kind: str, queryset: QuerySet) -> QuerySet:

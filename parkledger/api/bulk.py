@@ -1,28 +1,22 @@
 """Bulk upsert of JSON rows through the importer: the same validation, all or nothing.
 
-The importer knows nothing of API users; while a bulk request runs, `scope_row_check`
-(registered with the importer's row checks at start-up) rejects every row the requesting user
-may not write: a new record outside his parks, or an update of a stored record he may not change.
+The importer runs as the requesting user, so the write gate (`parkledger.accounts.gate`, through
+the importer's hooks) refuses every row he may not write, as it does in the web import: a row of
+a kind he may not import, a new record outside his parks, a change of a stored record he may not
+change; a reference to a record outside his scope reads as one to nothing.
 """
 from __future__ import annotations
 
-__all__ = ["bulk_upsert", "rows_to_cells", "scope_row_check", "BulkRejected"]
+__all__ = ["bulk_upsert", "rows_to_cells", "BulkRejected"]
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from parkledger.api.access import can_write_record
-from parkledger.api.services import scope_error
 from parkledger.core.kinds import data_fields, kind_models
 from parkledger.dataio.cells import to_cell
-
-_bulk_user: ContextVar[Any] = ContextVar("parkledger_api_bulk_user", default=None)
 
 
 class BulkRejected(exceptions.ValidationError):
@@ -31,28 +25,6 @@ class BulkRejected(exceptions.ValidationError):
     def __init__(self, items: list[dict[str, Any]]):
         super().__init__(detail=None)
         self.error_items = items
-
-
-@contextmanager
-def _as_bulk_user(user) -> Iterator[None]:
-    token = _bulk_user.set(user)
-    try:
-        yield
-    finally:
-        _bulk_user.reset(token)
-
-
-def scope_row_check(model, instance, is_new: bool) -> None:
-    """Importer row check: during an API bulk request, the row must be the user's to write."""
-    user = _bulk_user.get()
-    if user is None:
-        return
-    if not is_new and instance.pk is not None:
-        stored = model._base_manager.filter(pk=instance.pk).first()
-        if stored is not None and not can_write_record(user, stored, "change"):
-            raise scope_error(stored)
-    if not can_write_record(user, instance, "add" if is_new else "change"):
-        raise scope_error(instance)
 
 
 def rows_to_cells(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -74,11 +46,10 @@ def bulk_upsert(*, kind: str, rows: list[dict[str, Any]], dry_run: bool, user) -
     """Upsert `rows` of `kind` all or nothing; raises `BulkRejected` listing every row error."""
     from parkledger.dataio.importing import import_rows
 
-    with _as_bulk_user(user):
-        try:
-            result = import_rows(kind, rows_to_cells(kind, rows), dry_run=dry_run, user=user)
-        except ValidationError as exc:
-            raise exceptions.ValidationError({"rows": exc.messages}) from exc
+    try:
+        result = import_rows(kind, rows_to_cells(kind, rows), dry_run=dry_run, user=user)
+    except ValidationError as exc:
+        raise exceptions.ValidationError({"rows": exc.messages}) from exc
     if not result.ok:
         items = [_issue_item(issue) for issue in result.issues]
         if result.more_issues:

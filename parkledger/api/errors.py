@@ -116,12 +116,13 @@ def _audit_denied(request, exc: exceptions.PermissionDenied) -> None:
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's exception handler, answering every error in the one error body."""
+    audited = getattr(exc, "audited", False)  # the write gate's refusals are in the audit log already
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
 
-    if isinstance(exc, exceptions.PermissionDenied):
+    if isinstance(exc, exceptions.PermissionDenied) and not audited:
         _audit_denied(context.get("request"), exc)
     if isinstance(exc, exceptions.APIException):
         headers = {}

@@ -1,50 +1,53 @@
-"""Writing ledger records through the API: the model's `full_clean()`, the user's parks, one transaction."""
+"""Writing ledger records through the API: the write gate, the model's `full_clean()`, one transaction.
+
+Every write asks the write gate (`parkledger.accounts.gate`) before anything is saved, so a
+refusal is audited outside the write's transaction. A reference to a record outside the user's
+scope, and a write refused about a place he may not see, are answered as a reference to nothing
+(400 on the deciding field, `…不存在或不在您的权限范围内`): no answer tells whether another park's
+record exists. Other refusals are 403 with the gate's reason.
+"""
 from __future__ import annotations
 
 __all__ = ["record_create", "record_update", "record_delete", "ensure_in_scope", "scope_error"]
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from parkledger.api.access import can_write_record
+from parkledger.accounts import gate
 from parkledger.core.kinds import data_fields
 from parkledger.core.models import LedgerModel
 
 
-def _scope_field(model: type[LedgerModel]) -> str | None:
-    """The request key that decides a record's park (`park`, `uscc`, `subject`, …)."""
+def scope_error(obj: LedgerModel) -> ValidationError:
+    """The error for a record outside the user's scope: worded as a reference to nothing, on the
+    key that decides its park (`park`, `uscc`, `inspection`, …; a park's `parent`; a milestone's `subject`)."""
+    model = type(obj)
     path = model.park_path
     if path == "code":
-        return "parent"
-    if not path:
-        return "subject"
-    return path.split("__")[0]
-
-
-def scope_error(obj: LedgerModel) -> ValidationError:
-    """The error for a record outside the user's parks: reported as "not found" on its park's key."""
-    model = type(obj)
-    if model.park_path == "code":
-        field = "parent" if obj.parent_id else "code"
-        value = obj.parent_id or obj.code
+        field, kind, value = ("parent" if obj.parent_id else "code"), "park", obj.parent_id or obj.code
+    elif not path:
+        field, value = "subject", obj.subject
+        try:
+            kind = obj.subject_model().kind_key
+        except KeyError:
+            kind = obj.kind_key
     else:
-        field = _scope_field(model)
-        value = getattr(obj, model._meta.get_field(field).attname, "")
-    return ValidationError({field: _("“%(value)s”不存在或不在您的权限范围内") % {"value": value}})
+        fld = model._meta.get_field(path.split("__")[0])
+        field, kind, value = fld.name, fld.related_model.kind_key, getattr(obj, fld.attname)
+    return ValidationError({field: gate.missing_reference_message(kind, value)})
 
 
-def ensure_in_scope(user, obj: LedgerModel, action: str) -> None:
-    """A record may only be written into a park (or enterprise) the user writes."""
-    if not can_write_record(user, obj, action):
-        raise scope_error(obj)
-
-
-def _ensure_may(user, obj: LedgerModel, action: str) -> None:
-    if not can_write_record(user, obj, action):
-        raise PermissionDenied(_("无权修改或删除这条记录"))
+def ensure_in_scope(user, obj: LedgerModel) -> None:
+    """The write gate's decision on saving `obj` (a new or a changed record): a refusal about a
+    place the user may not see is raised as `scope_error`, any other as the gate's `WriteRefused` (403)."""
+    try:
+        gate.check_save(user, obj, via="api")
+    except gate.WriteRefused as exc:
+        if exc.hidden:
+            raise scope_error(obj) from exc
+        raise
 
 
 def _assign(obj: LedgerModel, data: dict[str, Any]) -> None:
@@ -52,27 +55,28 @@ def _assign(obj: LedgerModel, data: dict[str, Any]) -> None:
         setattr(obj, attname, value)
 
 
-@transaction.atomic
 def record_create(*, model: type[LedgerModel], data: dict[str, Any], user) -> LedgerModel:
     """A new record from validated API data (keys = attnames); raises ValidationError like a form."""
     obj = model()
     _assign(obj, data)
     if obj.has_generated_code() and not obj.code:
         obj.code = obj.content_code()
+    gate.check_references(user, obj)  # before full_clean: a reference outside the scope reads as one to nothing
     obj.full_clean()
-    ensure_in_scope(user, obj, "add")
-    obj.save()
+    ensure_in_scope(user, obj)
+    with transaction.atomic():
+        obj.save()
     return obj
 
 
-@transaction.atomic
 def record_update(*, instance: LedgerModel, data: dict[str, Any], user, replace: bool = False) -> LedgerModel:
     """Change a record; the whole record is validated again.
 
     `replace` (PUT): fields left out of `data` go back to their defaults (empty), except a
     generated `code`, which stays; otherwise (PATCH) only the given fields change.
     """
-    _ensure_may(user, instance, "change")
+    gate.check_record(user, instance, "change", via="api")
+    stored = type(instance)._base_manager.filter(pk=instance.pk).first()
     if instance.has_generated_code() and not data.get("code", instance.code):
         data = {k: v for k, v in data.items() if k != "code"}  # an empty generated code keeps the stored one
     if replace:
@@ -81,14 +85,16 @@ def record_update(*, instance: LedgerModel, data: dict[str, Any], user, replace:
                 continue
             setattr(instance, field.attname, field.get_default())
     _assign(instance, data)
+    gate.check_references(user, instance, old=stored)
     instance.full_clean()
-    ensure_in_scope(user, instance, "change")
-    instance.save()
+    ensure_in_scope(user, instance)
+    with transaction.atomic():
+        instance.save()
     return instance
 
 
-@transaction.atomic
 def record_delete(*, instance: LedgerModel, user) -> None:
     """Delete a record; a record others refer to raises ProtectedError (answered 409)."""
-    _ensure_may(user, instance, "delete")
-    instance.delete()
+    gate.check_delete(user, instance, via="api")
+    with transaction.atomic():
+        instance.delete()

@@ -1,14 +1,19 @@
-"""Django admin for every ledger, for superusers; staff work in the web application."""
+"""Django admin for every ledger, for superusers; staff work in the web application.
+
+Every ledger's admin class is a `GatedModelAdmin`: its lists hold the user's records only, and its
+add, change and delete permissions and saves are the write gate's (`parkledger.accounts.gate`).
+"""
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
 
+from parkledger.accounts.gate import GatedModelAdmin
 from parkledger.core.admin_refusals import ClosedPeriodRefusalMixin
 from parkledger.core.kinds import data_fields, kind_models
 
 
-def _admin_for(model) -> type[admin.ModelAdmin]:
+def _admin_for(model) -> type[GatedModelAdmin]:
     fields = data_fields(model)
     display = [fld.name for fld in fields][:8]
     filters = [
@@ -25,7 +30,7 @@ def _admin_for(model) -> type[admin.ModelAdmin]:
         search.append("uscc__uscc")
     return type(
         f"{model.__name__}Admin",
-        (ClosedPeriodRefusalMixin, admin.ModelAdmin),
+        (ClosedPeriodRefusalMixin, GatedModelAdmin),
         {
             "list_display": display,
             "list_filter": filters,

@@ -14,11 +14,21 @@
 - `register_rows_check(func)`: the batch form of a row check, for checks that would otherwise
   query the database per row: `func(model, changes)` is called once per kind with a list of
   `RowChange` (instance, is_new, `before` = the stored values by attname, `park` = the row's
-  park code as the importer resolved it, sheet and row number); `change.reject(reason, field)`
-  refuses a row.
+  park code as the importer resolved it, `stored_park` = the stored record's park (an update of
+  a kind with a `park_path`), sheet and row number); `change.reject(reason, field)` refuses a row.
+  A row one check refused is not passed to the checks registered after it.
 - `register_rows_written(func)`: `func(model, changes)` is called once per kind right after its
   rows were written, inside the import's transaction (what it writes is rolled back with a
   failed import). Example: the audit log's entry per changed record, written in bulk.
+
+- `register_import_scope(func)`: `func()` is called once when an import starts and returns an
+  `ImportScope` (what the acting user may import; the write gate, `parkledger.accounts.gate`,
+  registers it) or None (no restriction: an import run from the server's shell). With a scope,
+  a sheet of a kind the user may not import has every row refused with `refuse_kind(model)`'s
+  reason before anything else is read from the database, and references count only stored
+  records of `reference_filter(model)` (a Q; None for any), a reference outside it being
+  reported as one to nothing with `missing_reference`: a refusal never tells whether another
+  park's record exists.
 
 - `register_after_export(func)`: `func(kinds=…, park=…, fmt=…, rows=…, user=…, target=…)` is
   called after `parkledger export` wrote its files (the web pages and the API, which export
@@ -35,6 +45,7 @@ __all__ = [
     "row_checks", "after_import_hooks", "registered", "suspended",
     "RowChange", "register_rows_check", "register_rows_written", "rows_checks", "rows_written_hooks",
     "batch_hooks_active", "register_after_export", "after_export_hooks",
+    "ImportScope", "register_import_scope", "import_scope",
 ]
 
 from collections.abc import Callable, Iterator
@@ -50,6 +61,7 @@ _after_import: list[AfterImport] = []
 _rows_checks: list[Callable] = []
 _rows_written: list[Callable] = []
 _after_export: list[Callable] = []
+_import_scopes: list[Callable] = []
 
 
 def register_after_export(func: Callable) -> Callable:
@@ -75,10 +87,36 @@ class RowChange:
     sheet: str
     row: int
     rejections: list[tuple[str, str | None]] = field(default_factory=list)
+    stored_park: str | None = None  # the stored record's park before the import (updates)
 
     def reject(self, reason: str, field_name: str | None = None) -> None:
         """Refuse the row: `reason` is shown under the field's column (or the row's)."""
         self.rejections.append((str(reason), field_name))
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What the acting user may import (see the module docstring)."""
+
+    refuse_kind: Callable[[type], str | None]  # model → the reason no row of it may be imported, or None
+    reference_filter: Callable[[type], Any]  # model → Q of the stored records rows may refer to, or None
+    missing_reference: str  # "%(kind)s“%(v)s”…": a reference to nothing or to a record outside the scope
+
+
+def register_import_scope(func: Callable[[], ImportScope | None]) -> Callable:
+    """Add the function giving an import's scope (see the module docstring)."""
+    if func not in _import_scopes:
+        _import_scopes.append(func)
+    return func
+
+
+def import_scope() -> ImportScope | None:
+    """The scope of an import starting now: the first registered function's that gives one."""
+    for func in _import_scopes:
+        scope = func()
+        if scope is not None:
+            return scope
+    return None
 
 
 def register_rows_check(func: Callable) -> Callable:
@@ -148,7 +186,7 @@ def registered(*, row_check: RowCheck | None = None, after_import: AfterImport |
 @contextmanager
 def suspended() -> Iterator[None]:
     """No hooks at all for the duration of a `with` block (to measure the importer alone)."""
-    lists = (_row_checks, _after_import, _rows_checks, _rows_written, _after_export)
+    lists = (_row_checks, _after_import, _rows_checks, _rows_written, _after_export, _import_scopes)
     saved = [items[:] for items in lists]
     for items in lists:
         items.clear()

@@ -27,8 +27,15 @@ Rules (the same for all three):
   column, reason)` (row = the spreadsheet's row number, column = the header as written),
   collected for every row, the first `MAX_REPORTED_ISSUES` listed and the rest counted.
 
-Extension points: `parkledger.dataio.hooks` (row checks other apps add, e.g. closed periods;
-after-import actions, e.g. the audit log) and `parkledger.dataio.checks` (cross-row checks).
+Who imports: `user` (the web page's and the API's user, `parkledger import --user`) is the
+actor while the import runs, so the write gate (`parkledger.accounts.gate`, through the import
+scope and rows check it registers) lets him write only what he may write in a form: per row, its
+kind, create or change, its park before and after, his own enterprise. An import without a user
+(`parkledger import` from the server's shell) is the operator's.
+
+Extension points: `parkledger.dataio.hooks` (row checks other apps add, e.g. closed periods and
+the write gate; after-import actions, e.g. the audit log) and `parkledger.dataio.checks`
+(cross-row checks).
 """
 from __future__ import annotations
 
@@ -41,7 +48,8 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +57,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from parkledger.accounts.context import acting_as, current_actor
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import LedgerModel, Park
 from parkledger.dataio import hooks
@@ -78,6 +87,7 @@ class ImportContext:
         self._progress = progress
         self.write_failed = False
         self.chunk_size = 900 if connection.vendor == "sqlite" else 10_000
+        self.scope = hooks.import_scope()  # what the acting user may import (None: anything)
 
     # -- small services ---------------------------------------------------
     def tick(self, n: int) -> None:
@@ -99,6 +109,13 @@ class ImportContext:
         """The kind's name in the active language (for messages)."""
         return str(kind_models()[kind]._meta.verbose_name)
 
+    def missing_reference(self, kind: str, value: Any) -> str:
+        """The issue of a reference to a record that does not exist (or, in a scoped import, that
+        the user may not see: the same words)."""
+        text = self.scope.missing_reference if self.scope is not None else _(
+            "%(kind)s“%(v)s”不存在（数据库和本次导入中都没有）")
+        return text % {"kind": self.kind_label(kind), "v": value}
+
     def cross_row_checks(self, kind: str) -> list:
         return CROSS_ROW_CHECKS.get(kind, [])
 
@@ -107,8 +124,11 @@ class ImportContext:
         """Which of `values` the database holds in `model.attname` (cached per model and field)."""
         cache = self._known.setdefault((model, attname), {})
         missing = [v for v in values if v not in cache]
+        stored = model._default_manager.all()
+        if self.scope is not None and (within := self.scope.reference_filter(model)) is not None:
+            stored = stored.filter(within)  # a record the user may not see is one he may not refer to
         for chunk in self.chunks(sorted(missing, key=str)):
-            found = set(model._default_manager.filter(**{f"{attname}__in": chunk}).values_list(attname, flat=True))
+            found = set(stored.filter(**{f"{attname}__in": chunk}).values_list(attname, flat=True))
             for value in chunk:
                 cache[value] = value in found
         return {v for v in values if cache.get(v)}
@@ -336,6 +356,8 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
     plans = [plan for plan in plans if plan.header_ok]
     for plan in plans:
         plan.parse()
+        if ctx.scope is not None:
+            plan.refuse_kind(ctx.scope.refuse_kind(plan.model))
     if not ctx.issues and not any(plan.rows for plan in plans):
         ctx.issues.add(plans[0].name if len(plans) == 1 else "", None, "", _("没有数据行（表头下面是空的）"))
         return
@@ -360,13 +382,25 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
         plan.write()
 
 
+@contextmanager
+def _acting(user: Any) -> Iterator[None]:
+    """The import's user is the actor while it runs (the request's address kept), unless he is already."""
+    actor = current_actor()
+    if getattr(user, "pk", None) is None or actor.user_id == user.pk:  # no user (or a mere name: hooks' tests)
+        yield
+        return
+    with acting_as(user, ip=actor.ip):
+        yield
+
+
 def import_path(
     path: str | Path, *, park: str | None = None, dry_run: bool = False, user: Any = None, progress: Any = False,
 ) -> ImportResult:
     """Import a workbook, a CSV file or a directory of CSV files (see the module docstring)."""
     target = Path(path)
     sheets, errors = read_path(target)
-    return _run(sheets, errors, park=park, dry_run=dry_run, user=user, progress=progress, source=target.name)
+    with _acting(user):
+        return _run(sheets, errors, park=park, dry_run=dry_run, user=user, progress=progress, source=target.name)
 
 
 def _size_text(size: int) -> str:
@@ -428,4 +462,5 @@ def import_rows(
     sheet.rows.append((0, list(header)))
     for number, row in enumerate(rows, start=1):
         sheet.rows.append((number, [row.get(key) for key in header]))
-    return _run([sheet], [], park=park, dry_run=dry_run, user=user, progress=False, source=kind)
+    with _acting(user):
+        return _run([sheet], [], park=park, dry_run=dry_run, user=user, progress=False, source=kind)

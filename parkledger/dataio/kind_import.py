@@ -370,7 +370,6 @@ class KindImport:
                 continue
             known = ctx.known_values(target, target_attname, wanted)
             bad = ctx.bad_values(target, target_attname)
-            label = ctx.kind_label(target.kind_key)
             for row in self.rows:
                 if row.bad:
                     continue
@@ -380,8 +379,7 @@ class KindImport:
                 if value in bad:
                     row.blocked = True
                 elif value not in known:
-                    self.row_error(row, name, _("%(kind)s“%(v)s”不存在（数据库和本次导入中都没有）") % {
-                        "kind": label, "v": value})
+                    self.row_error(row, name, ctx.missing_reference(target.kind_key, value))
         if hasattr(self.model, "subject_model"):
             by_model: dict[type, set] = {}
             subjects = {}
@@ -401,8 +399,7 @@ class KindImport:
                 if code in ctx.bad_values(target, "code"):
                     row.blocked = True
                 elif code not in known_by[target]:
-                    self.row_error(row, "subject", _("%(kind)s“%(v)s”不存在（数据库和本次导入中都没有）") % {
-                        "kind": ctx.kind_label(target.kind_key), "v": code})
+                    self.row_error(row, "subject", ctx.missing_reference(target.kind_key, code))
 
     def park_of_row(self, row: Row) -> str | None:
         """The park a row belongs to (through its references), None when unknown."""
@@ -448,6 +445,14 @@ class KindImport:
             if stored_park is not None and stored_park not in ctx.allowed_parks:
                 self.row_error(row, column, _("已有记录属于园区“%(p)s”，不能在园区“%(scope)s”的导入中修改") % {
                     "p": stored_park, "scope": ctx.park})
+
+    def refuse_kind(self, reason: str | None) -> None:
+        """The user may import no row of this kind: each row refused (under its first key column)."""
+        if not reason:
+            return
+        for row in self.rows:
+            if not row.bad:
+                self.row_error(row, self.nk_fields[0].name, reason)
 
     def check_unique(self) -> None:
         """No two rows of the import with the same natural key (or other unique fields)."""
@@ -552,8 +557,8 @@ class KindImport:
                         break
         if hooks.rows_checks():
             changes = self.changes()
-            for check in hooks.rows_checks():
-                check(model, [change for change, _row in changes])
+            for check in hooks.rows_checks():  # a row refused by one check is not shown to the next
+                check(model, [change for change, _row in changes if not change.rejections])
             for change, row in changes:
                 for reason, field_name in change.rejections:
                     self.row_error(row, field_name, reason)
@@ -562,7 +567,8 @@ class KindImport:
         """The good rows as batch hooks see them."""
         return [
             (hooks.RowChange(self.model, row.instance, row.existing is None, row.before, self.park_of_row(row),
-                             self.name, row.number), row)
+                             self.name, row.number,
+                             stored_park=self.stored_parks.get(row.key) if row.existing else None), row)
             for row in self.rows if row.ok and row.instance is not None
         ]
 

@@ -135,12 +135,18 @@ def test_unreadable_files_and_unknown_tokens_are_clear_answers(statistician, tmp
 
 
 def test_a_user_without_the_import_permission_writes_nothing(client, park, tmp_path):
-    client.force_login(make_user("leader", "leader"))
-    client.get("/", {"park": "ECO", "period": "2022-10"})
     path = statistics_office(tmp_path / "f.xlsx", 10, [[1, "宁波甲机械有限公司", U1, 5, 5, None, None, 1]])
+    # the safety department imports its own ledgers, not the statistics office's returns
+    client.force_login(make_user("safety", "safety_env"))
+    client.get("/", {"park": "ECO", "period": "2022-10"})
     page = client.get(upload(client, path)["Location"])
     data = columns_of(page)
-    refused = client.post("/import/mapping/", {**data, "action": "apply", "save_name": "领导的映射"})
+    refused = client.post("/import/mapping/", {**data, "action": "apply", "save_name": "安全部门的映射"})
     assert refused.status_code == 403 and "没有在本园区导入" in refused.content.decode()
+    # a leader imports nothing at all: neither the upload nor the mapping screen opens
+    client.force_login(make_user("leader", "leader"))
+    client.get("/", {"park": "ECO", "period": "2022-10"})
+    assert upload(client, path).status_code == 403
+    assert client.post("/import/mapping/", {**data, "action": "apply"}).status_code == 403
     assert not EnterpriseMonth.objects.exists()
     assert not SavedMapping.objects.exists()

@@ -17,7 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from parkledger.accounts.drf import LedgerPermission
+from parkledger.accounts.drf import LedgerPermission, view_action
+from parkledger.accounts.gate import GateMark, note_unseen
+from parkledger.accounts.permissions import WRITE_ACTIONS
 from parkledger.api.access import scope
 from parkledger.api.base import ApiMixin
 from parkledger.api.bulk import bulk_upsert
@@ -43,6 +45,9 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
     kind: ClassVar[str] = ""
     ledger_action: str | None = None  # set by actions whose permission is not the method's (bulk: import)
     permission_classes = [LedgerPermission]  # the role and park rules the web pages use
+    # every write (create, update, delete, bulk) goes through the write gate: LedgerPermission,
+    # the services of parkledger.api.services, the importer's hooks for bulk
+    write_gate = GateMark(("add", "change", "delete", "import"))
     pagination_class = LedgerPagination
     filter_backends = [StrictFilterBackend]
     lookup_value_regex = r"[^/]+"  # anything: a non-numeric id is a JSON 404, not the site's HTML page
@@ -56,7 +61,13 @@ class LedgerViewSet(ApiMixin, viewsets.ModelViewSet):
         raw = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
             raise Http404
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:  # outside the user's scope reads as absent; a write at such a record is audited
+            action = view_action(self.request, self)
+            if action in WRITE_ACTIONS:
+                note_unseen(self.request.user, kind_models()[self.kind], raw, action, via="api")
+            raise
 
     def perform_create(self, serializer) -> None:
         serializer.instance = record_create(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parkledger.accounts import gate
 from parkledger.core.kinds import kind_models
 from parkledger.jobs.imports import submit_import
 from parkledger.web.exports import xlsx_response
@@ -47,8 +48,10 @@ def _result_context(result, token: str, name: str) -> dict:
 
 
 @login_required
+@gate.gated_view("import", any_kind=True)
 def import_page(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form; POST: store the file and show the dry run's preview."""
+    """GET: the upload form; POST: store the file and show the dry run's preview (each row the
+    user may not write listed as an error by the write gate, through the importer's hooks)."""
     max_bytes = settings.PARKLEDGER_MAX_UPLOAD_BYTES
     available = _importer() is not None
     context: dict = {"available": available, "kinds": kind_models(), "max_bytes": max_bytes}
@@ -80,6 +83,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@gate.gated_view("import", any_kind=True)
 @require_POST
 def import_apply(request: HttpRequest) -> HttpResponse:
     """Apply a previewed file (the preview had no problems)."""

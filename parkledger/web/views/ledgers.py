@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parkledger.accounts import gate
 from parkledger.core.filtersets import filterset_for
 from parkledger.core.kinds import data_fields, kind_models
 from parkledger.core.models import Enterprise, LedgerModel
@@ -289,6 +290,15 @@ def _get_record(request: HttpRequest, kind: str, pk: int) -> LedgerModel:
     return get_object_or_404(qs, pk=pk)
 
 
+def _record_to_write(request: HttpRequest, kind: str, pk: int, action: str) -> LedgerModel:
+    """The record a write aims at: 404 when the user may not see it (audited by the gate when it exists)."""
+    try:
+        return _get_record(request, kind, pk)
+    except Http404:
+        gate.note_unseen(request.user, _model(kind), pk, action, via="web")
+        raise
+
+
 @login_required
 def ledger_by_code(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Open a record by its code (references link here)."""
@@ -328,12 +338,23 @@ def read_only_reason(user, kind: str) -> str:
     return _("您的角色可以查看此类台账，但修改由负责该台账的部门办理，因此没有“编辑”按钮。")
 
 
+def _selected_park(request: HttpRequest) -> str | None:
+    return selection_of(request).park_code or None
+
+
 def _save(form, request: HttpRequest, kind: str) -> LedgerModel | None:
-    """Save a valid form if the user may write to the record's park; None (with errors) otherwise."""
+    """Save a valid form if the write gate lets the user write the record where it was and where
+    it goes; None (with the refusal among the form's errors) otherwise."""
     obj = form.instance
-    action = "change" if obj.pk else "add"
-    if not access.can_record(request.user, obj, action):
-        form.add_error(None, _("无权在该园区修改此类记录") if obj.pk else _("无权在该园区新增此类记录"))
+    try:
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk else None
+        gate.check_references(request.user, obj, old=stored)
+        gate.check_save(request.user, obj, via="web")
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    except gate.WriteRefused as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
         return None
     try:
         with transaction.atomic():
@@ -349,10 +370,10 @@ def _save(form, request: HttpRequest, kind: str) -> LedgerModel | None:
 
 
 @login_required
+@gate.gated_view("add", park=_selected_park)
 def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
     model = _model(kind)
     sel = selection_of(request)
-    _require(request, kind, "add", sel.park_code or None)
     form_class = ledger_form_class(kind)
     usccs = own_enterprises(request.user)
     if request.method == "POST":
@@ -372,11 +393,11 @@ def ledger_create(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@gate.gated_view("change")
 def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _model(kind)
-    obj = _get_record(request, kind, pk)
-    if not access.can_record(request.user, obj, "change"):
-        raise PermissionDenied(_("无权执行此操作"))
+    obj = _record_to_write(request, kind, pk, "change")
+    gate.check_record(request.user, obj, "change", via="web")
     sel = selection_of(request)
     form_class = ledger_form_class(kind)
     usccs = own_enterprises(request.user)
@@ -396,11 +417,11 @@ def ledger_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@gate.gated_view("delete")
 def ledger_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _model(kind)
-    obj = _get_record(request, kind, pk)
-    if not access.can_record(request.user, obj, "delete"):
-        raise PermissionDenied(_("无权执行此操作"))
+    obj = _record_to_write(request, kind, pk, "delete")
+    gate.check_delete(request.user, obj, via="web")
     if request.method == "POST":
         label = record_title(obj)
         try:

@@ -6,8 +6,10 @@ field, the unit and the reading (当月 / 本月累计 / 上月累计), the firs
 them as converted, and the usual preview; the mapping can be saved under a name and is then
 proposed for the next file with the same header block.
 
-Writes go through the importer with the request's user (its permission checks, closed months,
-audit log); saving a mapping needs the import permission on the kind in the selected park.
+Writes go through the importer with the request's user (the write gate's checks of every row,
+closed months, audit log); the screen is for users who may import some kind (the gate's mark),
+and saving a mapping needs the import permission on the kind in the selected park (the gate's
+refusal, audited).
 Large mapped files are imported in the request (the background jobs take template files only).
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parkledger.accounts import gate
 from parkledger.core.kinds import kind_models
 from parkledger.dataio.mapping import MappingNeeded, mapped_import, read_source, resolve_mapping
 from parkledger.dataio.mapping.convert import convert_rows
@@ -33,7 +36,6 @@ from parkledger.dataio.mapping.run import ReadSheet, known_labels
 from parkledger.dataio.mapping.saved import save_mapping
 from parkledger.dataio.mapping.units import UNIT_FACTORS
 from parkledger.dataio.mapping.values import parse_month
-from parkledger.web import access
 from parkledger.web.import_preview import collecting
 from parkledger.web.uploads import discard_upload, stored_upload
 from parkledger.web.views.base import render_page, selection_of
@@ -141,6 +143,7 @@ def _shown(value) -> str:
 
 
 @login_required
+@gate.gated_view("import", any_kind=True)
 def mapping_page(request: HttpRequest) -> HttpResponse:
     """GET: the proposed (or saved) mapping of an uploaded file; POST: change it, preview, save, apply."""
     token = request.POST.get("token") or request.GET.get("token", "")
@@ -178,7 +181,9 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
         "sheet_name": sheet.block.sheet,
     })
     if action in ("save", "preview", "apply") and not problems:
-        if not access.can(request.user, mapping.kind, "import", park):
+        try:
+            gate.check_kind(request.user, mapping.kind, "import", via="web", park=park)
+        except gate.WriteRefused:
             messages.error(request, _("您没有在本园区导入“%(kind)s”的权限，没有保存或写入任何内容。") % {
                 "kind": kinds[mapping.kind]._meta.verbose_name})
             return render_page(request, "web/mapping.html", context, status=403, nav="import")
