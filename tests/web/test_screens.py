@@ -275,6 +275,9 @@ def test_lookup_finds_enterprises_by_name_in_the_users_parks(client_in):
     inspections = client_in.get("/lookup/inspection/", {"q": "测试企业1"}).json()["results"]
     assert inspections == [{"value": "INS-0", "label": "测试企业1 2022-05-01 除险保安"}]
     assert client_in.get("/lookup/no_such/").status_code == 404
+    # a kind nothing refers to by a code has no picker (was a FieldError)
+    response = client_in.get("/lookup/enterprise_month/", {"q": "1"})
+    assert (response.status_code, response.json()) == (404, {"results": []})
 
 
 def test_a_wrong_reference_is_explained_in_plain_words(safety_client):

@@ -26,13 +26,19 @@ def _key_field(model: type[models.Model]) -> str:
     return "uscc" if model is Enterprise else "code"
 
 
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
 def _has_name(model: type[models.Model]) -> bool:
-    return any(f.name == "name" for f in model._meta.concrete_fields)
+    return _has_field(model, "name")
 
 
 @login_required
 def lookup(request: HttpRequest, kind: str) -> JsonResponse:
     model = kind_models().get(kind)
+    if model is not None and model is not Enterprise and not _has_field(model, "code"):
+        model = None  # a kind nothing refers to by a code (a monthly return): no picker
     if model is None or not access.can(request.user, kind, "view"):
         return JsonResponse({"results": []}, status=404 if model is None else 403)
     term = request.GET.get("q", "").strip()[:60]
