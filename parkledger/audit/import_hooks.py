@@ -10,6 +10,7 @@ hooks of `parkledger.dataio.hooks`), never with a query per row:
 """
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.db import models
@@ -27,6 +28,7 @@ from parkledger.audit.log import (
     stored_values_getter,
 )
 from parkledger.audit.models import AuditAction, AuditResult
+from parkledger.dataio.hooks import import_source
 
 __all__ = ["audit_import_rows", "audit_import", "audit_export"]
 
@@ -39,7 +41,10 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
             "result": str(AuditResult.SUCCESS), "object_kind": kind}
     request = current_request()
     via = "api" if request is not None and str(getattr(request, "path", "")).startswith("/api/") else "import"
-    plain_detail = {"via": via}  # one object for every row without a correction
+    plain_detail: dict[str, Any] = {"via": via}  # one object for every row without a correction
+    name = PurePath(import_source().replace("\\", "/")).name if via == "import" else ""
+    if name:
+        plain_detail["source"] = name  # the file's name (the history shows 导入：十月月报.xlsx)
     natural_key = natural_key_getter(model)
     create, change_ = str(AuditAction.CREATE), str(AuditAction.CHANGE)
     entries: list[dict[str, Any]] = []

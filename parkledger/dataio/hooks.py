@@ -45,11 +45,12 @@ __all__ = [
     "row_checks", "after_import_hooks", "registered", "suspended",
     "RowChange", "register_rows_check", "register_rows_written", "rows_checks", "rows_written_hooks",
     "batch_hooks_active", "register_after_export", "after_export_hooks",
-    "ImportScope", "register_import_scope", "import_scope",
+    "ImportScope", "register_import_scope", "import_scope", "import_source", "importing_from",
 ]
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,22 @@ _rows_checks: list[Callable] = []
 _rows_written: list[Callable] = []
 _after_export: list[Callable] = []
 _import_scopes: list[Callable] = []
+_source: ContextVar[str] = ContextVar("parkledger_import_source", default="")
+
+
+def import_source() -> str:
+    """The file (or API kind) the running import reads, for the hooks that record where rows came from."""
+    return _source.get()
+
+
+@contextmanager
+def importing_from(source: str) -> Iterator[None]:
+    """Name the running import's source for the duration of the block (the importer sets it)."""
+    token = _source.set(str(source or ""))
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def register_after_export(func: Callable) -> Callable:

@@ -329,7 +329,8 @@ def _run(
                 # first thing in the transaction: one import (or period close) of a park at a time,
                 # so the stored rows and closed months read below are final (parkledger.periods.parklock)
                 lock_parks([ctx.park] if ctx.park else None)
-                _validate_and_write(ctx, plans)
+                with hooks.importing_from(source):
+                    _validate_and_write(ctx, plans)
                 if ctx.issues or dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as exc:
