@@ -59,7 +59,7 @@ def test_a_bulk_import_writes_one_chained_entry_per_created_or_changed_row(eco_w
     assert change.before["output_value"] == "12.5000" and change.after["output_value"] == "30.0000"
     assert change.before["employees"] == change.after["employees"] == 2022
     assert audit.entry_changes(change) == [("output_value", "12.5000", "30.0000")]
-    assert change.detail == {"via": "import"}
+    assert change.detail == {"via": "import", "source": "in"}  # the folder of CSV files it read
     created = entries[1]
     assert created.before is None and created.after["month"] == "2022-04"
     assert created.after["output_value"] == "1.5000" and created.after["employees"] == 10
