@@ -36,6 +36,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("lingdao", "Demo-Leader-2022", Role.LEADER, "领导 / leader (reads all, issues reports)"),
     ("tongji", "Demo-Stats-2022", Role.STATISTICIAN, "统计员 / statistician"),
     ("qiye", "Demo-Firm-2022", Role.ENTERPRISE, "企业用户 / enterprise user (first enterprise of ECO)"),
+    ("shiji", "Demo-City-2022", Role.CITY, "市级管理 / city level (every park of 宁波: 园区比较, 全市概况)"),
     ("sysadmin", "Demo-Sys-2022!", Role.SYSADMIN, "系统管理员 / system administrator"),
     ("secadmin", "Demo-Sec-2022!", Role.SECADMIN, "安全管理员 / security administrator"),
     ("auditadmin", "Demo-Audit-2022!", Role.AUDITADMIN, "审计管理员 / audit administrator"),
@@ -84,6 +85,10 @@ def create_demo_users() -> list[tuple[str, str, str]]:
             if enterprise is not None:
                 Membership.objects.get_or_create(user=user, enterprise=enterprise)
                 description = f"{description}: {enterprise.name} {enterprise.uscc}"
+        elif role == Role.CITY:
+            city = Park.objects.filter(code=DEMO_PARK).values_list("city", flat=True).first()
+            if city:
+                Membership.objects.get_or_create(user=user, city=city)
         elif role not in ADMIN_ROLES and park_exists:
             Membership.objects.get_or_create(user=user, park_id=DEMO_PARK)
         if name in _DEMO_TOTP:

@@ -68,7 +68,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from parkledger.accounts.context import current_actor, current_request
 from parkledger.accounts.permissions import (
@@ -88,8 +88,9 @@ from parkledger.core.kinds import data_fields, kind_models
 from parkledger.core.models import Enterprise, Park
 
 WRITE_GATE_ATTR = "write_gate"
-_VERBS = {"add": gettext_lazy("新增"), "change": gettext_lazy("修改"), "delete": gettext_lazy("删除"),
-          "import": gettext_lazy("导入")}
+# the verb inside a refusal ("You may not add hazards"): its own context, apart from the button labels
+_VERBS = {"add": pgettext_lazy("refused action", "新增"), "change": pgettext_lazy("refused action", "修改"),
+          "delete": pgettext_lazy("refused action", "删除"), "import": pgettext_lazy("refused action", "导入")}
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ The rules (see `parkledger.accounts.roles` for the chapters):
 |---|---|---|
 | department (招商, 经济发展, 建设, 安全/环保, 社会治理, 财政/国资, 党建) | every kind | its chapter's kinds |
 | leader 领导 | every kind | — (issues reports) |
+| city 市级管理 | every kind (the parks of its city) | — (compares parks, writes the city report) |
 | statistician 统计员 | every kind | `statistics` chapter |
 | enterprise 企业用户 | own `enterprise_month`, `qualification` (view only; add, change too) | — |
 | sysadmin, secadmin, auditadmin | — | — |
@@ -253,7 +254,7 @@ def role_allows(role: str, kind_key: str, action: str) -> bool:
         return False
     if role in DEPARTMENT_ROLES:
         return action in READ_ACTIONS or (action in WRITE_ACTIONS and DEPARTMENT_ROLES[role] == chapter)
-    if role == Role.LEADER:
+    if role in (Role.LEADER, Role.CITY):
         return action in READ_ACTIONS
     if role == Role.STATISTICIAN:
         return action in READ_ACTIONS or (action in WRITE_ACTIONS and chapter == Chapter.STATISTICS)

@@ -21,6 +21,9 @@ Roles (a user may hold several, except that an administrator role is held alone)
 - a department role per chapter writes (add, change, delete, import) that chapter's kinds and
   reads (view, export) every other kind in the user's parks;
 - `leader` reads everything in the user's parks and issues reports;
+- `city` (市级管理, the city's commerce or economy bureau above the parks) reads everything in the
+  parks of its memberships (a city membership: every park of that city), compares them and writes
+  the city report; it writes no ledger;
 - `statistician` writes the `statistics` chapter and reads the rest;
 - `enterprise` sees and files (view, add, change) only its own enterprise's `enterprise_month`
   and `qualification` rows;
@@ -48,6 +51,7 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("财政/国资")
     PARTY = "party", _("党建")
     LEADER = "leader", _("领导")
+    CITY = "city", _("市级管理")
     STATISTICIAN = "statistician", _("统计员")
     ENTERPRISE = "enterprise", _("企业用户")
     SYSADMIN = "sysadmin", _("系统管理员")

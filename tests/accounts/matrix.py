@@ -16,57 +16,57 @@ LETTER = {"view": "v", "add": "a", "change": "c", "delete": "d", "export": "e", 
 ROLE_COLUMNS = {
     "inv": "investment", "eco": "economy", "con": "construction", "saf": "safety_env", "soc": "social",
     "fin": "finance", "par": "party", "lead": "leader", "stat": "statistician", "ent": "enterprise",
-    "sys": "sysadmin", "sec": "secadmin", "aud": "auditadmin",
+    "sys": "sysadmin", "sec": "secadmin", "aud": "auditadmin", "city": "city",
 }
 
 TABLE = """
-kind                    inv     eco     con     saf     soc     fin     par     lead    stat    ent     sys     sec     aud
-park                    ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-enterprise              ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-enterprise_month        ve      ve      ve      ve      ve      ve      ve      ve      vacdei  vac     -       -       -
-park_month              ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -
-platform                vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-investment_project      vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-talent                  vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-talent_application      vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-talent_honour           vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-platform_project        vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-platform_tenant         vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-qualification           ve      vacdei  ve      ve      ve      ve      ve      ve      ve      vac     -       -       -
-patent                  ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-permu_evaluation        ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-disbursement            ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-tech_upgrade_acceptance ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-service_request         ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-support_package         ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -
-gov_project             ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-gov_project_month       ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-sub_project             ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-wetland                 ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-milestone               ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-land_transfer           ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-sea_use                 ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-stock_release           ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -
-safety_letter           ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-safety_insurance        ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-inspection              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-hazard                  ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-safety_outreach         ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-odour_case              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-air_sample              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-water_sample            ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-env_case                ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -
-governance_issue        ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -
-petition                ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -
-dispute                 ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -
-asset_filing            ve      ve      ve      ve      ve      vacdei  ve      ve      ve      -       -       -       -
-financing_project       ve      ve      ve      ve      ve      vacdei  ve      ve      ve      -       -       -       -
-party_activity          ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -
-union                   ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -
-task_force              ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -
-target                  ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -
-estimate                ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -
-manual_figure           ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -
+kind                    inv     eco     con     saf     soc     fin     par     lead    stat    ent     sys     sec     aud     city
+park                    ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+enterprise              ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+enterprise_month        ve      ve      ve      ve      ve      ve      ve      ve      vacdei  vac     -       -       -       ve
+park_month              ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -       ve
+platform                vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+investment_project      vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+talent                  vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+talent_application      vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+talent_honour           vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+platform_project        vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+platform_tenant         vacdei  ve      ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+qualification           ve      vacdei  ve      ve      ve      ve      ve      ve      ve      vac     -       -       -       ve
+patent                  ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+permu_evaluation        ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+disbursement            ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+tech_upgrade_acceptance ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+service_request         ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+support_package         ve      vacdei  ve      ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+gov_project             ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+gov_project_month       ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+sub_project             ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+wetland                 ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+milestone               ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+land_transfer           ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+sea_use                 ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+stock_release           ve      ve      vacdei  ve      ve      ve      ve      ve      ve      -       -       -       -       ve
+safety_letter           ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+safety_insurance        ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+inspection              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+hazard                  ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+safety_outreach         ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+odour_case              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+air_sample              ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+water_sample            ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+env_case                ve      ve      ve      vacdei  ve      ve      ve      ve      ve      -       -       -       -       ve
+governance_issue        ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -       ve
+petition                ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -       ve
+dispute                 ve      ve      ve      ve      vacdei  ve      ve      ve      ve      -       -       -       -       ve
+asset_filing            ve      ve      ve      ve      ve      vacdei  ve      ve      ve      -       -       -       -       ve
+financing_project       ve      ve      ve      ve      ve      vacdei  ve      ve      ve      -       -       -       -       ve
+party_activity          ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -       ve
+union                   ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -       ve
+task_force              ve      ve      ve      ve      ve      ve      vacdei  ve      ve      -       -       -       -       ve
+target                  ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -       ve
+estimate                ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -       ve
+manual_figure           ve      ve      ve      ve      ve      ve      ve      ve      vacdei  -       -       -       -       ve
 """
 
 

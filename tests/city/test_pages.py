@@ -87,3 +87,22 @@ def test_the_city_report_downloads_in_word(client, two_park_user):
     assert "宁波市园区经济运行情况" in body and "另一园区" in body
     client.force_login(make_user("eco-only", "leader", park="ECO"))
     assert client.get("/city/report/", {"period": data.PERIOD, "park": "ECO"}).status_code == 403
+
+
+def test_the_city_role_reads_every_park_of_its_city_and_writes_none(client, db):
+    from parkledger.accounts.models import RoleAssignment
+    from parkledger.accounts.permissions import figure_park_codes, has_ledger_perm
+
+    data.build(1)
+    Park.objects.filter(code="OTH").update(city="宁波")
+    user = make_user("shiji", "", park=None)
+    RoleAssignment.objects.create(user=user, role="city")
+    Membership.objects.create(user=user, city="宁波")
+    assert figure_park_codes(user) == ["ECO", "ECO-CEE", "OTH"]
+    assert has_ledger_perm(user, "enterprise_month", "view", "OTH")
+    assert not any(has_ledger_perm(user, "enterprise_month", a, "ECO") for a in ("add", "change", "delete", "import"))
+    client.force_login(user)
+    body = client.get("/city/compare/", {"period": data.PERIOD, "park": "ECO"}).content.decode()
+    assert 'data-park="ECO"' in body and 'data-park="OTH"' in body
+    assert client.get("/city/report/", {"period": data.PERIOD, "park": "ECO"}).status_code == 200
+    assert client.post("/ledgers/enterprise_month/add/", {"uscc": data.uscc(1), "month": "2022-10"}).status_code == 403
