@@ -39,6 +39,15 @@ def visible_parks(user: Any, city: str | None) -> tuple[list[Park], list[str], s
     return [p for p in parks if p.city == chosen or not chosen], cities, chosen
 
 
+def _scope(request: HttpRequest) -> tuple[Any, list[Park], list[str], str]:
+    """(the selection, the visible parks of the asked city, the cities, the city); 403 without parks."""
+    sel = selection_of(request)
+    parks, cities, city = visible_parks(request.user, request.GET.get("city"))
+    if not parks:
+        raise PermissionDenied(_("您的账号没有可比较的园区"))
+    return sel, parks, cities, city
+
+
 def _names() -> dict[str, str]:
     return {ind.key: str(ind.name) for ind in all_indicators()}
 
@@ -84,10 +93,7 @@ def _catalogue() -> list[tuple[str, list[tuple[str, str]]]]:
 @login_required
 @require_GET
 def compare_page(request: HttpRequest) -> HttpResponse:
-    sel = selection_of(request)
-    parks, cities, city = visible_parks(request.user, request.GET.get("city"))
-    if not parks:
-        raise PermissionDenied(_("您的账号没有可比较的园区"))
+    sel, parks, cities, city = _scope(request)
     keys = _chosen_keys(request)
     period = sel.period.key
     extras = [k for key in keys for k in (_optional_key(f"{key}.yoy"), _optional_key(f"plan.progress[{key}]")) if k]
@@ -133,10 +139,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def compare_export(request: HttpRequest) -> HttpResponse:
-    sel = selection_of(request)
-    parks, _cities, city = visible_parks(request.user, request.GET.get("city"))
-    if not parks:
-        raise PermissionDenied(_("您的账号没有可比较的园区"))
+    sel, parks, _cities, city = _scope(request)
     result = compare(sel.period.key, _chosen_keys(request), parks)
     buffer = BytesIO()
     write_xlsx(result, buffer, names=_names())
@@ -156,10 +159,7 @@ def compare_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def city_dashboard(request: HttpRequest) -> HttpResponse:
-    sel = selection_of(request)
-    parks, cities, city = visible_parks(request.user, request.GET.get("city"))
-    if not parks:
-        raise PermissionDenied(_("您的账号没有可比较的园区"))
+    sel, parks, cities, city = _scope(request)
     period = sel.period.key
     names = _names()
     headline_keys = [k for k in HEADLINE_KEYS if _known(k)]
