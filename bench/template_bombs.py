@@ -8,12 +8,12 @@ time, the peak resident memory above what the child held before rendering, and t
 """
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import measure_in_child  # noqa: E402
 
 BOMBS = {
     "nested list": "{% set x = [[1]*50000]*10000 %}{{ x|string|length }}",
@@ -28,52 +28,25 @@ BOMBS = {
 }
 
 
-def _status(field: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def measure(source: str) -> tuple[float, int, str]:
     """(seconds, peak MiB above the starting RSS, outcome) of one rendering in a child process."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
+
+    def prepare():
+        from parkledger.reports.sandbox import ReportSandbox
+
+        env = ReportSandbox()
+        return env, env.compile_template(source)
+
+    def run(state) -> str:
+        from parkledger.reports.sandbox import Limits, ReportTemplateError
+
+        env, template = state
         try:
-            import django
+            return f"{len(env.render(template, {}, Limits()))} characters"
+        except ReportTemplateError as exc:
+            return str(exc)
 
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
-            django.setup()
-            from parkledger.reports.sandbox import Limits, ReportSandbox, ReportTemplateError
-
-            env = ReportSandbox()
-            template = env.compile_template(source)
-            with open("/proc/self/clear_refs", "w") as fh:
-                fh.write("5")
-            idle = _status("VmRSS")
-            started = time.perf_counter()
-            try:
-                outcome = f"{len(env.render(template, {}, Limits()))} characters"
-            except ReportTemplateError as exc:
-                outcome = str(exc)
-            seconds = time.perf_counter() - started
-            os.write(write_end, f"{seconds}\t{(_status('VmHWM') - idle) // 1024}\t{outcome}".encode())
-        except BaseException:
-            import traceback
-
-            traceback.print_exc()
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks = []
-    while chunk := os.read(read_end, 65536):
-        chunks.append(chunk)
-    os.waitpid(pid, 0)
-    seconds, peak, outcome = b"".join(chunks).decode().split("\t", 2)
-    return float(seconds), int(peak), outcome
+    return measure_in_child(prepare, run)
 
 
 def main() -> None:

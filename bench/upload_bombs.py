@@ -11,16 +11,16 @@ it held before the preview. Uses the database of DATABASE_URL (the demo's by def
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import string
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import measure_in_child  # noqa: E402
 
 HEADER = "uscc,month,above_scale,output_value,value_added,revenue,tax,energy_tce,employees,rd_expense\n"
 
@@ -103,52 +103,19 @@ def big_xlsx(path: Path, rows: int) -> Path:
     return path
 
 
-def _status(field: str) -> int:
-    """A /proc/self/status figure in KiB (VmRSS, VmHWM)."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def measure(path: Path) -> tuple[float, int, str]:
     """(seconds, peak MiB above the starting RSS, first issue) of a dry-run import in a child process."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: set up Django, reset the peak, preview, report through the pipe
-        os.close(read_end)
-        try:
-            import django
 
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkledger.settings")
-            django.setup()
-            from parkledger.dataio.importing import import_upload
+    def run(_state) -> str:
+        from parkledger.dataio.importing import import_upload
 
-            with open("/proc/self/clear_refs", "w") as fh:
-                fh.write("5")  # reset VmHWM to the current RSS
-            idle = _status("VmRSS")
-            started = time.perf_counter()
-            with path.open("rb") as fileobj:
-                result = import_upload(fileobj, path.name, dry_run=True, max_bytes=1 << 40)
-            seconds = time.perf_counter() - started
-            peak = _status("VmHWM") - idle
-            first = str(result.issues[0]) if result.issues else "ok"
-            lines = result.issue_lines()
-            os.write(write_end, f"{seconds}\t{peak}\t{first} | {lines[-1] if lines else ''}".encode())
-        except BaseException:
-            import traceback
+        with path.open("rb") as fileobj:
+            result = import_upload(fileobj, path.name, dry_run=True, max_bytes=1 << 40)
+        first = str(result.issues[0]) if result.issues else "ok"
+        lines = result.issue_lines()
+        return f"{first} | {lines[-1] if lines else ''}"
 
-            traceback.print_exc()
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks = []
-    while chunk := os.read(read_end, 65536):
-        chunks.append(chunk)
-    os.waitpid(pid, 0)
-    seconds, peak, first = b"".join(chunks).decode().split("\t", 2)
-    return float(seconds), int(peak) // 1024, first
+    return measure_in_child(lambda: None, run)
 
 
 def main() -> None:

@@ -77,13 +77,11 @@ def build_city_report(city: str, parks: list[Park], period: str, *, template_tex
     """Render the city template (default: 城市园区经济运行情况) for the city's parks and a period."""
     per = Period.parse(period)
     figures = CityFigures(city, parks, per.key)
-    codes: list[str] = []
-    for park in parks:
-        codes.extend(Park.objects.descendant_codes(park.code))
+    codes = figures.city_ctx.parks  # every park and sub-park of the city
     info = ParkInfo(code=city, name=f"{city}市", short_name=city, city=city, county="")
     extra = {"parks": [_park_dict(p) for p in parks], "rank": figures.rank, "numerals": NUMERALS}
     result = render_template(template_text if template_text is not None else city_template_text(), figures=figures,
-                             names=LedgerNames(tuple(codes), per), park=info, period=per, extra=extra)
+                             names=LedgerNames(codes, per), park=info, period=per, extra=extra)
     return ReportDocument(park=city, period=per.key, paragraphs=parse_document(result.text),
                           figures=figures_json(result.used), omitted=result.omitted, template_version=None,
                           places=(city,))

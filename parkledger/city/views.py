@@ -196,7 +196,7 @@ def city_report(request: HttpRequest) -> HttpResponse:
 
     from parkledger.audit.import_hooks import audit_export
     from parkledger.city.report import build_city_report
-    from parkledger.reports.renderers import EXTENSIONS
+    from parkledger.reports.renderers import CONTENT_TYPES, EXTENSIONS
     from parkledger.reports.services import render
 
     sel = selection_of(request)
@@ -210,10 +210,7 @@ def city_report(request: HttpRequest) -> HttpResponse:
     content = render(document, fmt)
     audit_export(kinds="city_report", park=city, fmt=fmt, rows=len(parks), user=request.user,
                  target=f"city report {city} {sel.period.key}")
-    types = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
-             "txt": "text/plain; charset=utf-8"}
-    response = HttpResponse(content, content_type=types[fmt])
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         True, f"{city}园区经济运行情况-{sel.period.key}.{EXTENSIONS[fmt]}")
     return response

@@ -34,7 +34,7 @@ from parkledger.periods.locks import is_month_closed
 __all__ = [
     "FilingError", "has_open_filing", "expected_enterprises", "open_round", "round_status", "can_run_rounds", "submissions_of",
     "save_draft", "submit", "accept", "accept_clean", "return_submission", "close_round", "accepting",
-    "STATE_KEYS", "dashboard_card",
+    "STATE_KEYS", "dashboard_card", "rate_text",
 ]
 
 STATE_KEYS = {
@@ -157,6 +157,11 @@ def _create_submissions(round_: FilingRound) -> tuple[int, int]:
                              str(Source.LEDGER), now, *params])
     counts = round_.submissions.aggregate(n=Count("id"), filed=Count("id", filter=Q(state=SubmissionState.ACCEPTED)))
     return counts["n"], counts["filed"]
+
+
+def rate_text(accepted: int, expected: int) -> str:
+    """填报率 as shown: accepted / expected in per cent with one decimal ("—" with nothing expected)."""
+    return f"{accepted * 100 / expected:.1f}%" if expected else "—"
 
 
 def round_status(round_: FilingRound, *, missing_limit: int | None = None) -> dict[str, Any]:
@@ -362,7 +367,7 @@ def dashboard_card(user: Any, park: str, month: str) -> dict[str, Any] | None:
     for day, n in days:
         total += n
         by_day.append({"day": day, "accepted": total,
-                       "rate": f"{total * 100 / status['expected']:.1f}%" if status["expected"] else "—"})
-    rate = f"{status['accepted'] * 100 / status['expected']:.1f}%" if status["expected"] else "—"
+                       "rate": rate_text(total, status["expected"])})
+    rate = rate_text(status["accepted"], status["expected"])
     missing = status["expected"] - status["accepted"] - status["submitted"]
     return {"round": round_, "month": month, "status": status, "rate": rate, "by_day": by_day[-7:], "missing": missing}

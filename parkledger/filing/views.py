@@ -28,6 +28,7 @@ from parkledger.filing.services import (
     can_run_rounds,
     close_round,
     open_round,
+    rate_text,
     return_submission,
     round_status,
     save_draft,
@@ -79,7 +80,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
         accepted = c.get(SubmissionState.ACCEPTED, 0)
         rows.append({"round": r, "expected": expected, "accepted": accepted,
                      "submitted": c.get(SubmissionState.SUBMITTED, 0),
-                     "rate": f"{accepted * 100 / expected:.1f}%" if expected else "—"})
+                     "rate": rate_text(accepted, expected)})
     next_month = shift_month(sel.period.key, 1)
     return render_page(request, "filing/rounds.html", {
         "rows": rows, "kinds": FilingKind.choices, "default_month": next_month,
@@ -116,7 +117,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "filing/round.html", {
         "round": round_, "status": status, "page": page, "state": state, "states": SubmissionState.choices,
         "labels": labels, "fields": return_fields(round_.kind), "query": query.urlencode(),
-        "rate": f"{status['accepted'] * 100 / status['expected']:.1f}%" if status["expected"] else "—",
+        "rate": rate_text(status["accepted"], status["expected"]),
     }, nav="filing")
 
 
@@ -178,6 +179,13 @@ def _own_submission(request: HttpRequest, pk: int) -> Submission:
     return sub
 
 
+def _posted(request: HttpRequest, sub: Submission) -> tuple[dict[str, str], dict[str, str]]:
+    """The typed values and the 说明 of each field, as the form posted them."""
+    fields = return_fields(sub.round.kind)
+    return ({f.key: request.POST.get(f.key, "") for f in fields},
+            {f.key: request.POST.get(f"why_{f.key}", "") for f in fields})
+
+
 def _prefill(sub: Submission, basis: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The form's values: what was saved, else the yearly values from the enterprise's last return of the year."""
     if sub.values:
@@ -220,8 +228,7 @@ def file_return(request: HttpRequest, pk: int) -> HttpResponse:
     editable = sub.round.is_open and sub.state not in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED)
     result = None
     if request.method == "POST":
-        raw = {f.key: request.POST.get(f.key, "") for f in return_fields(sub.round.kind)}
-        explanations = {f.key: request.POST.get(f"why_{f.key}", "") for f in return_fields(sub.round.kind)}
+        raw, explanations = _posted(request, sub)
         try:
             if request.POST.get("action") == "submit":
                 result = submit(sub, raw, explanations, request.user)
@@ -253,8 +260,7 @@ def check_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """The checks while the enterprise types (htmx): errors and anomalies of the values so far."""
     sub = _own_submission(request, pk)
     basis = basis_values(sub.enterprise_id, sub.round.month)
-    raw = {f.key: request.POST.get(f.key, "") for f in return_fields(sub.round.kind)}
-    explanations = {f.key: request.POST.get(f"why_{f.key}", "") for f in return_fields(sub.round.kind)}
+    raw, explanations = _posted(request, sub)
     result = check_return(sub.round.kind, raw, basis, for_submit=True)
     labels = {f.key: f.label for f in return_fields(sub.round.kind)}
     problems = [(labels[k], v) for k, v in result.errors.items()]
