@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from parkledger.accounts.permissions import figure_park_codes
 from parkledger.city.compare import CompareError, city_figures, compare, ranks, top_level_parks
 from parkledger.city.export import write_xlsx
-from parkledger.city.selectors import monthly_output, permu_grades, top_enterprises
+from parkledger.city.selectors import ALARM_TYPES, city_alarms, monthly_output, permu_grades, top_enterprises
 from parkledger.core.models import Park
 from parkledger.indicators.registry import all_indicators, resolve
 from parkledger.web.views.base import render_page, selection_of
@@ -185,7 +186,28 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
         "city": city, "cities": cities, "parks": parks, "headlines": headlines, "period": period,
         "trend": monthly_output(parks, sel.period), "grades": permu_grades(parks, year - 1),
         "grade_year": year - 1, "top": top_enterprises(parks, year - 1),
+        "alarm_types": ALARM_TYPES, "alarm_rows": alarm_table(request.user, parks, sel),
     }, nav="city")
+
+
+def alarm_table(user: Any, parks: list[Park], sel: Any) -> list[dict[str, Any]]:
+    """One row per park: its count of every alarm type, each linking to the park's list of those
+    records (the park dashboard's alarm links) when the user may read that ledger in that park."""
+    from parkledger.web import access
+
+    counts = city_alarms(parks, sel.period, sel.as_of, lambda kind, qs: access.scope(user, kind, qs))
+    rows = []
+    for park in parks:
+        cells = []
+        for alarm in ALARM_TYPES:
+            url = None
+            if access.can(user, alarm.kind, "view", park.code):
+                query = urlencode({"park": park.code, "period": sel.period.key, "preset": alarm.preset})
+                url = f"{reverse('web:ledger_list', args=[alarm.kind])}?{query}"
+            cells.append({"key": alarm.key, "count": counts[alarm.key][park.code], "url": url})
+        rows.append({"code": park.code, "name": park.short_name or park.name, "cells": cells,
+                     "total": sum(c["count"] for c in cells)})
+    return rows
 
 
 @login_required
