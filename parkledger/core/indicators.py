@@ -129,7 +129,8 @@ def econ_above_scale_value_added(ctx: Context) -> Result:
 def econ_above_scale_value_added_yoy(ctx: Context) -> Result:
     """The official rate when a manual figure for month P exists (it is in %, as published);
     otherwise the comparable-basis growth at current prices."""
-    row = ctx.manual_record("econ.above_scale_value_added.yoy")
+    row = ctx.memo("econ.manual.above_scale_value_added.yoy",
+                   lambda: ctx.manual_record("econ.above_scale_value_added.yoy"))
     if row is not None:
         return Result(value=row.value, records=[("manual_figure", row.pk)], extra={"source": "manual"})
     t = enterprise_month_totals(ctx, last="above")
@@ -216,4 +217,5 @@ def econ_fai_projects(ctx: Context) -> Result:
     """A flow count: projects terminated after registering still count (fine print 12)."""
     inv = ctx.records("investment_project").filter(ctx.in_w("fai_registered_on"))
     gov = ctx.records("gov_project").filter(ctx.in_w("fai_registered_on"))
-    return Result(value=Decimal(inv.count() + gov.count()), records=[inv, gov])
+    counts = ctx.memo("econ.fai_projects.counts", lambda: (inv.count(), gov.count()))
+    return Result(value=Decimal(sum(counts)), records=[inv, gov])
