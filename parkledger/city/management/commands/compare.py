@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parkledger.city.compare import CompareError, compare, ranks, top_level_parks
 from parkledger.city.export import write_xlsx
+from parkledger.city.names import indicator_header, indicator_name
 from parkledger.indicators.management.commands.figures import pad, text_width
 
 
@@ -36,23 +37,24 @@ class Command(BaseCommand):
         elif opts["format"] == "xlsx":
             if not opts.get("output"):
                 raise CommandError("--format xlsx 需要 -o 文件名.xlsx")
-            write_xlsx(result, opts["output"])
+            write_xlsx(result, opts["output"], names={key: indicator_name(key) for key in result["keys"]})
             self.stdout.write(f"已写出 {opts['output']}")
         else:
             self.stdout.write(render_table(result))
 
 
 def render_table(result: dict[str, Any]) -> str:
-    """One block per key: parks with value text and rank, aligned."""
+    """One block per indicator, headed by its Chinese name and unit: parks with value text and rank,
+    aligned (the keys are in the JSON output only)."""
     lines = []
     for key in result["keys"]:
         rank = ranks(result, key)
         unit = next((row["figures"][key]["unit"] for row in result["parks"]), "")
-        lines.append(f"{key}（{unit}）" if unit else key)
+        lines.append(indicator_header(key, unit))
         width = max([text_width(row["name"]) for row in result["parks"]] + [4])
         for row in result["parks"]:
             fig = row["figures"][key]
             text = fig["text"] if fig["text"] is not None else "—"
-            place = f"第{rank[row['code']]}" if row["code"] in rank else ""
+            place = f"第{rank[row['code']]}名" if row["code"] in rank else ""
             lines.append(f"  {pad(row['name'], width)}  {text:>14}  {place}")
     return "\n".join(lines)
