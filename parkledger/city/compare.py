@@ -1,8 +1,10 @@
 """The parks of a city side by side: every park's figures for the same keys and period.
 
 Each park's figures are exactly what `parkledger figures --park CODE --keys …` gives (its sub-parks
-rolled up into it, as everywhere): the comparison calls the same engine per top-level park. Ranks
-are by value, largest first, among the parks whose figure is a number (ties share the rank).
+rolled up into it, its frozen figures in a closed month): the comparison computes them for all the
+parks at once (`compute_many`), the common aggregates in one query grouped by park each, so its
+number of queries does not grow with the parks. Ranks are by value, largest first, among the parks
+whose figure is a number (ties share the rank).
 
 The city's own figures (`city_figures`) are computed on the combined enterprises and records of
 its parks in one context, so rates and comparable-basis growth are recomputed, never averaged;
@@ -17,8 +19,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parkledger.core.models import Park
+from parkledger.indicators.batch import compute_many
 from parkledger.indicators.context import Context
-from parkledger.indicators.engine import compute_figures, evaluate
+from parkledger.indicators.engine import evaluate
 from parkledger.indicators.registry import resolve
 from parkledger.indicators.types import FigureSet
 from parkledger.lib.periods import Period
@@ -68,10 +71,8 @@ def compare(period: str, keys: Iterable[str], parks: list[Park]) -> dict[str, An
     except ValueError as exc:
         raise CompareError(str(exc)) from exc
     wanted = _keys(keys)
-    rows = []
-    for park in parks:
-        figures: FigureSet = compute_figures(park.code, period, wanted)
-        rows.append({"code": park.code, "name": park.name, "figures": figures.to_json()})
+    figures: dict[str, FigureSet] = compute_many([park.code for park in parks], period, wanted)
+    rows = [{"code": park.code, "name": park.name, "figures": figures[park.code].to_json()} for park in parks]
     return {"period": period, "keys": wanted, "parks": rows}
 
 
@@ -94,9 +95,17 @@ def ranks(result: dict[str, Any], key: str) -> dict[str, int]:
 
 def city_context(parks: list[Park], period: str, *, label: str = "") -> Context:
     """One context over every park of the list and their sub-parks (the city as one park)."""
+    children: dict[str | None, list[str]] = {}
+    for code, parent in Park.objects.values_list("code", "parent_id"):
+        children.setdefault(parent, []).append(code)
     codes: list[str] = []
     for park in parks:
-        codes.extend(Park.objects.descendant_codes(park.code))
+        stack = [park.code]
+        while stack:
+            current = stack.pop()
+            if current not in codes:
+                codes.append(current)
+                stack.extend(children.get(current, []))
     label = label or (parks[0].city if parks and parks[0].city else "city")
     return Context(label, tuple(dict.fromkeys(codes)), Period.parse(period))
 

@@ -40,29 +40,33 @@ def _projects(ctx: Context) -> QuerySet:
 def project_set(ctx: Context, name: str) -> QuerySet:
     """The investment projects of a named set (`signed`, `production`, `started`, `to_start`,
     `pending_review`, `negotiating`, `reviewed`)."""
-    qs = _projects(ctx)
+    return _projects(ctx).filter(set_condition(ctx, name))
+
+
+def set_condition(ctx: Context, name: str) -> Q:
+    """The condition of a named project set for the context's period (whatever the park)."""
     d = ctx.d
     if name == "signed":
-        return qs.filter(ctx.in_w("signed_on"))
+        return ctx.in_w("signed_on")
     if name == "production":
-        return qs.filter(ctx.in_w("production_on"))
+        return ctx.in_w("production_on")
     if name == "started":
-        return qs.filter(ctx.in_w("started_on"))
+        return ctx.in_w("started_on")
     if name == "reviewed":
-        return qs.filter(ctx.in_w("reviewed_on"))
+        return ctx.in_w("reviewed_on")
     alive = ctx.not_by_d("terminated_on")
     if name == "to_start":
-        return qs.filter(
-            ctx.by_d("signed_on"), ctx.not_by_d("started_on"), alive,
-            planned_start_on__gt=d, planned_start_on__lte=date(ctx.period.year, 12, 31),
-        )
+        return (ctx.by_d("signed_on") & ctx.not_by_d("started_on") & alive
+                & Q(planned_start_on__gt=d, planned_start_on__lte=date(ctx.period.year, 12, 31)))
     if name == "pending_review":
-        return qs.filter(ctx.by_d("submitted_on"), ctx.not_by_d("reviewed_on"), ctx.not_by_d("signed_on"), alive)
+        return ctx.by_d("submitted_on") & ctx.not_by_d("reviewed_on") & ctx.not_by_d("signed_on") & alive
     if name == "negotiating":
-        return qs.filter(
-            ctx.by_d("contacted_on"), ctx.not_by_d("submitted_on"), ctx.not_by_d("signed_on"), alive,
-        )
+        return ctx.by_d("contacted_on") & ctx.not_by_d("submitted_on") & ctx.not_by_d("signed_on") & alive
     raise ValueError(name)
+
+
+# Set name → the keys whose value is the set's count or Σ total_investment (memo `invest.set.<name>`).
+SET_TOTAL_KEYS: dict[str, list[str]] = {}
 
 
 def _set_totals(ctx: Context, name: str) -> dict[str, Decimal]:
@@ -76,12 +80,16 @@ def _set_totals(ctx: Context, name: str) -> dict[str, Decimal]:
 
 
 def _count_key(key: str, name: str, set_name: str, definition: str) -> None:
+    SET_TOTAL_KEYS.setdefault(set_name, []).append(key)
+
     @indicator(key, name=name, unit="个", chapter=CHAPTER, sources=PROJECT, definition=definition)
     def _figure(ctx: Context) -> Result:
         return Result(value=_set_totals(ctx, set_name)["n"], records=project_set(ctx, set_name))
 
 
 def _investment_key(key: str, name: str, set_name: str, definition: str) -> None:
+    SET_TOTAL_KEYS.setdefault(set_name, []).append(key)
+
     @indicator(key, name=name, unit="亿元", chapter=CHAPTER, sources=PROJECT, definition=definition)
     def _figure(ctx: Context) -> Result:
         value = wan_to_yi(_set_totals(ctx, set_name)["investment"])

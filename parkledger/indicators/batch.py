@@ -1,0 +1,193 @@
+"""Figures of many parks at once, with a number of queries that does not grow with the parks.
+
+`compute_many(parks, period, keys)` gives, for each park, exactly `compute_figures(park, period, keys)`
+(its sub-parks rolled up into it, its frozen figures in a closed month). The aggregates behind the
+common figures are computed once for all the parks — one query grouped by park per aggregate — by
+*grouped providers*, and seeded into each park's context under the memo names its indicator
+functions read (`ctx.memo("econ.em.cur", …)`): the functions find them there and query nothing
+themselves. Records stay as they are (`ctx.records(kind)`), so explanations are unchanged.
+
+A provider is declared in a chapter app's `grouped` module with `@grouped(name, keys=…)`: the keys
+whose computation reads its memo entries, and a function `(contexts, keys) → {memo name: {park code:
+value}}` giving, for every context, the value the memo would have computed for it alone. Keys no
+provider serves are computed per park as usual (the same figures, with that park's queries).
+
+Rows are grouped by their own park (a sub-park's rows under the sub-park's code) and each park
+adds up the groups of its park codes (`roll_up`), so a park and one of its sub-parks can be compared
+side by side; since each enterprise belongs to one park, the comparable basis (last year's rows of
+the enterprises with a row this year) adds up the same way.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parkledger.indicators.context import Context
+from parkledger.indicators.engine import _known, evaluate, expand_keys
+from parkledger.indicators.registry import resolve
+from parkledger.indicators.types import FigureSet
+from parkledger.lib.periods import Period
+
+__all__ = ["compute_many", "grouped", "Provider", "providers", "providers_for", "roll_up", "group_rows"]
+
+Fill = Callable[[Sequence[Context], frozenset[str]], Mapping[str, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Grouped aggregates for many parks: `fill(contexts, asked base keys)` → {memo name: {park: value}}."""
+
+    name: str
+    keys: frozenset[str]
+    fill: Fill
+
+
+_providers: dict[str, Provider] = {}
+_loaded = False
+
+
+def grouped(name: str, *, keys: Iterable[str]) -> Callable[[Fill], Fill]:
+    """Decorator declaring a grouped provider for the declared indicator keys `keys`."""
+
+    def decorate(func: Fill) -> Fill:
+        _providers[name] = Provider(name=name, keys=frozenset(keys), fill=func)
+        return func
+
+    return decorate
+
+
+def providers() -> list[Provider]:
+    """Every declared provider (each chapter app's `grouped` module imported once)."""
+    global _loaded
+    if not _loaded:
+        from parkledger.indicators.apps import CHAPTER_APPS
+
+        for app in CHAPTER_APPS:
+            module = f"parkledger.{app}.grouped"
+            if importlib.util.find_spec(module) is not None:
+                importlib.import_module(module)
+        _loaded = True
+    return list(_providers.values())
+
+
+def _base_keys(keys: Iterable[str]) -> frozenset[str]:
+    """The declared keys behind asked keys, with the keys named as parameters (`plan.progress[econ.fai]`
+    reads `econ.fai`)."""
+    bases: set[str] = set()
+    for key in keys:
+        ind, param = resolve(key)
+        bases.add(ind.key)
+        if param is not None and _known(param):
+            bases.add(resolve(param)[0].key)
+    return frozenset(bases)
+
+
+def providers_for(keys: Iterable[str]) -> list[Provider]:
+    """The providers serving any of these asked keys."""
+    bases = _base_keys(keys)
+    return [p for p in providers() if p.keys & bases]
+
+
+def group_rows(qs, park_field: str, **aggregates: Any) -> dict[str, dict[str, Any]]:
+    """One grouped query: park code (through `park_field`) → the aggregates of its rows."""
+    from django.db.models import F
+
+    rows = qs.values(park_code=F(park_field)).annotate(**aggregates).order_by()
+    return {row.pop("park_code"): row for row in rows}
+
+
+def roll_up(groups: Mapping[str, Mapping[str, Any]], codes: Iterable[str], fields: Iterable[str]) -> dict[str, Any]:
+    """Σ of each field over the groups of these park codes (0 when none has rows)."""
+    out: dict[str, Any] = dict.fromkeys(fields, 0)
+    for code in dict.fromkeys(codes):
+        row = groups.get(code)
+        if row is not None:
+            for field in out:
+                out[field] += row[field] or 0
+    return out
+
+
+def _contexts(codes: Sequence[str], period: Period, *, live: bool) -> dict[str, Context]:
+    """A context per park code, from one read of the park tree and one of the frozen figures."""
+    from parkledger.core.models import Park
+
+    children: dict[str | None, list[str]] = {}
+    known: set[str] = set()
+    for code, parent in Park.objects.values_list("code", "parent_id"):
+        children.setdefault(parent, []).append(code)
+        known.add(code)
+    for code in codes:
+        if code not in known:
+            raise ValueError(f"园区“{code}”不存在")
+    frozen: dict[str, dict] = {}
+    if not live:
+        frozen = _frozen_figures(codes, period.key)
+    return {code: Context(code, tuple(_descendants(children, code)), period, frozen=frozen.get(code))
+            for code in codes}
+
+
+def _descendants(children: Mapping[str | None, list[str]], code: str) -> list[str]:
+    """`code` and every park below it, in the order of `Park.objects.descendant_codes`."""
+    result: list[str] = []
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current in result:
+            continue
+        result.append(current)
+        stack.extend(children.get(current, []))
+    return result
+
+
+def _frozen_figures(codes: Sequence[str], month: str) -> dict[str, dict]:
+    """Park code → its frozen figures of the month (parks whose month is not closed left out)."""
+    from parkledger.periods.frozen import decode_figure
+    from parkledger.periods.models import FrozenFigures
+
+    rows = FrozenFigures.objects.filter(park_id__in=list(codes), month=month).values_list("park_id", "figures")
+    return {park: {data["key"]: decode_figure(data["key"], data) for data in (figures or [])}
+            for park, figures in rows}
+
+
+def compute_many(parks: Sequence[str], period: str | Period, keys: Iterable[str] | None = None, *,
+                 live: bool = False) -> dict[str, FigureSet]:
+    """Park code → `compute_figures(code, period, keys, live=live)`, for every park of `parks`.
+
+    The aggregates of the grouped providers serving the asked keys are computed once for all the
+    parks that compute (a park whose closed month froze every asked key computes nothing).
+    """
+    per = period if isinstance(period, Period) else Period.parse(period)
+    codes = list(dict.fromkeys(str(p or "").strip() for p in parks))
+    if any(not code for code in codes):
+        raise ValueError("园区“”不存在")
+    asked: list[str] | None = None
+    if keys is not None:
+        asked = list(dict.fromkeys(keys))
+        unknown = [k for k in asked if not _known(k)]
+        if unknown:
+            raise ValueError("未知指标：" + "、".join(unknown))
+    contexts = _contexts(codes, per, live=live)
+    wanted: dict[str, list[str]] = {}
+    for code, ctx in contexts.items():
+        if asked is not None:
+            wanted[code] = asked
+        else:
+            wanted[code] = list(ctx.frozen) if ctx.frozen is not None else expand_keys(ctx)
+    computing = [ctx for code, ctx in contexts.items()
+                 if ctx.frozen is None or any(k not in ctx.frozen for k in wanted[code])]
+    if computing:
+        all_keys = dict.fromkeys(k for ctx in computing for k in wanted[ctx.park])
+        bases = _base_keys(all_keys)
+        for provider in providers_for(all_keys):
+            for name, values in provider.fill(computing, bases).items():
+                for ctx in computing:
+                    if ctx.park in values:
+                        ctx.memo(name, lambda v=values[ctx.park]: v)
+    return {
+        code: FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted[code]},
+                        closed=ctx.frozen is not None)
+        for code, ctx in contexts.items()
+    }
