@@ -107,11 +107,11 @@ def build_report(park: str, period: str, *, template_text: str | None = None, te
     if figures is None:
         figures = EngineFigures(park, per.key)
     if info is None:
-        if not Park.objects.filter(code=park).exists():
-            raise ValueError(f"园区“{park}”不存在")
         info = park_info(park)
     if names is None:
-        names = LedgerNames(tuple(Park.objects.descendant_codes(park)), per)
+        # the engine's context knows the park's sub-parks already
+        parks = getattr(figures, "parks", None) if getattr(figures, "park", None) == park else None
+        names = LedgerNames(tuple(parks or Park.objects.descendant_codes(park)), per)
     result = render_template(source, figures=figures, names=names, park=info, period=per, limits=limits)
     doc = ReportDocument(
         park=info.code, period=per.key, paragraphs=parse_document(result.text),

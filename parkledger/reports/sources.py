@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
 from django.apps import apps
+from django.db.models import Q
 
 from parkledger.indicators.engine import evaluate, make_context
 from parkledger.indicators.registry import resolve
@@ -54,6 +56,7 @@ class EngineFigures:
         self.ctx = make_context(park, period)
         self.park = self.ctx.park
         self.period = self.ctx.period.key
+        self.parks = self.ctx.parks  # the park and its sub-parks
 
     def get(self, key: str) -> Figure:
         if not known_key(key):
@@ -112,7 +115,10 @@ class ParkInfo:
 
 
 def park_info(code: str) -> ParkInfo:
-    park = apps.get_model("core", "Park").objects.get(code=code)
+    """The park's settings; ValueError (Chinese message) for an unknown park."""
+    park = apps.get_model("core", "Park").objects.filter(code=code).first()
+    if park is None:
+        raise ValueError(f"园区“{code}”不存在")
     return ParkInfo(code=park.code, name=park.name, short_name=park.short_name or park.name,
                     city=park.city, county=park.county)
 
@@ -127,23 +133,36 @@ _SUBJECTS = {
 
 
 class LedgerNames:
-    """Names from the ledgers of a park and its sub-parks, as of the period's date D."""
+    """Names from the ledgers of a park and its sub-parks, as of the period's date D.
+
+    A report asks for a few dozen names and milestones one by one; each ledger is read once, on its
+    first lookup (the codes and names of all the parks' records of that kind), and so are the
+    milestones of all the parks' subjects, so a report costs one query per ledger it names from.
+    """
 
     def __init__(self, parks: tuple[str, ...], period: Period) -> None:
         self.parks = parks
         self.period = period
-        self._cache: dict[tuple[str, str], NameResult] = {}
+        self._names: dict[tuple[str, str], dict[str, object]] = {}
+        self._milestones: dict[str, list[tuple[bool, date | None, str]]] | None = None
+
+    def _ledger(self, model: tuple[str, str], field: str, order: tuple[str, ...]) -> dict[str, object]:
+        """code → `field` of the parks' records of a ledger (for a code held by several records, the
+        first in `order`)."""
+        found = self._names.get((model[1], field))
+        if found is None:
+            rows = (apps.get_model(*model).objects.filter(park__in=self.parks)
+                    .order_by(*order, "pk").values_list("code", field))
+            found = {}
+            for code, value in rows:
+                found.setdefault(code, value)
+            self._names[(model[1], field)] = found
+        return found
 
     def _name(self, what: str, model: tuple[str, str], code: str, field: str = "name",
-               order: tuple[str, ...] = ()) -> NameResult:
-        key = (what, code)
-        if key not in self._cache:
-            qs = apps.get_model(*model).objects.filter(code=code, park__in=self.parks)
-            row = qs.order_by(*order).values_list(field, flat=True).first() if order else (
-                qs.values_list(field, flat=True).first())
-            self._cache[key] = (NameResult(str(row)) if row else
-                                NameResult(None, f"本园区台账中没有编号为“{code}”的{what}"))
-        return self._cache[key]
+              order: tuple[str, ...] = ()) -> NameResult:
+        row = self._ledger(model, field, order).get(code)
+        return NameResult(str(row)) if row else NameResult(None, f"本园区台账中没有编号为“{code}”的{what}")
 
     def platform(self, code: str) -> NameResult:
         return self._name("创新平台", ("investment", "Platform"), code)
@@ -160,21 +179,31 @@ class LedgerNames:
     def wetland(self, code: str) -> NameResult:
         return self._name("湿地", ("construction", "Wetland"), code)
 
+    def _subject_milestones(self) -> dict[str, list[tuple[bool, date | None, str]]]:
+        """subject code → (expected, date, text) of its milestones, by date then code: the milestones
+        whose subject (of its kind) is a record of the parks."""
+        if self._milestones is None:
+            subjects = Q(pk__in=[])
+            for kind, model in _SUBJECTS.items():
+                codes = apps.get_model(*model).objects.filter(park__in=self.parks).values("code")
+                subjects |= Q(subject_kind=kind, subject__in=codes)
+            rows = (apps.get_model("construction", "Milestone").objects.filter(subjects)
+                    .order_by("happened_on", "code").values_list("subject", "expected", "happened_on", "text"))
+            self._milestones = {}
+            for subject, expected, day, text in rows:
+                self._milestones.setdefault(subject, []).append((expected, day, text))
+        return self._milestones
+
     def milestones(self, code: str, expected: bool) -> list[str]:
         """Texts of the subject's milestones: done ones dated by D (oldest first), or the expected ones
         (those dated after D first, soonest first)."""
-        kinds = [kind for kind, model in _SUBJECTS.items()
-                 if apps.get_model(*model).objects.filter(code=code, park__in=self.parks).exists()]
-        if not kinds:
-            return []
-        qs = apps.get_model("construction", "Milestone").objects.filter(
-            subject=code, subject_kind__in=kinds, expected=expected)
+        rows = [(day, text) for is_expected, day, text in self._subject_milestones().get(code, [])
+                if is_expected == expected]
+        end = self.period.end
         if expected:
-            rows = list(qs.order_by("happened_on", "code").values_list("happened_on", "text"))
-            later = [t for d, t in rows if d is None or d > self.period.end]
+            later = [t for d, t in rows if d is None or d > end]
             return later or [t for _, t in rows]
-        rows = qs.filter(happened_on__lte=self.period.end).order_by("happened_on", "code")
-        return list(rows.values_list("text", flat=True))
+        return [t for d, t in rows if d is not None and d <= end]
 
 
 class MappingNames:
