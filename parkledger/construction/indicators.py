@@ -50,7 +50,10 @@ def build_gov_projects_total_investment(ctx: Context) -> Result:
            sources=("gov_project", "gov_project_month"),
            definition="Σ `gov_project_month.invested`，`plan_year` = Y 的项目，月份在W内（万元÷10000）")
 def build_gov_projects_invested(ctx: Context) -> Result:
-    qs = ctx.records("gov_project_month").filter(ctx.in_months_w(), project__plan_year=ctx.period.year)
+    # the projects of Y as a subquery of the park's projects (not a join on `plan_year`): the plan
+    # starts from the park's projects, not from every project of year Y
+    projects = _projects_of_year(ctx).values("code")
+    qs = ctx.records("gov_project_month").filter(ctx.in_months_w(), project__in=projects)
     return Result(value=wan_to_yi(sum_of(qs, "invested")), records=qs)
 
 
