@@ -38,7 +38,9 @@ class GovProject(LedgerModel):
         verbose_name = _("政府投资项目")
         verbose_name_plural = _("政府投资项目")
         ordering = ["code"]
-        indexes = [models.Index(fields=["fai_registered_on"], name="con_gov_fai")]
+        indexes = [models.Index(fields=["fai_registered_on"], name="con_gov_fai"),
+                   models.Index(fields=["park", "plan_year"], name="con_gov_park_year"),
+                   models.Index(fields=["park", "fai_registered_on"], name="con_gov_park_fai")]
 
     def __str__(self) -> str:
         return self.name
@@ -145,7 +147,8 @@ class LandTransfer(LedgerModel):
         verbose_name = _("土地出让")
         verbose_name_plural = _("土地出让")
         ordering = ["parcel_code"]
-        indexes = [models.Index(fields=["transferred_on"], name="con_land_transferred")]
+        indexes = [models.Index(fields=["transferred_on"], name="con_land_transferred"),
+                   models.Index(fields=["park", "transferred_on"], name="con_land_park_transferred")]
 
     def __str__(self) -> str:
         return self.parcel_code

@@ -34,6 +34,8 @@ class Qualification(LedgerModel):
         indexes = [
             models.Index(fields=["kind", "granted_on"], name="eco_qual_kind_granted"),
             models.Index(fields=["kind", "applied_on"], name="eco_qual_kind_applied"),
+            models.Index(fields=["uscc", "kind", "granted_on"], name="eco_qual_uscc_kind_granted"),
+            models.Index(fields=["uscc", "kind", "applied_on"], name="eco_qual_uscc_kind_applied"),
         ]
 
     def __str__(self) -> str:
@@ -56,7 +58,8 @@ class Patent(LedgerModel):
         verbose_name = _("专利")
         verbose_name_plural = _("专利")
         ordering = ["number"]
-        indexes = [models.Index(fields=["granted_on"], name="eco_patent_granted")]
+        indexes = [models.Index(fields=["granted_on"], name="eco_patent_granted"),
+                   models.Index(fields=["uscc", "granted_on"], name="eco_patent_uscc_granted")]
 
     def __str__(self) -> str:
         return self.number
@@ -127,7 +130,8 @@ class TechUpgradeAcceptance(LedgerModel):
         verbose_name = _("技改竣工验收")
         verbose_name_plural = _("技改竣工验收")
         ordering = ["accepted_on", "code"]
-        indexes = [models.Index(fields=["accepted_on"], name="eco_techup_accepted")]
+        indexes = [models.Index(fields=["accepted_on"], name="eco_techup_accepted"),
+                   models.Index(fields=["uscc", "accepted_on"], name="eco_techup_uscc_accepted")]
 
     def __str__(self) -> str:
         return self.project_name

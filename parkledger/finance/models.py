@@ -26,7 +26,8 @@ class AssetFiling(LedgerModel):
         verbose_name = _("国资审批备案")
         verbose_name_plural = _("国资审批备案")
         ordering = ["decided_on", "code"]
-        indexes = [models.Index(fields=["decided_on"], name="fin_filing_decided")]
+        indexes = [models.Index(fields=["decided_on"], name="fin_filing_decided"),
+                   models.Index(fields=["park", "decided_on"], name="fin_filing_park_decided")]
 
     def __str__(self) -> str:
         return self.subject

@@ -114,7 +114,8 @@ class Hazard(CaseMixin, LedgerModel):
         verbose_name = _("隐患")
         verbose_name_plural = _("隐患")
         ordering = ["inspection_id", "code"]
-        indexes = [models.Index(fields=["deadline", "rectified_on"], name="gov_hazard_deadline")]
+        indexes = [models.Index(fields=["deadline", "rectified_on"], name="gov_hazard_deadline"),
+                   models.Index(fields=["inspection", "deadline", "rectified_on"], name="gov_hazard_insp_deadline")]
 
     def __str__(self) -> str:
         return self.description
@@ -198,7 +199,8 @@ class AirSample(LedgerModel):
         verbose_name = _("大气质量抽检")
         verbose_name_plural = _("大气质量抽检")
         ordering = ["sampled_on", "code"]
-        indexes = [models.Index(fields=["sampled_on"], name="gov_air_sampled")]
+        indexes = [models.Index(fields=["sampled_on"], name="gov_air_sampled"),
+                   models.Index(fields=["park", "sampled_on"], name="gov_air_park_sampled")]
 
     def __str__(self) -> str:
         return f"{self.station} {self.sampled_on}"
@@ -222,7 +224,8 @@ class WaterSample(LedgerModel):
         verbose_name = _("水质监测")
         verbose_name_plural = _("水质监测")
         ordering = ["sampled_on", "code"]
-        indexes = [models.Index(fields=["sampled_on"], name="gov_water_sampled")]
+        indexes = [models.Index(fields=["sampled_on"], name="gov_water_sampled"),
+                   models.Index(fields=["park", "sampled_on"], name="gov_water_park_sampled")]
 
     def __str__(self) -> str:
         return f"{self.station} {self.sampled_on}"
@@ -251,7 +254,8 @@ class EnvCase(CaseMixin, LedgerModel):
         verbose_name = _("环境执法")
         verbose_name_plural = _("环境执法")
         ordering = ["found_on", "code"]
-        indexes = [models.Index(fields=["found_on"], name="gov_env_found")]
+        indexes = [models.Index(fields=["found_on"], name="gov_env_found"),
+                   models.Index(fields=["uscc", "found_on"], name="gov_env_uscc_found")]
 
     def __str__(self) -> str:
         return self.violation
@@ -370,7 +374,8 @@ class Dispute(CaseMixin, LedgerModel):
         verbose_name = _("矛盾纠纷")
         verbose_name_plural = _("矛盾纠纷")
         ordering = ["received_on", "code"]
-        indexes = [models.Index(fields=["mediated_on"], name="gov_dispute_mediated")]
+        indexes = [models.Index(fields=["mediated_on"], name="gov_dispute_mediated"),
+                   models.Index(fields=["park", "mediated_on"], name="gov_dispute_park_mediated")]
 
     def __str__(self) -> str:
         return f"{self.park_id} {self.received_on}"

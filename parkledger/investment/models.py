@@ -60,6 +60,13 @@ class InvestmentProject(LedgerModel):
             models.Index(fields=["production_on"], name="inv_proj_production"),
             models.Index(fields=["reviewed_on"], name="inv_proj_reviewed"),
             models.Index(fields=["fai_registered_on"], name="inv_proj_fai"),
+            models.Index(fields=["park", "contacted_on"], name="inv_proj_park_contacted"),
+            models.Index(fields=["park", "submitted_on"], name="inv_proj_park_submitted"),
+            models.Index(fields=["park", "reviewed_on"], name="inv_proj_park_reviewed"),
+            models.Index(fields=["park", "signed_on"], name="inv_proj_park_signed"),
+            models.Index(fields=["park", "started_on"], name="inv_proj_park_started"),
+            models.Index(fields=["park", "production_on"], name="inv_proj_park_production"),
+            models.Index(fields=["park", "fai_registered_on"], name="inv_proj_park_fai"),
         ]
 
     def __str__(self) -> str:
@@ -120,7 +127,8 @@ class TalentApplication(LedgerModel):
         verbose_name = _("人才工程申报")
         verbose_name_plural = _("人才工程申报")
         ordering = ["applied_on", "code"]
-        indexes = [models.Index(fields=["applied_on"], name="inv_talapp_applied")]
+        indexes = [models.Index(fields=["applied_on"], name="inv_talapp_applied"),
+                   models.Index(fields=["park", "applied_on"], name="inv_talapp_park_applied")]
 
     def __str__(self) -> str:
         return f"{self.program} {self.applicant_name}"
@@ -144,6 +152,7 @@ class TalentHonour(LedgerModel):
         constraints = [
             models.UniqueConstraint(fields=["talent", "title"], name="investment_talenthonour_unique_talent_title")
         ]
+        indexes = [models.Index(fields=["talent", "awarded_on"], name="inv_honour_talent_awarded")]
 
     def __str__(self) -> str:
         return f"{self.talent_id} {self.title}"

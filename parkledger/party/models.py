@@ -27,7 +27,8 @@ class PartyActivity(LedgerModel):
         verbose_name = _("党建活动")
         verbose_name_plural = _("党建活动")
         ordering = ["held_on", "code"]
-        indexes = [models.Index(fields=["kind", "held_on"], name="party_act_kind_held")]
+        indexes = [models.Index(fields=["kind", "held_on"], name="party_act_kind_held"),
+                   models.Index(fields=["park", "held_on"], name="party_act_park_held")]
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
