@@ -191,6 +191,12 @@ LOGIN_REDIRECT_URL = "/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARKLEDGER_MAX_UPLOAD_BYTES = env_int("PARKLEDGER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# a file past PARKLEDGER_MAX_UPLOAD_BYTES is not spooled to disk (see parkledger.web.upload_limit)
+FILE_UPLOAD_HANDLERS = [
+    "parkledger.web.upload_limit.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
