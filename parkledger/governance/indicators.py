@@ -76,14 +76,25 @@ def safety_inspections(ctx: Context) -> Result:
 @indicator("safety.hazards", name="发现隐患", unit="处", chapter=CHAPTER, sources=("inspection", "hazard"),
            definition="W内检查发现的隐患数（报告以“余”引用）")
 def safety_hazards(ctx: Context) -> Result:
-    return count_result(_hazards_found(ctx))
+    return Result(value=Decimal(_hazard_counts(ctx)["n"]), records=_hazards_found(ctx))
+
+
+def _hazard_counts(ctx: Context) -> dict[str, int]:
+    """Hazards found in W and the distinct enterprises ordered to rectify: one query for both keys."""
+
+    def compute() -> dict[str, int]:
+        return _hazards_found(ctx).aggregate(
+            n=Count("pk"), ordered=Count("inspection__uscc", distinct=True, filter=Q(deadline__isnull=False)),
+        )
+
+    return ctx.memo("governance.hazards_found", compute)
 
 
 @indicator("safety.ordered", name="责令限时整改企业", unit="家", chapter=CHAPTER, sources=("inspection", "hazard"),
            definition="W内检查中有设定整改期限（`deadline`）隐患的企业家数（去重）")
 def safety_ordered(ctx: Context) -> Result:
     qs = _hazards_found(ctx).filter(deadline__isnull=False)
-    return Result(value=Decimal(count_distinct(qs, "inspection__uscc")), records=qs)
+    return Result(value=Decimal(_hazard_counts(ctx)["ordered"]), records=qs)
 
 
 @indicator("safety.hazards_overdue", name="逾期未整改隐患", unit="处", chapter=CHAPTER, sources=("hazard",),
@@ -125,14 +136,27 @@ _outreach_key("safety.staff_training", "企业员工培训", "人次", OutreachK
            definition="`listed_on` 在W内的臭气异味整治企业家数（去重）")
 def env_odour_listed(ctx: Context) -> Result:
     qs = ctx.records("odour_case").filter(ctx.in_w("listed_on"))
-    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+    return Result(value=Decimal(_odour_counts(ctx)["listed"]), records=qs)
+
+
+def _odour_counts(ctx: Context) -> dict[str, int]:
+    """Distinct enterprises listed in W, and listed by D for Y+1: one query over the cases listed by D
+    (W ends at D) for both keys."""
+
+    def compute() -> dict[str, int]:
+        return ctx.records("odour_case").filter(ctx.by_d("listed_on")).aggregate(
+            listed=Count("uscc", distinct=True, filter=ctx.in_w("listed_on")),
+            next_year=Count("uscc", distinct=True, filter=Q(target_year=ctx.period.year + 1)),
+        )
+
+    return ctx.memo("governance.odour", compute)
 
 
 @indicator("env.odour_next_year", name="明年完成提升改造企业", unit="家", chapter=CHAPTER, sources=("odour_case",),
            definition="截至D已列入（`listed_on` ≤ D）且计划完成年度 `target_year` = Y+1 的企业家数（去重）")
 def env_odour_next_year(ctx: Context) -> Result:
     qs = ctx.records("odour_case").filter(ctx.by_d("listed_on"), target_year=ctx.period.year + 1)
-    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+    return Result(value=Decimal(_odour_counts(ctx)["next_year"]), records=qs)
 
 
 @indicator("env.air_samples_per_month", name="每月大气质量抽检", unit="次", chapter=CHAPTER,
@@ -199,15 +223,29 @@ def gov_issues_rectified(ctx: Context) -> Result:
 @indicator("gov.petitions_closed", name="办结信访件", unit="件", chapter=CHAPTER, sources=("petition",),
            definition="`closed_on` 在W内的信访件数（不论何时登记）")
 def gov_petitions_closed(ctx: Context) -> Result:
-    return count_result(ctx.records("petition").filter(ctx.in_w("closed_on")))
+    return Result(value=Decimal(_petition_counts(ctx)["closed_in_w"]),
+                  records=ctx.records("petition").filter(ctx.in_w("closed_on")))
+
+
+def _petition_counts(ctx: Context) -> dict[str, int]:
+    """Petitions closed in W, received in W, and received in W and closed by D: one query over the
+    petitions received or closed in W, for both keys."""
+
+    def compute() -> dict[str, int]:
+        received = ctx.in_w("received_on")
+        return ctx.records("petition").filter(ctx.in_w("closed_on") | received).aggregate(
+            closed_in_w=Count("pk", filter=ctx.in_w("closed_on")), n=Count("pk", filter=received),
+            closed=Count("pk", filter=received & ctx.by_d("closed_on")),
+        )
+
+    return ctx.memo("governance.petitions", compute)
 
 
 @indicator("gov.petition_closure_rate", name="信访办结率", unit="%", chapter=CHAPTER, sources=("petition",),
            definition="W内登记且截至D办结的信访件 ÷ W内登记的信访件")
 def gov_petition_closure_rate(ctx: Context) -> Result:
     received = ctx.records("petition").filter(ctx.in_w("received_on"))
-    closed = ctx.by_d("closed_on")
-    counts = received.aggregate(n=Count("pk"), closed=Count("pk", filter=closed))
+    counts = _petition_counts(ctx)
     return ratio_pct(Decimal(counts["closed"]), Decimal(counts["n"]), reason="W内无登记信访件，办结率无意义",
                      records=received)
 
@@ -228,13 +266,19 @@ def _mediated(ctx: Context):
 @indicator("gov.disputes_mediated", name="调解纠纷", unit="起", chapter=CHAPTER, sources=("dispute",),
            definition="`mediated_on` 在W内且结果为成功或不成功的纠纷数（调解中的不计）")
 def gov_disputes_mediated(ctx: Context) -> Result:
-    return count_result(_mediated(ctx))
+    return Result(value=Decimal(_mediated_counts(ctx)["n"]), records=_mediated(ctx))
+
+
+def _mediated_counts(ctx: Context) -> dict[str, int]:
+    """Disputes mediated in W and the successful ones: one query for both keys."""
+    return ctx.memo("governance.mediated", lambda: _mediated(ctx).aggregate(
+        n=Count("pk"), ok=Count("pk", filter=Q(outcome=DisputeOutcome.SUCCESS))))
 
 
 @indicator("gov.mediation_success_rate", name="调解成功率", unit="%", chapter=CHAPTER, sources=("dispute",),
            definition="W内调解的纠纷中，成功数 ÷（成功 + 不成功）")
 def gov_mediation_success_rate(ctx: Context) -> Result:
     qs = _mediated(ctx)
-    counts = qs.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(outcome=DisputeOutcome.SUCCESS)))
+    counts = _mediated_counts(ctx)
     return ratio_pct(Decimal(counts["ok"]), Decimal(counts["n"]), reason="W内无调解完成的纠纷，成功率无意义",
                      records=qs)
