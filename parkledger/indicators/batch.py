@@ -31,7 +31,7 @@ from parkledger.indicators.registry import resolve
 from parkledger.indicators.types import FigureSet
 from parkledger.lib.periods import Period
 
-__all__ = ["compute_many", "grouped", "Provider", "providers", "providers_for", "roll_up", "group_rows"]
+__all__ = ["compute_many", "seeded_contexts", "grouped", "Provider", "providers", "providers_for", "roll_up", "group_rows"]
 
 Fill = Callable[[Sequence[Context], frozenset[str]], Mapping[str, Mapping[str, Any]]]
 
@@ -152,12 +152,14 @@ def _frozen_figures(codes: Sequence[str], month: str) -> dict[str, dict]:
             for park, figures in rows}
 
 
-def compute_many(parks: Sequence[str], period: str | Period, keys: Iterable[str] | None = None, *,
-                 live: bool = False) -> dict[str, FigureSet]:
-    """Park code → `compute_figures(code, period, keys, live=live)`, for every park of `parks`.
+def seeded_contexts(parks: Sequence[str], period: str | Period, keys: Iterable[str] | None = None, *,
+                    live: bool = False) -> dict[str, tuple[Context, list[str]]]:
+    """Park code → (its context, the keys to compute in it), the grouped aggregates of the asked keys
+    seeded into the contexts' memos; evaluating a key in such a context gives the park's own figure,
+    and `ctx.result(key).records` its records.
 
-    The aggregates of the grouped providers serving the asked keys are computed once for all the
-    parks that compute (a park whose closed month froze every asked key computes nothing).
+    The providers fill only the contexts that compute: a park whose closed month froze every asked
+    key takes its frozen figures. Unknown park or key, bad period → ValueError (as `compute_figures`).
     """
     per = period if isinstance(period, Period) else Period.parse(period)
     codes = list(dict.fromkeys(str(p or "").strip() for p in parks))
@@ -169,25 +171,32 @@ def compute_many(parks: Sequence[str], period: str | Period, keys: Iterable[str]
         unknown = [k for k in asked if not _known(k)]
         if unknown:
             raise ValueError("未知指标：" + "、".join(unknown))
-    contexts = _contexts(codes, per, live=live)
-    wanted: dict[str, list[str]] = {}
-    for code, ctx in contexts.items():
+    out: dict[str, tuple[Context, list[str]]] = {}
+    for code, ctx in _contexts(codes, per, live=live).items():
         if asked is not None:
-            wanted[code] = asked
+            out[code] = (ctx, asked)
         else:
-            wanted[code] = list(ctx.frozen) if ctx.frozen is not None else expand_keys(ctx)
-    computing = [ctx for code, ctx in contexts.items()
-                 if ctx.frozen is None or any(k not in ctx.frozen for k in wanted[code])]
+            out[code] = (ctx, list(ctx.frozen) if ctx.frozen is not None else expand_keys(ctx))
+    computing = [(ctx, wanted) for ctx, wanted in out.values()
+                 if ctx.frozen is None or any(k not in ctx.frozen for k in wanted)]
     if computing:
-        all_keys = dict.fromkeys(k for ctx in computing for k in wanted[ctx.park])
+        contexts = [ctx for ctx, _wanted in computing]
+        all_keys = list(dict.fromkeys(k for _ctx, wanted in computing for k in wanted))
         bases = _base_keys(all_keys)
         for provider in providers_for(all_keys):
-            for name, values in provider.fill(computing, bases).items():
-                for ctx in computing:
+            for name, values in provider.fill(contexts, bases).items():
+                for ctx in contexts:
                     if ctx.park in values:
                         ctx.memo(name, lambda v=values[ctx.park]: v)
+    return out
+
+
+def compute_many(parks: Sequence[str], period: str | Period, keys: Iterable[str] | None = None, *,
+                 live: bool = False) -> dict[str, FigureSet]:
+    """Park code → `compute_figures(code, period, keys, live=live)`, for every park of `parks`, with
+    the common aggregates computed once for all of them (see `seeded_contexts`)."""
     return {
-        code: FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted[code]},
+        code: FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted},
                         closed=ctx.frozen is not None)
-        for code, ctx in contexts.items()
+        for code, (ctx, wanted) in seeded_contexts(parks, period, keys, live=live).items()
     }

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from parkledger.city.compare import CompareError, city_figures, compare, ranks, top_level_parks
 from parkledger.core.models import Park
+from parkledger.indicators.batch import compute_many
 from parkledger.indicators.engine import compute_figures, expand_keys, make_context
 from parkledger.indicators.registry import all_indicators
 from tests.web import data
@@ -33,8 +34,11 @@ def test_compare_gives_each_parks_own_figures_for_every_key(parks):
     assert {ind.key for ind in all_indicators() if not ind.parameterised} <= set(keys)
     result = compare(data.PERIOD, keys, parks)
     assert result["keys"] == keys and [row["code"] for row in result["parks"]] == ["ECO", "OTH"]
+    many = compute_many([p.code for p in parks], data.PERIOD, keys)
     for row in result["parks"]:
-        assert row["figures"] == compute_figures(row["code"], data.PERIOD, keys).to_json()
+        alone = compute_figures(row["code"], data.PERIOD, keys)
+        assert row["figures"] == alone.to_json()
+        assert dict(many[row["code"]]) == dict(alone)  # the batch path: reasons and extras too
 
 
 def test_the_command_prints_the_same_json(parks):

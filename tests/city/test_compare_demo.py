@@ -1,0 +1,87 @@
+"""Comparing the three parks of `demo --parks 3`: every key of the dictionary gives each park its own
+figures through the grouped (batch) path, a closed month its frozen figures, and the number of queries
+is the same for two parks as for three."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bench.compare import KEYS as BENCH_KEYS
+from parkledger.city.compare import compare, top_level_parks
+from parkledger.city.views import DEFAULT_KEYS
+from parkledger.core.models import ParkMonth
+from parkledger.indicators.batch import compute_many
+from parkledger.indicators.engine import _known, compute_figures, expand_keys, make_context
+from parkledger.indicators.registry import all_indicators
+from parkledger.periods.closing import close_month
+
+PERIOD = "2022-09"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("demo", "--parks", "3", verbosity=0, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def parks(demo, db):
+    return top_level_parks()
+
+
+def _every_key(parks) -> list[str]:
+    keys = sorted({k for p in parks for k in expand_keys(make_context(p.code, PERIOD))})
+    assert {ind.key for ind in all_indicators() if not ind.parameterised} <= set(keys)
+    return keys
+
+
+def test_the_three_parks_of_the_demo(parks):
+    assert [p.code for p in parks] == ["ECO", "NB01", "NB02"]
+
+
+@pytest.mark.parametrize("period", [PERIOD, "2022-01"])
+def test_every_key_of_every_park_is_its_own_figure(parks, period):
+    keys = _every_key(parks)
+    result = compare(period, keys, parks)
+    many = compute_many([p.code for p in parks], period, keys)
+    for row in result["parks"]:
+        alone = compute_figures(row["code"], period, keys)
+        assert row["figures"] == alone.to_json(), row["code"]
+        assert dict(many[row["code"]]) == dict(alone), row["code"]  # reasons, extras and definitions too
+
+
+def test_a_closed_month_of_one_park_keeps_its_frozen_figures(parks):
+    close_month(park="NB01", month=PERIOD)
+    ParkMonth.objects.filter(park_id="NB01", month=PERIOD).update(fiscal_revenue_total=Decimal("123456"))
+    keys = _every_key(parks)
+    result = {row["code"]: row["figures"] for row in compare(PERIOD, keys, parks)["parks"]}
+    live = compute_figures("NB01", PERIOD, ["econ.fiscal_revenue_total"], live=True)["econ.fiscal_revenue_total"]
+    assert result["NB01"]["econ.fiscal_revenue_total"]["closed"] is True
+    assert result["NB01"]["econ.fiscal_revenue_total"]["value"] != live.json_value()
+    for park in parks:
+        assert result[park.code] == compute_figures(park.code, PERIOD, keys).to_json(), park.code
+
+
+def _page_keys() -> list[str]:
+    """The keys the 园区比较 page asks by default: each key, its YoY and its target progress."""
+    keys = list(DEFAULT_KEYS)
+    extras = [k for key in keys for k in (f"{key}.yoy", f"plan.progress[{key}]") if _known(k)]
+    return keys + extras
+
+
+@pytest.mark.parametrize("keys", [[k for k in BENCH_KEYS if _known(k)], _page_keys()], ids=["bench", "page"])
+def test_the_query_count_is_the_same_for_two_parks_as_for_three(parks, keys):
+    counts = []
+    for chosen in (parks[:2], parks):
+        with CaptureQueriesContext(connection) as ctx:
+            compare(PERIOD, keys, chosen)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
