@@ -16,12 +16,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from parkledger.economy.choices import DisbursementKind
 from parkledger.finance.choices import FinancingKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import bytewise, count_distinct, count_result, sum_of, undefined, wan_to_yi
+from parkledger.indicators.helpers import amount, bytewise, count_result, exact_sum, undefined, wan_to_yi
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 from parkledger.lib.chinese import join_and
@@ -53,7 +53,13 @@ def _bonds(ctx: Context):
 @indicator("finance.special_bonds_approved", name="获批政府专项债", unit="只", chapter=CHAPTER,
            sources=("financing_project",), definition="类型为专项债且 `approved_on` 在W内的融资项目数")
 def finance_special_bonds_approved(ctx: Context) -> Result:
-    return count_result(_bonds(ctx))
+    return Result(value=Decimal(len(_bond_names(ctx))), records=_bonds(ctx))
+
+
+def _bond_names(ctx: Context) -> list[str]:
+    """The names of the bonds approved in W, by `approved_on` then name: one query for both keys."""
+    return ctx.memo("finance.bond_names", lambda: list(
+        _bonds(ctx).order_by(F("approved_on").asc(), bytewise("name")).values_list("name", flat=True)))
 
 
 @indicator("finance.special_bonds_approved.names", name="获批政府专项债名称", unit="", chapter=CHAPTER,
@@ -61,7 +67,7 @@ def finance_special_bonds_approved(ctx: Context) -> Result:
            definition="W内获批专项债的名称，按 `approved_on`、名称排序，两项为“A和B”，多项为“A、B和C”")
 def finance_special_bonds_approved_names(ctx: Context) -> Result:
     qs = _bonds(ctx)
-    names = list(qs.order_by(F("approved_on").asc(), bytewise("name")).values_list("name", flat=True))
+    names = _bond_names(ctx)
     if not names:
         return undefined("W内无获批专项债", qs)
     return Result(value=join_and([n.strip() for n in names]), records=qs)
@@ -71,16 +77,31 @@ def _policy_payments(ctx: Context):
     return ctx.records("disbursement").filter(ctx.in_w("paid_on"), kind=DisbursementKind.INVESTMENT_POLICY)
 
 
+def _payments(ctx: Context) -> dict[str, Decimal | int]:
+    """The investment-policy payments of W (distinct enterprises, Σ amount) and the rent reliefs of W
+    (Σ amount): one query for the four keys."""
+
+    def compute() -> dict[str, Decimal | int]:
+        policy, relief = Q(kind=DisbursementKind.INVESTMENT_POLICY), Q(kind=DisbursementKind.RENT_RELIEF)
+        row = ctx.records("disbursement").filter(ctx.in_w("paid_on"), policy | relief).aggregate(
+            policy_enterprises=Count("uscc", distinct=True, filter=policy),
+            policy_amount=exact_sum("amount", policy), rent_relief=exact_sum("amount", relief),
+        )
+        return {"policy_enterprises": row["policy_enterprises"], "policy_amount": amount(row["policy_amount"]),
+                "rent_relief": amount(row["rent_relief"])}
+
+    return ctx.memo("finance.payments", compute)
+
+
 def _policy_amount(ctx: Context) -> Decimal:
-    return ctx.memo("finance.policy_amount", lambda: sum_of(_policy_payments(ctx), "amount"))
+    return _payments(ctx)["policy_amount"]
 
 
 @indicator("finance.investment_policy", name="审核招商政策兑现企业", unit="家", chapter=CHAPTER,
            sources=("disbursement",),
            definition="W内兑付（`paid_on` 在W内）招商政策兑现款的企业家数（去重；无信用代码的不计家数）")
 def finance_investment_policy(ctx: Context) -> Result:
-    qs = _policy_payments(ctx)
-    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs)
+    return Result(value=Decimal(_payments(ctx)["policy_enterprises"]), records=_policy_payments(ctx))
 
 
 @indicator("finance.investment_policy.amount", name="招商政策兑现金额", unit="亿元", chapter=CHAPTER,
@@ -109,7 +130,7 @@ def finance_investment_policy_share(ctx: Context) -> Result:
            sources=("disbursement",), definition="Σ `amount`，类型为国有房租减免，`paid_on` 在W内")
 def finance_rent_relief(ctx: Context) -> Result:
     qs = ctx.records("disbursement").filter(ctx.in_w("paid_on"), kind=DisbursementKind.RENT_RELIEF)
-    return Result(value=sum_of(qs, "amount"), records=qs)
+    return Result(value=_payments(ctx)["rent_relief"], records=qs)
 
 
 # -- support packages --------------------------------------------------------------------------------
