@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from parkledger.construction.choices import GovProjectCategory, SeaUseKind
 from parkledger.indicators.context import Context
-from parkledger.indicators.helpers import count_result, sum_of, sums_of, undefined, wan_to_yi
+from parkledger.indicators.helpers import amount, exact_sum, sum_of, undefined, wan_to_yi
 from parkledger.indicators.registry import indicator
 from parkledger.indicators.types import Result
 
@@ -36,14 +36,28 @@ def _projects_of_year(ctx: Context):
 @indicator("build.gov_projects", name="安排政府投资项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="`gov_project` 中 `plan_year` = Y 的项目数")
 def build_gov_projects(ctx: Context) -> Result:
-    return count_result(_projects_of_year(ctx))
+    return Result(value=Decimal(_year_totals(ctx)["n"]), records=_projects_of_year(ctx))
+
+
+def _year_totals(ctx: Context) -> dict[str, Decimal | int]:
+    """The projects of year Y: their number, Σ total investment (万元) and the water-green ones, one
+    query for the three keys."""
+
+    def compute() -> dict[str, Decimal | int]:
+        row = _projects_of_year(ctx).aggregate(
+            n=Count("pk"), total_investment=exact_sum("total_investment"),
+            water_green=Count("pk", filter=Q(category=GovProjectCategory.WATER_GREEN)),
+        )
+        return {**row, "total_investment": amount(row["total_investment"])}
+
+    return ctx.memo("construction.projects_of_year", compute)
 
 
 @indicator("build.gov_projects.total_investment", name="政府投资项目总投资", unit="亿元", chapter=CHAPTER,
            sources=("gov_project",), definition="Σ `total_investment`，`plan_year` = Y 的政府投资项目（万元÷10000）")
 def build_gov_projects_total_investment(ctx: Context) -> Result:
     qs = _projects_of_year(ctx)
-    return Result(value=wan_to_yi(sum_of(qs, "total_investment")), records=qs)
+    return Result(value=wan_to_yi(_year_totals(ctx)["total_investment"]), records=qs)
 
 
 @indicator("build.gov_projects.invested", name="完成年度投资", unit="亿元", chapter=CHAPTER,
@@ -165,27 +179,53 @@ def _land_transfers(ctx: Context):
 @indicator("build.land_transfers", name="完成土地出让", unit="宗", chapter=CHAPTER, sources=("land_transfer",),
            definition="`transferred_on` 在W内的土地出让宗数")
 def build_land_transfers(ctx: Context) -> Result:
-    return count_result(_land_transfers(ctx))
+    return Result(value=Decimal(_land_transfer_totals(ctx)["n"]), records=_land_transfers(ctx))
+
+
+def _land_transfer_totals(ctx: Context) -> dict[str, Decimal | int]:
+    """The land transfers of W: their number and Σ area, one query for both keys."""
+
+    def compute() -> dict[str, Decimal | int]:
+        row = _land_transfers(ctx).aggregate(n=Count("pk"), area_mu=exact_sum("area_mu"))
+        return {"n": row["n"], "area_mu": amount(row["area_mu"])}
+
+    return ctx.memo("construction.land_transfers", compute)
 
 
 @indicator("build.land_transfers.area", name="土地出让面积", unit="亩", chapter=CHAPTER, sources=("land_transfer",),
            definition="Σ `area_mu`，`transferred_on` 在W内")
 def build_land_transfers_area(ctx: Context) -> Result:
     qs = _land_transfers(ctx)
-    return Result(value=sum_of(qs, "area_mu"), records=qs)
+    return Result(value=_land_transfer_totals(ctx)["area_mu"], records=qs)
 
 
 @indicator("build.sea_infra_approved_area", name="基础设施用海获批面积", unit="亩", chapter=CHAPTER,
            sources=("sea_use",), definition="Σ `area_mu`，基础设施用海，`approved_on` ≤ D（存量）")
 def build_sea_infra_approved_area(ctx: Context) -> Result:
     qs = ctx.records("sea_use").filter(ctx.by_d("approved_on"), kind=SeaUseKind.INFRASTRUCTURE)
-    return Result(value=sum_of(qs, "area_mu"), records=qs)
+    return Result(value=_sea_use_totals(ctx)["infra_area"], records=qs)
+
+
+def _sea_use_totals(ctx: Context) -> dict[str, Decimal | int]:
+    """Σ area of the infrastructure sea use approved by D and the number of industrial ones not approved
+    by D: one query for both keys."""
+
+    def compute() -> dict[str, Decimal | int]:
+        infra = Q(kind=SeaUseKind.INFRASTRUCTURE) & ctx.by_d("approved_on")
+        preparing = Q(kind=SeaUseKind.INDUSTRIAL) & ctx.not_by_d("approved_on")
+        row = ctx.records("sea_use").filter(kind__in=(SeaUseKind.INFRASTRUCTURE, SeaUseKind.INDUSTRIAL)).aggregate(
+            infra_area=exact_sum("area_mu", infra), preparing=Count("pk", filter=preparing),
+        )
+        return {"infra_area": amount(row["infra_area"]), "preparing": row["preparing"]}
+
+    return ctx.memo("construction.sea_use", compute)
 
 
 @indicator("build.sea_industrial_preparing", name="筹备产业用海项目", unit="个", chapter=CHAPTER,
            sources=("sea_use",), definition="产业用海中截至D未获批（`approved_on` 为空或晚于D）的项目数")
 def build_sea_industrial_preparing(ctx: Context) -> Result:
-    return count_result(ctx.records("sea_use").filter(ctx.not_by_d("approved_on"), kind=SeaUseKind.INDUSTRIAL))
+    qs = ctx.records("sea_use").filter(ctx.not_by_d("approved_on"), kind=SeaUseKind.INDUSTRIAL)
+    return Result(value=Decimal(_sea_use_totals(ctx)["preparing"]), records=qs)
 
 
 @indicator("build.basic_farmland_area", name="规划调整涉及基本农田", unit="亩", chapter=CHAPTER,
@@ -202,7 +242,8 @@ def build_basic_farmland_area(ctx: Context) -> Result:
 @indicator("eco.water_green_projects", name="水系绿地项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="类别为水系绿地（water_green）且 `plan_year` = Y 的政府投资项目数")
 def eco_water_green_projects(ctx: Context) -> Result:
-    return count_result(_projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN))
+    qs = _projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN)
+    return Result(value=Decimal(_year_totals(ctx)["water_green"]), records=qs)
 
 
 def _releases(ctx: Context):
@@ -210,15 +251,20 @@ def _releases(ctx: Context):
 
 
 def _release_sums(ctx: Context) -> dict[str, Decimal]:
-    return ctx.memo(
-        "construction.releases", lambda: sums_of(_releases(ctx), "benthic_10k", "fish_10k", "contract_amount")
-    )
+    """The releases of W: their number (`n`) and Σ of the three amounts, one query for the four keys."""
+
+    def compute() -> dict[str, Decimal]:
+        fields = ("benthic_10k", "fish_10k", "contract_amount")
+        row = _releases(ctx).aggregate(n=Count("pk"), **{f: exact_sum(f) for f in fields})
+        return {"n": Decimal(row["n"]), **{f: amount(row[f]) for f in fields}}
+
+    return ctx.memo("construction.releases", compute)
 
 
 @indicator("eco.releases", name="增殖放流", unit="次", chapter=CHAPTER, sources=("stock_release",),
            definition="`released_on` 在W内的增殖放流次数")
 def eco_releases(ctx: Context) -> Result:
-    return count_result(_releases(ctx))
+    return Result(value=_release_sums(ctx)["n"], records=_releases(ctx))
 
 
 @indicator("eco.releases.benthic", name="增殖放流潮间底栖生物", unit="万粒", chapter=CHAPTER,
