@@ -87,7 +87,7 @@ def _amounts(row: dict) -> dict[str, Decimal | int]:
            definition="Σ `enterprise_month.output_value`，月份在W内（万元÷10000）")
 def econ_output(ctx: Context) -> Result:
     t = enterprise_month_totals(ctx)
-    return Result(value=wan_to_yi(t["output"]), records=_em_cur_qs(ctx))
+    return Result(value=wan_to_yi(t["output"]), records=lambda: _em_cur_qs(ctx))
 
 
 @indicator("econ.output.yoy", name="工业总产值同比", unit="%", chapter=CHAPTER, sources=("enterprise_month",),
@@ -97,14 +97,14 @@ def econ_output_yoy(ctx: Context) -> Result:
     empty, which the data-quality check lists)."""
     t = enterprise_month_totals(ctx, last="all")
     return growth(t["output"], t["last_output"], has_last=t["last_output_rows"] > 0,
-                  records=[_em_cur_qs(ctx), _em_last_qs(ctx, False)])
+                  records=lambda: [_em_cur_qs(ctx), _em_last_qs(ctx, False)])
 
 
 @indicator("econ.above_scale_output", name="规上工业总产值", unit="亿元", chapter=CHAPTER,
            sources=("enterprise_month",), definition="Σ `output_value`，W内 `above_scale` 为是的月报")
 def econ_above_scale_output(ctx: Context) -> Result:
     t = enterprise_month_totals(ctx)
-    return Result(value=wan_to_yi(t["above_output"]), records=_em_cur_qs(ctx).filter(above_scale=True))
+    return Result(value=wan_to_yi(t["above_output"]), records=lambda: _em_cur_qs(ctx).filter(above_scale=True))
 
 
 @indicator("econ.above_scale_output.yoy", name="规上工业总产值同比", unit="%", chapter=CHAPTER,
@@ -113,14 +113,14 @@ def econ_above_scale_output(ctx: Context) -> Result:
 def econ_above_scale_output_yoy(ctx: Context) -> Result:
     t = enterprise_month_totals(ctx, last="above")
     return growth(t["above_output"], t["last_above_output"], has_last=t["last_above_rows"] > 0,
-                  records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
+                  records=lambda: [_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
 
 
 @indicator("econ.above_scale_value_added", name="规上工业增加值", unit="亿元", chapter=CHAPTER,
            sources=("enterprise_month",), definition="Σ `value_added`，W内规上月报")
 def econ_above_scale_value_added(ctx: Context) -> Result:
     t = enterprise_month_totals(ctx)
-    return Result(value=wan_to_yi(t["above_value_added"]), records=_em_cur_qs(ctx).filter(above_scale=True))
+    return Result(value=wan_to_yi(t["above_value_added"]), records=lambda: _em_cur_qs(ctx).filter(above_scale=True))
 
 
 @indicator("econ.above_scale_value_added.yoy", name="规上工业增加值增速", unit="%", chapter=CHAPTER,
@@ -135,7 +135,7 @@ def econ_above_scale_value_added_yoy(ctx: Context) -> Result:
         return Result(value=row.value, records=[("manual_figure", row.pk)], extra={"source": "manual"})
     t = enterprise_month_totals(ctx, last="above")
     return growth(t["above_value_added"], t["last_above_value_added"], has_last=t["last_above_rows"] > 0,
-                  records=[_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
+                  records=lambda: [_em_cur_qs(ctx).filter(above_scale=True), _em_last_qs(ctx, True)])
 
 
 # -- park_month ------------------------------------------------------------------------------------
@@ -161,14 +161,14 @@ def _pm_qs(ctx: Context, prev: bool = False):
 def park_month_sum(ctx: Context, field: str, *, to_yi: bool = True) -> Result:
     """Σ `park_month.<field>` over W, converted to 亿元 unless the field is already in its display unit."""
     value = park_month_totals(ctx)[field]
-    return Result(value=wan_to_yi(value) if to_yi else value, records=_pm_qs(ctx))
+    return Result(value=wan_to_yi(value) if to_yi else value, records=lambda: _pm_qs(ctx))
 
 
 def park_month_growth(ctx: Context, field: str) -> Result:
     """Growth of a park_month sum, W against W′ (undefined without any W′ row or when W′ sums to 0)."""
     cur = park_month_totals(ctx)[field]
     prev = park_month_totals(ctx, prev=True)
-    return growth(cur, prev[field], has_last=prev["rows"] > 0, records=[_pm_qs(ctx), _pm_qs(ctx, True)])
+    return growth(cur, prev[field], has_last=prev["rows"] > 0, records=lambda: [_pm_qs(ctx), _pm_qs(ctx, True)])
 
 
 def _park_month_key(key: str, name: str, field: str) -> None:
@@ -215,7 +215,10 @@ def econ_industrial_investment_yoy(ctx: Context) -> Result:
            definition="`fai_registered_on` 在W内的招商项目数 + 政府投资项目数（两账不去重；含其后终止的项目）")
 def econ_fai_projects(ctx: Context) -> Result:
     """A flow count: projects terminated after registering still count (fine print 12)."""
-    inv = ctx.records("investment_project").filter(ctx.in_w("fai_registered_on"))
-    gov = ctx.records("gov_project").filter(ctx.in_w("fai_registered_on"))
-    counts = ctx.memo("econ.fai_projects.counts", lambda: (inv.count(), gov.count()))
-    return Result(value=Decimal(sum(counts)), records=[inv, gov])
+    def registered(kind: str):
+        return ctx.records(kind).filter(ctx.in_w("fai_registered_on"))
+
+    counts = ctx.memo("econ.fai_projects.counts",
+                      lambda: (registered("investment_project").count(), registered("gov_project").count()))
+    return Result(value=Decimal(sum(counts)), records=lambda: [registered("investment_project"),
+                                                               registered("gov_project")])

@@ -22,7 +22,9 @@ class Result:
     - `value`: the exact value already in the display unit (Decimal), a name (`str`) for name keys,
       or None when undefined (then `reason` says why, in Chinese).
     - `records`: the records the figure was computed from, for `explain_figure` only: a queryset
-      (left unevaluated), a list of `(kind_key, pk)` pairs, or a list mixing querysets and pairs.
+      (left unevaluated), a list of `(kind_key, pk)` pairs, or a list mixing querysets and pairs;
+      or a function of no argument giving one of those, called the first time `records` is read
+      (so that a computation asked only for values builds no queryset).
     - `extra`: optional values for report wording (e.g. `{"floor": Decimal("350")}`).
     - `unit`: overrides the declared display unit (used by keys whose unit is their parameter's,
       such as `plan.target[KEY]`).
@@ -33,6 +35,20 @@ class Result:
     records: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
     unit: str | None = None
+
+
+def _read_records(result: Result) -> Any:
+    records = result.__dict__.get("_records")
+    if callable(records):
+        records = result.__dict__["_records"] = records()
+    return records
+
+
+def _write_records(result: Result, records: Any) -> None:
+    result.__dict__["_records"] = records
+
+
+Result.records = property(_read_records, _write_records)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

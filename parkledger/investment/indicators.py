@@ -84,7 +84,7 @@ def _count_key(key: str, name: str, set_name: str, definition: str) -> None:
 
     @indicator(key, name=name, unit="个", chapter=CHAPTER, sources=PROJECT, definition=definition)
     def _figure(ctx: Context) -> Result:
-        return Result(value=_set_totals(ctx, set_name)["n"], records=project_set(ctx, set_name))
+        return Result(value=_set_totals(ctx, set_name)["n"], records=lambda: project_set(ctx, set_name))
 
 
 def _investment_key(key: str, name: str, set_name: str, definition: str) -> None:
@@ -93,7 +93,7 @@ def _investment_key(key: str, name: str, set_name: str, definition: str) -> None
     @indicator(key, name=name, unit="亿元", chapter=CHAPTER, sources=PROJECT, definition=definition)
     def _figure(ctx: Context) -> Result:
         value = wan_to_yi(_set_totals(ctx, set_name)["investment"])
-        return Result(value=value, records=project_set(ctx, set_name), extra={"floor": approx_floor(value)})
+        return Result(value=value, records=lambda: project_set(ctx, set_name), extra={"floor": approx_floor(value)})
 
 
 def _lead_key(key: str, name: str, set_name: str, date_field: str, n: int = 1) -> None:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from parkledger.core.models import ParkMonth
 from parkledger.indicators.batch import compute_many, providers_for, seeded_contexts
 from parkledger.indicators.engine import compute_figures, evaluate, explain_figure, record_refs
+from parkledger.indicators.types import Result
 from parkledger.periods.closing import close_month
 from parkledger.plans.models import ManualFigure
 from tests.web import data
@@ -137,3 +138,17 @@ def test_unknown_parks_and_keys_are_refused(hand):
         compute_many(["ECO"], data.PERIOD, ["econ.output", "nope"])
     with pytest.raises(ValueError):
         compute_many(["ECO"], "2022-13", ["econ.output"])
+
+
+def test_records_given_as_a_function_are_built_once_when_read():
+    built = []
+
+    def records():
+        built.append(1)
+        return [("enterprise", 1)]
+
+    result = Result(value=Decimal(1), records=records)
+    assert built == []  # a computation asked for values only builds no record set
+    assert result.records == [("enterprise", 1)] and result.records == [("enterprise", 1)]
+    assert built == [1]
+    assert Result().records is None and Result(records=[("target", 2)]).records == [("target", 2)]
