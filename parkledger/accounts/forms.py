@@ -59,7 +59,7 @@ class LoginForm(AuthenticationForm):
             audit_log(AuditAction.LOGIN_FAILED, obj=user, user=user, result=AuditResult.DENIED,
                       detail={"reason": "demo_account"})
             raise ValidationError(self.error_messages["demo"], code="demo")
-        gate = throttle.begin(user, client_ip(self.request) if self.request is not None else "")
+        gate = throttle.begin(user, client_ip(self.request) if self.request is not None else "", username=username)
         if gate.refused:
             raise self.refusal_error(gate)
         if self.request is not None:

@@ -20,6 +20,14 @@ Each sign-in step (password, second-factor code) runs as:
   (`reset=True`), so a known password does not reset the count of wrong codes.
 - The security administrator ends a lock of an ordinary user (`services.account_unlock`); an
   administrator's through `parkledger accounts recover`. Both call `clear(user)`.
+- A name that matches no account is counted too, per address: every unknown name tried from an
+  address shares one row (`user` empty), with the same delays and lock, the same messages and
+  the same steps (a reserved attempt, a password hashed by the backend, a counted failure), so
+  the answers do not tell whether an account exists. While that row delays or locks, every
+  sign-in from the address waits, known names too: otherwise a name answered normally while
+  the unknown ones wait would be a name that exists. No sign-in clears it (a known account
+  could then reset the count at will); it starts over once its last failure is older than
+  `LOCKOUT_MAX_MINUTES`.
 """
 from __future__ import annotations
 
@@ -42,11 +50,12 @@ __all__ = ["Gate", "begin", "fail", "passed", "clear", "is_locked_for", "locked_
 class Gate:
     """One attempt: allowed, or refused as `delayed` / `locked` with the seconds to wait."""
 
-    user: Any
+    user: Any  # None: a name that matches no account (counted per address)
     ip: str
     refusal: str = ""
     wait_seconds: int = 0
     throttle_id: int | None = None
+    username: str = ""
 
     @property
     def refused(self) -> bool:
@@ -55,7 +64,8 @@ class Gate:
 
 def _locked_row(user: Any, ip: str) -> LoginThrottle:
     """The (user, ip) row, locked until the transaction ends; created when missing (a row may be
-    deleted by a completed sign-in, or created by a parallel attempt, at any moment)."""
+    deleted by a completed sign-in, or created by a parallel attempt, at any moment). `user`
+    None: the address's row of unknown names."""
     for _attempt in range(10):
         row = LoginThrottle.objects.select_for_update().filter(user=user, ip=ip).first()
         if row is not None:
@@ -65,22 +75,45 @@ def _locked_row(user: Any, ip: str) -> LoginThrottle:
                 return LoginThrottle.objects.create(user=user, ip=ip)  # ours alone until we commit
         except IntegrityError:
             continue  # a parallel attempt created it first: lock that one
-    raise RuntimeError(f"the sign-in throttle row of user {user.pk} at {ip!r} could not be locked")
+    raise RuntimeError(f"the sign-in throttle row of user {getattr(user, 'pk', None)} at {ip!r} could not be locked")
 
 
 def _seconds_until(moment: Any, now: Any) -> int:
     return max(1, int((moment - now).total_seconds() + 0.999))
 
 
-def begin(user: Any, ip: str, *, reason: str = "password") -> Gate:
-    """Reserve an attempt for `user` from `ip`, or refuse it (audited). `user` None: an unknown name."""
-    gate = Gate(user=user, ip=ip or "")
-    if user is None:
-        return gate
+def _forget_old_unknown(row: LoginThrottle, now: Any) -> None:
+    """The address's row of unknown names starts over once its last failure is old enough."""
+    if row.user_id is not None or row.last_failure_at is None:
+        return
+    if row.locked_until and row.locked_until > now:
+        return
+    if (now - row.last_failure_at).total_seconds() > float(security_setting("LOCKOUT_MAX_MINUTES")) * 60:
+        row.failures, row.retry_at, row.locked_until = 0, None, None
+
+
+def _address_refusal(ip: str, now: Any) -> tuple[str, int]:
+    """("locked" | "delayed" | "", seconds) from the address's row of unknown names."""
+    row = LoginThrottle.objects.filter(user=None, ip=ip).only("locked_until", "retry_at").first()
+    if row is None:
+        return "", 0
+    if row.locked_until and row.locked_until > now:
+        return "locked", _seconds_until(row.locked_until, now)
+    if row.retry_at and row.retry_at > now:
+        return "delayed", _seconds_until(row.retry_at, now)
+    return "", 0
+
+
+def begin(user: Any, ip: str, *, reason: str = "password", username: str = "") -> Gate:
+    """Reserve an attempt for `user` from `ip`, or refuse it (audited). `user` None: an unknown name
+    (`username`, for the audit), counted in the address's row of unknown names."""
+    gate = Gate(user=user, ip=ip or "", username=username)
     now = timezone.now()
     threshold = int(security_setting("LOCKOUT_THRESHOLD"))
+    by_address = False
     with transaction.atomic():
         row = _locked_row(user, gate.ip)
+        _forget_old_unknown(row, now)
         if row.pending and (row.pending_since is None or (now - row.pending_since).total_seconds()
                             > float(security_setting("LOGIN_PENDING_SECONDS"))):
             row.pending = 0
@@ -91,14 +124,21 @@ def begin(user: Any, ip: str, *, reason: str = "password") -> Gate:
         elif row.pending and row.failures + row.pending >= threshold:
             # as many attempts are being checked as may still fail before the lock: wait for them
             gate.refusal, gate.wait_seconds = "delayed", 1
+        elif user is not None and (refusal := _address_refusal(gate.ip, now))[0]:
+            # unknown names from this address are waiting: known ones wait the same
+            gate.refusal, gate.wait_seconds = refusal
+            by_address = True
         else:
             row.pending += 1
             row.pending_since = now
             gate.throttle_id = row.pk
-        row.save(update_fields=["pending", "pending_since"])
+        row.save(update_fields=["pending", "pending_since", "failures", "retry_at", "locked_until"])
     if gate.refused:
-        audit_log(AuditAction.LOGIN_FAILED, obj=user, user=user, result=AuditResult.DENIED,
-                  detail={"reason": gate.refusal, "step": reason, "wait_seconds": gate.wait_seconds})
+        audit_log(AuditAction.LOGIN_FAILED, obj=user, user=user if user is not None else username,
+                  result=AuditResult.DENIED, detail={"reason": gate.refusal, "step": reason,
+                                                     "wait_seconds": gate.wait_seconds,
+                                                     **({"unknown_user": True} if user is None else {}),
+                                                     **({"unknown_names_of_address": True} if by_address else {})})
     return gate
 
 
@@ -107,16 +147,17 @@ def _release(row: LoginThrottle) -> None:
 
 
 def fail(gate: Gate, *, reason: str = "password", username: str = "") -> None:
-    """Count a failed attempt; delay or lock the (account, address) as the count says. Audited."""
-    if gate.user is None:
-        audit_log(AuditAction.LOGIN_FAILED, user=username, result=AuditResult.FAILURE,
-                  detail={"reason": reason, "unknown_user": True})
-        return
+    """Count a failed attempt; delay or lock the (account, address) as the count says (for an
+    unknown name, the address's row of unknown names). Audited."""
+    username = username or gate.username
+    who = gate.user if gate.user is not None else username
+    unknown = {"unknown_user": True} if gate.user is None else {}
     now = timezone.now()
     threshold = int(security_setting("LOCKOUT_THRESHOLD"))
     locked_now = False
     with transaction.atomic():
         row = _locked_row(gate.user, gate.ip)
+        _forget_old_unknown(row, now)
         if gate.throttle_id is not None:
             _release(row)
         row.failures += 1
@@ -131,11 +172,12 @@ def fail(gate: Gate, *, reason: str = "password", username: str = "") -> None:
                 row.failures - int(security_setting("LOGIN_DELAY_AFTER")))
             row.retry_at = now + timedelta(seconds=seconds)
         row.save()
-    audit_log(AuditAction.LOGIN_FAILED, obj=gate.user, user=gate.user, result=AuditResult.FAILURE,
-              detail={"reason": reason, "failed_logins": row.failures})
+    audit_log(AuditAction.LOGIN_FAILED, obj=gate.user, user=who, result=AuditResult.FAILURE,
+              detail={"reason": reason, "failed_logins": row.failures, **unknown})
     if locked_now:
-        audit_log(AuditAction.LOCKOUT, obj=gate.user, user=gate.user, detail={
+        audit_log(AuditAction.LOCKOUT, obj=gate.user, user=who, detail={
             "failed_logins": row.failures, "locked_until": row.locked_until.isoformat(), "address": gate.ip,
+            **unknown,
         })
 
 
@@ -169,7 +211,7 @@ def fail_unguarded(username: str, ip: str, *, reason: str = "password") -> None:
     from parkledger.accounts.authn import find_user
 
     user = find_user(username) if username else None
-    fail(Gate(user=user, ip=ip or ""), reason=reason, username=username)
+    fail(Gate(user=user, ip=ip or "", username=username), reason=reason)
 
 
 def clear(user: Any) -> int:

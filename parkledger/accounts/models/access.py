@@ -127,10 +127,14 @@ class LoginThrottle(models.Model):
     stranger cannot lock someone else out by failing on purpose. `pending` counts the attempts
     whose password or code is being checked right now (so a burst cannot try more than the
     lockout threshold at once); `pending_since` lets a crashed attempt's count expire.
+
+    The row without a user counts the failures of names that match no account from one address
+    (one row per address), on the same rules.
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_throttles", verbose_name=_("用户")
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_throttles", verbose_name=_("用户"),
+        null=True, blank=True, help_text=_("空：不存在的用户名"),
     )
     ip = models.CharField(_("IP地址"), max_length=45, blank=True)
     failures = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
@@ -144,7 +148,11 @@ class LoginThrottle(models.Model):
         verbose_name = _("登录限制")
         verbose_name_plural = _("登录限制")
         ordering = ["user_id", "ip"]
-        constraints = [models.UniqueConstraint(fields=["user", "ip"], name="accounts_loginthrottle_unique_user_ip")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ip"], name="accounts_loginthrottle_unique_user_ip"),
+            models.UniqueConstraint(fields=["ip"], condition=models.Q(user__isnull=True),
+                                    name="accounts_loginthrottle_unique_unknown_ip"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.ip or '-'}"
