@@ -182,3 +182,35 @@ def test_a_file_the_reader_cannot_understand_says_why(park, tmp_path):
     broken.write_bytes(b"\xd0\xcf\x11\xe0 not really")
     result, _mapping = mapped_import(broken, "enterprise_month", month="2022-10", park=park)
     assert "无法读取工作簿" in result.issues[0].reason
+
+
+def test_a_bad_cumulative_cell_after_a_good_one_is_reported_at_its_cell(park, tmp_path):
+    for uscc in (U1, U3):
+        EnterpriseMonth.objects.create(uscc_id=uscc, month="2022-09", revenue=Decimal("100"), tax=Decimal("5"))
+    rows = [["企业名称", "统一社会信用代码", "营业收入1-10月累计（万元）", "应交税金1-10月累计（万元）"],
+            ["宁波甲机械有限公司", U1, 150, "abc"],
+            ["宁波丙化工有限公司", U3, 150, 9]]
+    result, _mapping = mapped_import(write_xlsx(tmp_path / "f.xlsx", rows), "enterprise_month", month="2022-10",
+                                     park=park)
+    assert [(i.row, i.column, i.reason) for i in result.issues] == [(2, "D", "“abc”不是数字")]
+    assert not EnterpriseMonth.objects.filter(month="2022-10").exists()
+    rows[1][3] = 12
+    result, _mapping = mapped_import(write_xlsx(tmp_path / "g.xlsx", rows), "enterprise_month", month="2022-10",
+                                     park=park)
+    assert result.ok, result.issue_lines()
+    # 150 − 100 = 50 万元 of revenue; tax 12 − 5 = 7 and 9 − 5 = 4 万元.
+    assert (months(U1)["2022-10"].revenue, months(U1)["2022-10"].tax) == (Decimal(50), Decimal(7))
+    assert (months(U3)["2022-10"].revenue, months(U3)["2022-10"].tax) == (Decimal(50), Decimal(4))
+
+
+def test_a_nan_or_infinite_number_cell_is_not_a_number(park):
+    from parkledger.dataio.mapping.convert import convert_rows
+    from parkledger.dataio.mapping.grid import Grid
+    from parkledger.dataio.mapping.header import find_header, label_vocabulary
+    from parkledger.dataio.mapping.proposal import propose
+
+    rows = [["统一社会信用代码", "工业总产值（万元）"], [U1, float("nan")], [U3, float("inf")], [U1, 2.5]]
+    block = find_header(Grid("表", rows), label_vocabulary(["enterprise_month"]))
+    converted = convert_rows(block, propose("enterprise_month", block, "2022-10"), park=park)
+    assert converted.issues == [("表", 2, "B", "不是数字"), ("表", 3, "B", "不是数字")]
+    assert converted.rows == [{"uscc": U1, "output_value": "2.5", "month": "2022-10"}]

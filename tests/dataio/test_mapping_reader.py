@@ -215,3 +215,18 @@ def test_labels_taught_by_a_saved_mapping_are_proposed_for_other_files(db):
     mapping = propose("enterprise_month", block, "2022-10", extra_synonyms("enterprise_month", None))
     assert mapping.columns[1].field == "output_value"
     assert propose("enterprise_month", block, "2022-10").columns[1].field == ""
+
+
+def test_totals_and_footnotes_are_told_from_names_by_their_folded_text():
+    rows = [
+        ["企业名称", "统一社会信用代码", "工业总产值"],
+        ["合力机械有限公司", "X1", 1],  # begins like 合计 but is a name
+        ["　合　计", None, 9],  # full-width spaces fold away: 合计
+        ["其中：外资企业", None, 5],
+        ["\u2f29计", None, 4],  # the Kangxi radical ⼩ folds to 小: 小计
+        ["Total Co.", "X2", 2],
+        ["全区合计", None, 9],
+        ["\u3000注：数据为快报数", None, None],
+    ]
+    block = block_of(rows)
+    assert [number for number, _cells in block.data] == [2, 6]

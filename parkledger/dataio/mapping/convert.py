@@ -25,7 +25,9 @@ from parkledger.dataio.mapping.proposal import ColumnMapping, Mapping
 from parkledger.dataio.mapping.synonyms import ENTERPRISE_NAME
 from parkledger.dataio.mapping.units import convert, ledger_unit
 from parkledger.dataio.mapping.values import (
+    EMPTY_WORDS,
     decimal_text,
+    float_number,
     parse_flag,
     parse_month,
     parse_number,
@@ -59,8 +61,8 @@ def _reader(fld: models.Field | None, col: ColumnMapping):
         factor = convert(Decimal(1), col.unit, target) if col.unit and target and col.unit != target else None
 
         def number(cell: Any) -> Decimal | None:
-            if cell.__class__ is float:  # most cells of a workbook: parse_number's float branch, inlined
-                value = Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
+            if cell.__class__ is float:  # most cells of a workbook
+                value = float_number(cell)
             else:
                 value = parse_number(cell)
                 if value is None:
@@ -73,8 +75,17 @@ def _reader(fld: models.Field | None, col: ColumnMapping):
 
         return number
     if isinstance(fld, models.ForeignKey) and fld.name == "uscc":
-        return lambda cell: clean_uscc(parse_text(cell))
+        return _uscc
     return parse_text
+
+
+def _uscc(cell: Any) -> str:
+    """A code cell → the 18 upper-case characters (`clean_uscc(parse_text(cell))`, ASCII text without folding)."""
+    if cell.__class__ is str:
+        text = cell.strip()
+        if text.isascii():
+            return "" if text in EMPTY_WORDS else "".join(text.split()).upper()
+    return clean_uscc(parse_text(cell))
 
 
 def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
@@ -83,35 +94,41 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
     model = kind_models()[mapping.kind]
     fields = {fld.name: fld for fld in data_fields(model)}
     out = out or ConvertedRows()
-    monthly = [col for col in mapping.used() if col.reading in ("month", "")]
-    cumulative = {col.field: col for col in mapping.used() if col.reading == "cumulative"
+    used = mapping.used()
+    monthly = [col for col in used if col.reading in ("month", "")]
+    cumulative = {col.field: col for col in used if col.reading == "cumulative"
                   and not mapping.columns_for(col.field, "month")}
-    previous = {col.field: col for col in mapping.used() if col.reading == "previous_cumulative"}
-    readers = {col.index: _reader(fields.get(col.field), col) for col in mapping.used()}
+    previous = {col.field: col for col in used if col.reading == "previous_cumulative"}
+    readers = {col.index: _reader(fields.get(col.field), col) for col in used}
     name_col = next(iter(mapping.columns_for(ENTERPRISE_NAME)), None)
     uscc_col = next(iter(mapping.columns_for("uscc")), None)
     subject_field = next((n for n in model.natural_key_fields if n != "month"), None)
     by_name = name_col is not None and "uscc" in fields and mapping.kind != "enterprise"
     if by_name and enterprises is None:
         enterprises = EnterpriseIndex(park)
-    cumulative_labels = {name: (field_label(fields[name]), ledger_unit(fields[name])) for name in cumulative}
+    sheet = block.sheet
     pending: list[CumulativeCell] = []
     row_at: dict[int, int] = {}  # Excel row → index in out.rows
     first_row = len(out.rows)
-    out.header_at = out.header_at or (block.sheet, block.first_row)
+    out.header_at = out.header_at or (sheet, block.first_row)
     plan = [(col.field, col.index, readers[col.index], col.letter) for col in monthly if col.field != ENTERPRISE_NAME]
+    # (field, its label and unit, 累计 column: index, reader, letter; 上月累计 column: index, reader, letter)
+    cumulative_plan = []
+    for fname, col in cumulative.items():
+        prev_col = previous.get(fname)
+        cumulative_plan.append((
+            fname, field_label(fields[fname]), ledger_unit(fields[fname]), col.index, readers[col.index], col.letter,
+            *((prev_col.index, readers[prev_col.index], prev_col.letter) if prev_col is not None else (None,) * 3)))
+    month_default = mapping.month if "month" in fields else None
+    fill_month = "month" in fields
+    park_default = park if "park" in fields and park else None
+    name_index = name_col.index if name_col is not None else -1
+    no_enterprise = ((uscc_col or name_col).letter if name_col is not None else "",
+                     _("没有统一社会信用代码，也没有企业名称")) if by_name else None
+    rows, origins, originals, issues = out.rows, out.origins, out.originals, out.issues
     for number, cells in block.data:
         values: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
-
-        def read(col: ColumnMapping, cells: list[Any] = cells, problems: list = problems) -> Any:
-            cell = cells[col.index] if col.index < len(cells) else None
-            try:
-                return readers[col.index](cell)
-            except (ValueError, ArithmeticError) as exc:
-                problems.append((col.letter, str(exc)))
-                return None
-
         width = len(cells)
         for fname, index, reader, letter in plan:
             try:
@@ -120,11 +137,11 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
                 problems.append((letter, str(exc)))
                 value = None
             values[fname] = decimal_text(value) if value.__class__ is Decimal else value
-        if "month" in fields and not values.get("month"):
-            values["month"] = mapping.month
-        if "park" in fields and park and not values.get("park"):  # rows without a park take the import's
-            values["park"] = park
-        name = parse_text(cells[name_col.index]) if name_col and name_col.index < len(cells) else ""
+        if fill_month and not values.get("month"):
+            values["month"] = month_default
+        if park_default and not values.get("park"):  # rows without a park take the import's
+            values["park"] = park_default
+        name = parse_text(cells[name_index]) if 0 <= name_index < width else ""
         if by_name and not values.get("uscc"):
             if name:
                 uscc, reason = enterprises.find(name)
@@ -133,47 +150,56 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
                 else:
                     problems.append((name_col.letter, reason))
             else:
-                problems.append(((uscc_col or name_col).letter, _("没有统一社会信用代码，也没有企业名称")))
-        subject = values.get(subject_field) if subject_field else None
-        label = f"{name}（{subject}）" if name and subject else (name or str(subject or ""))
-        for fname, col in cumulative.items():
-            cum = read(col)
-            prev_col = previous.get(fname)
-            prev = read(prev_col) if prev_col is not None else None
-            values[fname] = None
-            if not problems and subject:
-                pending.append(CumulativeCell(
-                    subject=str(subject), label=label, field=fname, field_label=cumulative_labels[fname][0],
-                    unit=cumulative_labels[fname][1], cumulative=cum, previous=prev, row=number, letter=col.letter,
-                    sheet=block.sheet))
+                problems.append(no_enterprise)
+        if cumulative_plan:
+            subject = values.get(subject_field) if subject_field else None
+            found = []
+            for fname, flabel, unit, index, reader, letter, prev_index, prev_reader, prev_letter in cumulative_plan:
+                try:
+                    cum = reader(cells[index] if index < width else None)
+                except (ValueError, ArithmeticError) as exc:
+                    problems.append((letter, str(exc)))
+                    cum = None
+                prev = None
+                if prev_reader is not None:
+                    try:
+                        prev = prev_reader(cells[prev_index] if prev_index < width else None)
+                    except (ValueError, ArithmeticError) as exc:
+                        problems.append((prev_letter, str(exc)))
+                values[fname] = None
+                if subject:
+                    found.append(CumulativeCell(str(subject), name, fname, flabel, unit, cum, prev, number, letter,
+                                                sheet))
+            if found and not problems:  # a row with a problem is not imported: nothing to work out
+                pending.extend(found)
         if problems:
             out.bad_rows += 1
-            out.issues.extend((block.sheet, number, letter, reason) for letter, reason in problems)
+            issues.extend((sheet, number, letter, reason) for letter, reason in problems)
             continue
-        row_at[number] = len(out.rows)
-        out.rows.append(values)
-        out.origins.append((block.sheet, number))
-        out.originals.append(cells)
+        row_at[number] = len(rows)
+        rows.append(values)
+        origins.append((sheet, number))
+        originals.append(cells)
     if pending:
         month = mapping.month or ""
         if not month:
-            months = {out.rows[row_at[c.row]].get("month") for c in pending}
+            months = {rows[row_at[c.row]].get("month") for c in pending}
             month = next(iter(months)) if len(months) == 1 else ""
         if not month:
-            out.issues.append((block.sheet, None, "", _("累计数换算当月需要月份")))
+            issues.append((sheet, None, "", _("累计数换算当月需要月份")))
         else:
             def stored(subjects: set[str], names: list[str]):
                 return stored_totals(model, subject_field, month, names, subjects)
 
-            results, issues = to_monthly(pending, month, stored)
-            out.issues.extend(issues)
-            bad = {row for _sheet, row, _letter, _reason in issues}
+            results, found_issues = to_monthly(pending, month, stored)
+            issues.extend(found_issues)
+            bad = {row for _sheet, row, _letter, _reason in found_issues}
             for (row, fname), value in results.items():
-                out.rows[row_at[row]][fname] = None if value is None else decimal_text(value)
+                rows[row_at[row]][fname] = None if value is None else decimal_text(value)
             if bad:
-                keep = [i for i in range(first_row, len(out.rows)) if out.origins[i][1] not in bad]
+                keep = [i for i in range(first_row, len(rows)) if origins[i][1] not in bad]
                 out.bad_rows += len(bad)
-                out.rows[first_row:] = [out.rows[i] for i in keep]
-                out.origins[first_row:] = [out.origins[i] for i in keep]
-                out.originals[first_row:] = [out.originals[i] for i in keep]
+                rows[first_row:] = [rows[i] for i in keep]
+                origins[first_row:] = [origins[i] for i in keep]
+                originals[first_row:] = [originals[i] for i in keep]
     return out

@@ -220,9 +220,27 @@ def _fill_groups(header: list[list[Any]]) -> None:
                 header[r][c] = header[r][c - 1]
 
 
+_TOTAL_PREFIXES = ("合计", "总计", "其中")
+# The first characters of the total labels and footnote prefixes.
+_MARK_STARTS = frozenset(word[0] for word in (*TOTAL_LABELS, *FOOTNOTE_PREFIXES, *_TOTAL_PREFIXES))
+
+
+def _plain_text(text: str) -> bool:
+    """A text whose folded form cannot start with a total label or a footnote prefix, told without folding it.
+
+    Folding drops whitespace and leaves ASCII text and CJK ideographs alone (NFKC maps them to themselves and
+    composes nothing onto an ideograph), so such a text's folded form starts with its first non-blank character.
+    """
+    first = text.lstrip()[:1]
+    if first in _MARK_STARTS:
+        return False
+    return text.isascii() or "\u4e00" <= first <= "\u9fff"
+
+
 def _skipped_row(row: list[Any]) -> bool:
     """Blank rows, totals, footnotes and sub-total lines (合计, 注：…, 填报人：…, 其中：…)."""
-    texts: list[str] = []
+    texts: list[str] = []  # the first three texts, folded (those that could be a total label)
+    count = 0
     seen = False
     for cell in row:
         if cell is None or cell == "":
@@ -230,16 +248,29 @@ def _skipped_row(row: list[Any]) -> bool:
         if isinstance(cell, str):
             if cell.isspace():
                 continue
-            text = fold(cell)
-            if not seen and text.startswith(FOOTNOTE_PREFIXES):
-                return True
-            texts.append(text.rstrip(":"))
-            if len(texts) == 3:
+            count += 1
+            if not _plain_text(cell):
+                text = fold(cell)
+                if not seen and text.startswith(FOOTNOTE_PREFIXES):
+                    return True
+                texts.append(text.rstrip(":"))
+            if count == 3:
                 break
         seen = True
     if not seen:
         return True
-    return any(text in TOTAL_LABELS or (text.startswith(("合计", "总计", "其中")) and len(text) <= 12) for text in texts)
+    return any(text in TOTAL_LABELS or (text.startswith(_TOTAL_PREFIXES) and len(text) <= 12) for text in texts)
+
+
+def _has_number(row: list[Any]) -> bool:
+    """`any(_numeric(cell) for cell in row)`, number cells first."""
+    for cell in row:
+        cls = cell.__class__
+        if cls is float or cls is int:
+            return True
+        if cell is not None and _numeric(cell):
+            return True
+    return False
 
 
 def _row_key(row: list[Any]) -> tuple[str, ...]:
@@ -301,7 +332,7 @@ def find_header(grid: Grid, vocabulary: frozenset[str]) -> HeaderBlock:
         row = grid.rows[r]
         if _skipped_row(row):
             continue
-        if any(_numeric(cell) for cell in row):
+        if _has_number(row):
             append((r + 1, row))
             continue
         if _row_key(row) in repeated:  # the header repeated on every printed page

@@ -5,7 +5,7 @@ and returns the value or raises `ValueError` with the reason in Chinese.
 """
 from __future__ import annotations
 
-__all__ = ["is_empty", "parse_number", "parse_month", "parse_flag", "parse_text", "decimal_text"]
+__all__ = ["is_empty", "parse_number", "float_number", "parse_month", "parse_flag", "parse_text", "decimal_text"]
 
 import re
 from datetime import date, datetime, timedelta
@@ -22,6 +22,7 @@ _FALSE = frozenset({"否", "×", "✗", "n", "no", "false", "0", "规下", "规�
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_INF = float("inf")
 
 
 def is_empty(cell: Any) -> bool:
@@ -36,6 +37,16 @@ def is_empty(cell: Any) -> bool:
     return False
 
 
+def float_number(cell: float) -> Decimal:
+    """A float cell's number: the shortest text of the float (1234.5 read from a cell is 1234.5, not its binary
+    expansion); NaN and infinities are not numbers."""
+    if cell.is_integer():
+        return Decimal(int(cell))
+    if cell != cell or cell in (_INF, -_INF):
+        raise ValueError(_("不是数字"))
+    return Decimal(repr(cell))
+
+
 def parse_number(cell: Any) -> Decimal | None:
     """A number: `1,234.5`, ` 12 `, `(1,234)` (negative), `12.5%` (12.5), a float or int cell."""
     if is_empty(cell):
@@ -47,10 +58,7 @@ def parse_number(cell: Any) -> Decimal | None:
     if cell.__class__ is str and _NUMBER.match(cell):  # the usual number as text: `1234.5`
         return Decimal(cell)
     if isinstance(cell, float):
-        if cell != cell or cell in (float("inf"), float("-inf")):
-            raise ValueError(_("不是数字"))
-        # The shortest text of the float: 1234.5 read from a cell is 1234.5, not its binary expansion.
-        return Decimal(repr(cell)) if not cell.is_integer() else Decimal(int(cell))
+        return float_number(cell)
     if isinstance(cell, datetime | date):
         raise ValueError(_("“%(v)s”是日期，不是数字") % {"v": cell})
     text = fold(cell).replace("，", ",")
@@ -137,6 +145,11 @@ def parse_flag(cell: Any) -> bool:
 
 def parse_text(cell: Any) -> str:
     """A text cell trimmed; a whole float (a code typed as a number) without its `.0`."""
+    if cell.__class__ is str:
+        text = cell.strip()
+        if text.isascii():  # is_empty's test for ASCII text, inlined
+            return "" if text in EMPTY_WORDS else text
+        return "" if text in EMPTY_WORDS or fold(text) in EMPTY_WORDS else text
     if is_empty(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
