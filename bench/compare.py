@@ -3,10 +3,14 @@
 
 By default it builds (once) `parkledger demo --parks 8` (宁波's eight parks, each with a sub-park) in a
 SQLite file of its own; with DATABASE_URL it uses that database as it is (e.g. the province-scale
-demo of bench/figures.py). It prints the data size, then for the same 20 keys:
-- one park's figures (the first top-level park): time and SQL queries,
-- every top-level park's (`compare`): time, queries, and the ratio to one park,
+demo of bench/figures.py). It prints the data size, then for the same 20 keys (those registered):
+- one park's figures (the first top-level park) through `compare`, and through `compute_figures` (the
+  per-park path), time and SQL queries,
+- every top-level park's (`compare`, one grouped query per aggregate): time, queries, the ratio to one
+  park; and the same figures park by park (`compute_figures` per park, as before grouping) for reference,
 - the 园区比较 page through Django's test client (uncached), time and queries.
+Times are the median of RUNS runs (wall clock, and this process's CPU time: with SQLite the database
+work is in it, with PostgreSQL it is not).
 
 Usage (from the repository root):
     .venv/bin/python bench/compare.py
@@ -18,6 +22,7 @@ page ≤ 500 ms uncached.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -34,6 +39,8 @@ KEYS = [
     "econ.general_budget_expenditure", "econ.fiscal_expenditure_total", "invest.started", "invest.in_production",
     "invest.contacted",
 ]
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 def ensure(url: str) -> None:
@@ -59,13 +66,14 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from parkledger.accounts.models import RoleAssignment, SecurityProfile
     from parkledger.city.compare import compare, top_level_parks
     from parkledger.core.models import Enterprise, EnterpriseMonth
+    from parkledger.indicators.engine import compute_figures
     from parkledger.indicators.registry import resolve
 
     keys = []
@@ -80,38 +88,56 @@ def main() -> None:
     print(f"data: {len(parks)} top-level parks, {Enterprise.objects.count():,} enterprises, "
           f"{EnterpriseMonth.objects.count():,} monthly returns; {len(keys)} keys; database {connection.vendor}")
 
-    def run(chosen):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            compare(period, keys, chosen)
-            elapsed = time.perf_counter() - started
-        return elapsed, len(ctx.captured_queries)
+    def measure(func) -> tuple[float, float, int]:
+        """Median wall and CPU seconds over RUNS runs (after one warm-up), and the query count."""
+        func()
+        walls, cpus, counts = [], [], []
+        for _ in range(RUNS):
+            with CaptureQueriesContext(connection) as ctx:
+                cpu, started = time.process_time(), time.perf_counter()
+                func()
+                walls.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu)
+            counts.append(len(ctx.captured_queries))
+        return statistics.median(walls), statistics.median(cpus), counts[-1]
 
-    run(parks[:1])  # warm up
-    one = sorted(run(parks[:1]) for _ in range(3))[1]
-    every = sorted(run(parks) for _ in range(3))[1]
-    print(f"one park: {one[0] * 1000:.0f} ms, {one[1]} queries")
-    print(f"all {len(parks)} parks: {every[0] * 1000:.0f} ms, {every[1]} queries "
-          f"({every[0] / one[0]:.1f}× one park's time, {every[1] / one[1]:.1f}× its queries)")
+    def line(label: str, got: tuple[float, float, int], base: tuple[float, float, int] | None = None) -> str:
+        text = f"{label}: {got[0] * 1000:.0f} ms (CPU {got[1] * 1000:.0f} ms), {got[2]} queries"
+        if base is not None:
+            text += (f" ({got[0] / base[0]:.1f}× one park's time, CPU {got[1] / base[1]:.1f}×, "
+                     f"{got[2] / base[2]:.1f}× its queries)")
+        return text
+
+    one = measure(lambda: compare(period, keys, parks[:1]))
+    alone = measure(lambda: compute_figures(parks[0].code, period, keys))
+    every = measure(lambda: compare(period, keys, parks))
+    per_park = measure(lambda: [compute_figures(p.code, period, keys) for p in parks])
+    print(line(f"one park ({parks[0].code}, compare)", one))
+    print(line(f"one park ({parks[0].code}, compute_figures)", alone))
+    print(line(f"all {len(parks)} parks (compare)", every, one))
+    print(line(f"all {len(parks)} parks park by park (compute_figures each, for reference)", per_park, one))
 
     settings.ALLOWED_HOSTS = ["*"]
-    user, created = get_user_model().objects.get_or_create(username="bench-super", defaults={"is_superuser": True})
-    if created:
-        SecurityProfile.objects.update_or_create(user=user, defaults={"must_change_password": False})
-        RoleAssignment.objects.get_or_create(user=user, role="leader")
-    client = Client()
-    client.force_login(user)
-    query = "&".join(f"keys={k}" for k in keys[:4])
-    client.get(f"/city/compare/?period={period}&{query}")
-    times, counts = [], []
-    for _ in range(3):
-        cache.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            assert client.get(f"/city/compare/?period={period}&{query}").status_code == 200
-            times.append(time.perf_counter() - started)
-        counts.append(len(ctx.captured_queries))
-    print(f"园区比较 page (4 keys, {len(parks)} parks, uncached): median {sorted(times)[1] * 1000:.0f} ms, "
+    with transaction.atomic():  # the bench's user, sessions and audit rows are rolled back: the database is left as found
+        user, created = get_user_model().objects.get_or_create(username="bench-super",
+                                                               defaults={"is_superuser": True})
+        if created:
+            SecurityProfile.objects.update_or_create(user=user, defaults={"must_change_password": False})
+            RoleAssignment.objects.get_or_create(user=user, role="leader")
+        client = Client()
+        client.force_login(user)
+        query = "&".join(f"keys={k}" for k in keys[:4])
+        client.get(f"/city/compare/?period={period}&{query}")
+        times, counts = [], []
+        for _ in range(RUNS):
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                assert client.get(f"/city/compare/?period={period}&{query}").status_code == 200
+                times.append(time.perf_counter() - started)
+            counts.append(len(ctx.captured_queries))
+        transaction.set_rollback(True)
+    print(f"园区比较 page (4 keys, {len(parks)} parks, uncached): median {statistics.median(times) * 1000:.0f} ms, "
           f"{counts[-1]} queries")
 
 
