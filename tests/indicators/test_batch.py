@@ -152,3 +152,12 @@ def test_records_given_as_a_function_are_built_once_when_read():
     assert result.records == [("enterprise", 1)] and result.records == [("enterprise", 1)]
     assert built == [1]
     assert Result().records is None and Result(records=[("target", 2)]).records == [("target", 2)]
+
+
+def test_every_key_when_none_is_asked(hand):
+    close_month(park="OTH", month=data.PERIOD)  # OTH: every frozen key; ECO and its sub-park: every key, live
+    got = compute_many(PARKS, data.PERIOD)
+    for park in PARKS:
+        alone = compute_figures(park, data.PERIOD)
+        assert list(got[park]) == list(alone) and dict(got[park]) == dict(alone), park
+    assert got["OTH"].closed and not got["ECO"].closed
