@@ -88,7 +88,8 @@ class Inspection(LedgerModel):
         verbose_name_plural = _("安全检查")
         ordering = ["inspected_on", "code"]
         indexes = [models.Index(fields=["inspected_on"], name="gov_insp_inspected"),
-                   models.Index(fields=["uscc", "inspected_on"], name="gov_insp_uscc_inspected")]
+                   # with the code: the hazards of the park's inspections are found from this index alone
+                   models.Index(fields=["uscc", "inspected_on", "code"], name="gov_insp_uscc_day_code")]
 
     def __str__(self) -> str:
         return self.code

@@ -114,17 +114,22 @@ class Context:
     def park_q(self, model) -> Q:
         """"Belongs to the park or a descendant" for a model, through its `park_path`.
 
-        A path through one referenced record (`uscc__park`) becomes an `IN` over that record's codes
-        in the park (`uscc__in=<the park's enterprises>`): the same rows as a join, with a plan that
-        starts from the park's records instead of the whole ledger. Longer paths stay joins.
+        A path through referenced records ends with an `IN` over the codes of the last one's rows in
+        the park: `uscc__park` becomes `uscc__in=<the park's enterprises>`, `inspection__uscc__park`
+        becomes `inspection__uscc__in=<the park's enterprises>` (the inspection joined). The same
+        rows as a join down to the park, with a plan that starts from the park's records (through
+        an index led by `uscc`, `project`, …) instead of a date index over the whole ledger.
         """
-        path = model.park_path
-        parts = path.split("__")
-        if len(parts) != 2:
-            return Q(**{f"{path}__in": self.parks})
-        field = model._meta.get_field(parts[0])
-        codes = field.related_model.objects.filter(park__in=self.parks).values(field.target_field.name)
-        return Q(**{f"{parts[0]}__in": codes})
+        steps = model.park_path.split("__")
+        if len(steps) == 1:
+            return Q(**{f"{steps[0]}__in": self.parks})
+        *hops, park_field = steps
+        holder = model
+        for name in hops[:-1]:
+            holder = holder._meta.get_field(name).related_model
+        field = holder._meta.get_field(hops[-1])
+        codes = field.related_model.objects.filter(**{f"{park_field}__in": self.parks}).values(field.target_field.name)
+        return Q(**{"__".join([*hops, "in"]): codes})
 
     # -- other figures, manual figures ------------------------------------------------------------
 

@@ -152,7 +152,6 @@ class TalentHonour(LedgerModel):
         constraints = [
             models.UniqueConstraint(fields=["talent", "title"], name="investment_talenthonour_unique_talent_title")
         ]
-        indexes = [models.Index(fields=["talent", "awarded_on"], name="inv_honour_talent_awarded")]
 
     def __str__(self) -> str:
         return f"{self.talent_id} {self.title}"
