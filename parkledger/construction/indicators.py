@@ -36,7 +36,7 @@ def _projects_of_year(ctx: Context):
 @indicator("build.gov_projects", name="安排政府投资项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="`gov_project` 中 `plan_year` = Y 的项目数")
 def build_gov_projects(ctx: Context) -> Result:
-    return Result(value=Decimal(_year_totals(ctx)["n"]), records=_projects_of_year(ctx))
+    return Result(value=Decimal(_year_totals(ctx)["n"]), records=lambda: _projects_of_year(ctx))
 
 
 def _year_totals(ctx: Context) -> dict[str, Decimal | int]:
@@ -56,8 +56,8 @@ def _year_totals(ctx: Context) -> dict[str, Decimal | int]:
 @indicator("build.gov_projects.total_investment", name="政府投资项目总投资", unit="亿元", chapter=CHAPTER,
            sources=("gov_project",), definition="Σ `total_investment`，`plan_year` = Y 的政府投资项目（万元÷10000）")
 def build_gov_projects_total_investment(ctx: Context) -> Result:
-    qs = _projects_of_year(ctx)
-    return Result(value=wan_to_yi(_year_totals(ctx)["total_investment"]), records=qs)
+    return Result(value=wan_to_yi(_year_totals(ctx)["total_investment"]),
+                  records=lambda: _projects_of_year(ctx))
 
 
 @indicator("build.gov_projects.invested", name="完成年度投资", unit="亿元", chapter=CHAPTER,
@@ -140,8 +140,8 @@ def build_project_sub_projects(ctx: Context, code: str) -> Result:
     row = _projects(ctx).get(code)
     if row is None:
         return undefined(NOT_IN_PARK)
-    qs = ctx.records("sub_project").filter(project=code)
-    return Result(value=Decimal(row["sub_projects"]), records=qs)
+    return Result(value=Decimal(row["sub_projects"]),
+                  records=lambda: ctx.records("sub_project").filter(project=code))
 
 
 @indicator("build.project.sub_projects_tendered[CODE]", name="完成施工招标子项目", unit="个", chapter=CHAPTER,
@@ -151,8 +151,8 @@ def build_project_sub_projects_tendered(ctx: Context, code: str) -> Result:
     row = _projects(ctx).get(code)
     if row is None:
         return undefined(NOT_IN_PARK)
-    qs = ctx.records("sub_project").filter(ctx.by_d("tendered_on"), project=code)
-    return Result(value=Decimal(row["tendered"]), records=qs)
+    return Result(value=Decimal(row["tendered"]),
+                  records=lambda: ctx.records("sub_project").filter(ctx.by_d("tendered_on"), project=code))
 
 
 @indicator("build.project.land_area[CODE]", name="项目占地面积", unit="亩", chapter=CHAPTER,
@@ -179,7 +179,7 @@ def _land_transfers(ctx: Context):
 @indicator("build.land_transfers", name="完成土地出让", unit="宗", chapter=CHAPTER, sources=("land_transfer",),
            definition="`transferred_on` 在W内的土地出让宗数")
 def build_land_transfers(ctx: Context) -> Result:
-    return Result(value=Decimal(_land_transfer_totals(ctx)["n"]), records=_land_transfers(ctx))
+    return Result(value=Decimal(_land_transfer_totals(ctx)["n"]), records=lambda: _land_transfers(ctx))
 
 
 def _land_transfer_totals(ctx: Context) -> dict[str, Decimal | int]:
@@ -195,15 +195,15 @@ def _land_transfer_totals(ctx: Context) -> dict[str, Decimal | int]:
 @indicator("build.land_transfers.area", name="土地出让面积", unit="亩", chapter=CHAPTER, sources=("land_transfer",),
            definition="Σ `area_mu`，`transferred_on` 在W内")
 def build_land_transfers_area(ctx: Context) -> Result:
-    qs = _land_transfers(ctx)
-    return Result(value=_land_transfer_totals(ctx)["area_mu"], records=qs)
+    return Result(value=_land_transfer_totals(ctx)["area_mu"], records=lambda: _land_transfers(ctx))
 
 
 @indicator("build.sea_infra_approved_area", name="基础设施用海获批面积", unit="亩", chapter=CHAPTER,
            sources=("sea_use",), definition="Σ `area_mu`，基础设施用海，`approved_on` ≤ D（存量）")
 def build_sea_infra_approved_area(ctx: Context) -> Result:
-    qs = ctx.records("sea_use").filter(ctx.by_d("approved_on"), kind=SeaUseKind.INFRASTRUCTURE)
-    return Result(value=_sea_use_totals(ctx)["infra_area"], records=qs)
+    return Result(value=_sea_use_totals(ctx)["infra_area"],
+                  records=lambda: ctx.records("sea_use").filter(ctx.by_d("approved_on"),
+                                                                kind=SeaUseKind.INFRASTRUCTURE))
 
 
 def _sea_use_totals(ctx: Context) -> dict[str, Decimal | int]:
@@ -213,7 +213,8 @@ def _sea_use_totals(ctx: Context) -> dict[str, Decimal | int]:
     def compute() -> dict[str, Decimal | int]:
         infra = Q(kind=SeaUseKind.INFRASTRUCTURE) & ctx.by_d("approved_on")
         preparing = Q(kind=SeaUseKind.INDUSTRIAL) & ctx.not_by_d("approved_on")
-        row = ctx.records("sea_use").filter(kind__in=(SeaUseKind.INFRASTRUCTURE, SeaUseKind.INDUSTRIAL)).aggregate(
+        kinds = (SeaUseKind.INFRASTRUCTURE, SeaUseKind.INDUSTRIAL)
+        row = ctx.records("sea_use").filter(kind__in=kinds).aggregate(
             infra_area=exact_sum("area_mu", infra), preparing=Count("pk", filter=preparing),
         )
         return {"infra_area": amount(row["infra_area"]), "preparing": row["preparing"]}
@@ -224,8 +225,9 @@ def _sea_use_totals(ctx: Context) -> dict[str, Decimal | int]:
 @indicator("build.sea_industrial_preparing", name="筹备产业用海项目", unit="个", chapter=CHAPTER,
            sources=("sea_use",), definition="产业用海中截至D未获批（`approved_on` 为空或晚于D）的项目数")
 def build_sea_industrial_preparing(ctx: Context) -> Result:
-    qs = ctx.records("sea_use").filter(ctx.not_by_d("approved_on"), kind=SeaUseKind.INDUSTRIAL)
-    return Result(value=Decimal(_sea_use_totals(ctx)["preparing"]), records=qs)
+    return Result(value=Decimal(_sea_use_totals(ctx)["preparing"]),
+                  records=lambda: ctx.records("sea_use").filter(ctx.not_by_d("approved_on"),
+                                                                kind=SeaUseKind.INDUSTRIAL))
 
 
 @indicator("build.basic_farmland_area", name="规划调整涉及基本农田", unit="亩", chapter=CHAPTER,
@@ -242,8 +244,8 @@ def build_basic_farmland_area(ctx: Context) -> Result:
 @indicator("eco.water_green_projects", name="水系绿地项目", unit="个", chapter=CHAPTER, sources=("gov_project",),
            definition="类别为水系绿地（water_green）且 `plan_year` = Y 的政府投资项目数")
 def eco_water_green_projects(ctx: Context) -> Result:
-    qs = _projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN)
-    return Result(value=Decimal(_year_totals(ctx)["water_green"]), records=qs)
+    return Result(value=Decimal(_year_totals(ctx)["water_green"]),
+                  records=lambda: _projects_of_year(ctx).filter(category=GovProjectCategory.WATER_GREEN))
 
 
 def _releases(ctx: Context):
@@ -264,25 +266,25 @@ def _release_sums(ctx: Context) -> dict[str, Decimal]:
 @indicator("eco.releases", name="增殖放流", unit="次", chapter=CHAPTER, sources=("stock_release",),
            definition="`released_on` 在W内的增殖放流次数")
 def eco_releases(ctx: Context) -> Result:
-    return Result(value=_release_sums(ctx)["n"], records=_releases(ctx))
+    return Result(value=_release_sums(ctx)["n"], records=lambda: _releases(ctx))
 
 
 @indicator("eco.releases.benthic", name="增殖放流潮间底栖生物", unit="万粒", chapter=CHAPTER,
            sources=("stock_release",), definition="Σ `benthic_10k`，`released_on` 在W内")
 def eco_releases_benthic(ctx: Context) -> Result:
-    return Result(value=_release_sums(ctx)["benthic_10k"], records=_releases(ctx))
+    return Result(value=_release_sums(ctx)["benthic_10k"], records=lambda: _releases(ctx))
 
 
 @indicator("eco.releases.fish", name="增殖放流鱼类等", unit="万尾", chapter=CHAPTER,
            sources=("stock_release",), definition="Σ `fish_10k`，`released_on` 在W内")
 def eco_releases_fish(ctx: Context) -> Result:
-    return Result(value=_release_sums(ctx)["fish_10k"], records=_releases(ctx))
+    return Result(value=_release_sums(ctx)["fish_10k"], records=lambda: _releases(ctx))
 
 
 @indicator("eco.releases.contract", name="增殖放流合同总金额", unit="万元", chapter=CHAPTER,
            sources=("stock_release",), definition="Σ `contract_amount`，`released_on` 在W内")
 def eco_releases_contract(ctx: Context) -> Result:
-    return Result(value=_release_sums(ctx)["contract_amount"], records=_releases(ctx))
+    return Result(value=_release_sums(ctx)["contract_amount"], records=lambda: _releases(ctx))
 
 
 @indicator("eco.wetland_planned_area", name="计划修复湿地面积", unit="公顷", chapter=CHAPTER, sources=("wetland",),

@@ -53,7 +53,7 @@ def _bonds(ctx: Context):
 @indicator("finance.special_bonds_approved", name="获批政府专项债", unit="只", chapter=CHAPTER,
            sources=("financing_project",), definition="类型为专项债且 `approved_on` 在W内的融资项目数")
 def finance_special_bonds_approved(ctx: Context) -> Result:
-    return Result(value=Decimal(len(_bond_names(ctx))), records=_bonds(ctx))
+    return Result(value=Decimal(len(_bond_names(ctx))), records=lambda: _bonds(ctx))
 
 
 def _bond_names(ctx: Context) -> list[str]:
@@ -87,8 +87,8 @@ def _payments(ctx: Context) -> dict[str, Decimal | int]:
             policy_enterprises=Count("uscc", distinct=True, filter=policy),
             policy_amount=exact_sum("amount", policy), rent_relief=exact_sum("amount", relief),
         )
-        return {"policy_enterprises": row["policy_enterprises"], "policy_amount": amount(row["policy_amount"]),
-                "rent_relief": amount(row["rent_relief"])}
+        return {"policy_enterprises": row["policy_enterprises"],
+                "policy_amount": amount(row["policy_amount"]), "rent_relief": amount(row["rent_relief"])}
 
     return ctx.memo("finance.payments", compute)
 
@@ -101,13 +101,13 @@ def _policy_amount(ctx: Context) -> Decimal:
            sources=("disbursement",),
            definition="W内兑付（`paid_on` 在W内）招商政策兑现款的企业家数（去重；无信用代码的不计家数）")
 def finance_investment_policy(ctx: Context) -> Result:
-    return Result(value=Decimal(_payments(ctx)["policy_enterprises"]), records=_policy_payments(ctx))
+    return Result(value=Decimal(_payments(ctx)["policy_enterprises"]), records=lambda: _policy_payments(ctx))
 
 
 @indicator("finance.investment_policy.amount", name="招商政策兑现金额", unit="亿元", chapter=CHAPTER,
            sources=("disbursement",), definition="Σ `amount`，W内兑付的招商政策兑现款（万元÷10000）")
 def finance_investment_policy_amount(ctx: Context) -> Result:
-    return Result(value=wan_to_yi(_policy_amount(ctx)), records=_policy_payments(ctx))
+    return Result(value=wan_to_yi(_policy_amount(ctx)), records=lambda: _policy_payments(ctx))
 
 
 @indicator("finance.investment_policy.share", name="兑现补助占一般公共预算支出比重", unit="%", chapter=CHAPTER,
@@ -129,8 +129,9 @@ def finance_investment_policy_share(ctx: Context) -> Result:
 @indicator("finance.rent_relief", name="减免国有经营性用房租金", unit="万元", chapter=CHAPTER,
            sources=("disbursement",), definition="Σ `amount`，类型为国有房租减免，`paid_on` 在W内")
 def finance_rent_relief(ctx: Context) -> Result:
-    qs = ctx.records("disbursement").filter(ctx.in_w("paid_on"), kind=DisbursementKind.RENT_RELIEF)
-    return Result(value=_payments(ctx)["rent_relief"], records=qs)
+    return Result(value=_payments(ctx)["rent_relief"],
+                  records=lambda: ctx.records("disbursement").filter(ctx.in_w("paid_on"),
+                                                                     kind=DisbursementKind.RENT_RELIEF))
 
 
 # -- support packages --------------------------------------------------------------------------------

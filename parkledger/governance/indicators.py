@@ -76,7 +76,7 @@ def safety_inspections(ctx: Context) -> Result:
 @indicator("safety.hazards", name="发现隐患", unit="处", chapter=CHAPTER, sources=("inspection", "hazard"),
            definition="W内检查发现的隐患数（报告以“余”引用）")
 def safety_hazards(ctx: Context) -> Result:
-    return Result(value=Decimal(_hazard_counts(ctx)["n"]), records=_hazards_found(ctx))
+    return Result(value=Decimal(_hazard_counts(ctx)["n"]), records=lambda: _hazards_found(ctx))
 
 
 def _hazard_counts(ctx: Context) -> dict[str, int]:
@@ -93,8 +93,8 @@ def _hazard_counts(ctx: Context) -> dict[str, int]:
 @indicator("safety.ordered", name="责令限时整改企业", unit="家", chapter=CHAPTER, sources=("inspection", "hazard"),
            definition="W内检查中有设定整改期限（`deadline`）隐患的企业家数（去重）")
 def safety_ordered(ctx: Context) -> Result:
-    qs = _hazards_found(ctx).filter(deadline__isnull=False)
-    return Result(value=Decimal(_hazard_counts(ctx)["ordered"]), records=qs)
+    return Result(value=Decimal(_hazard_counts(ctx)["ordered"]),
+                  records=lambda: _hazards_found(ctx).filter(deadline__isnull=False))
 
 
 @indicator("safety.hazards_overdue", name="逾期未整改隐患", unit="处", chapter=CHAPTER, sources=("hazard",),
@@ -121,7 +121,8 @@ def _outreach_key(key: str, name: str, unit: str, kind: str, wording: str) -> No
     @indicator(key, name=name, unit=unit, chapter=CHAPTER, sources=("safety_outreach",),
                definition=f"Σ `safety_outreach.quantity`，类型 {kind}，`held_on` 在W内（报告{wording}）")
     def _figure(ctx: Context) -> Result:
-        return Result(value=Decimal(_outreach_sums(ctx)[kind]), records=_outreach(ctx).filter(kind=kind))
+        return Result(value=Decimal(_outreach_sums(ctx)[kind]),
+                      records=lambda: _outreach(ctx).filter(kind=kind))
 
 
 _outreach_key("safety.materials", "发放宣传资料", "册", OutreachKind.MATERIALS, "以“余”引用")
@@ -135,8 +136,8 @@ _outreach_key("safety.staff_training", "企业员工培训", "人次", OutreachK
 @indicator("env.odour_listed", name="重点整治臭气异味企业", unit="家", chapter=CHAPTER, sources=("odour_case",),
            definition="`listed_on` 在W内的臭气异味整治企业家数（去重）")
 def env_odour_listed(ctx: Context) -> Result:
-    qs = ctx.records("odour_case").filter(ctx.in_w("listed_on"))
-    return Result(value=Decimal(_odour_counts(ctx)["listed"]), records=qs)
+    return Result(value=Decimal(_odour_counts(ctx)["listed"]),
+                  records=lambda: ctx.records("odour_case").filter(ctx.in_w("listed_on")))
 
 
 def _odour_counts(ctx: Context) -> dict[str, int]:
@@ -155,8 +156,9 @@ def _odour_counts(ctx: Context) -> dict[str, int]:
 @indicator("env.odour_next_year", name="明年完成提升改造企业", unit="家", chapter=CHAPTER, sources=("odour_case",),
            definition="截至D已列入（`listed_on` ≤ D）且计划完成年度 `target_year` = Y+1 的企业家数（去重）")
 def env_odour_next_year(ctx: Context) -> Result:
-    qs = ctx.records("odour_case").filter(ctx.by_d("listed_on"), target_year=ctx.period.year + 1)
-    return Result(value=Decimal(_odour_counts(ctx)["next_year"]), records=qs)
+    return Result(value=Decimal(_odour_counts(ctx)["next_year"]),
+                  records=lambda: ctx.records("odour_case").filter(ctx.by_d("listed_on"),
+                                                                   target_year=ctx.period.year + 1))
 
 
 @indicator("env.air_samples_per_month", name="每月大气质量抽检", unit="次", chapter=CHAPTER,
@@ -197,14 +199,15 @@ def _violator_counts(ctx: Context) -> dict[str, int]:
 @indicator("env.violators", name="查处违规企业", unit="家", chapter=CHAPTER, sources=("env_case",),
            definition="`found_on` 在W内有环境执法案件的企业家数（去重）")
 def env_violators(ctx: Context) -> Result:
-    return Result(value=Decimal(_violator_counts(ctx)["all"]), records=_env_cases(ctx))
+    return Result(value=Decimal(_violator_counts(ctx)["all"]), records=lambda: _env_cases(ctx))
 
 
 def _violator_key(key: str, name: str, action: str) -> None:
     @indicator(key, name=name, unit="家", chapter=CHAPTER, sources=("env_case",),
                definition=f"`found_on` 在W内、处理方式为 {action} 的企业家数（去重）")
     def _figure(ctx: Context) -> Result:
-        return Result(value=Decimal(_violator_counts(ctx)[action]), records=_env_cases(ctx).filter(action=action))
+        return Result(value=Decimal(_violator_counts(ctx)[action]),
+                      records=lambda: _env_cases(ctx).filter(action=action))
 
 
 _violator_key("env.violators.rectify", "责令整改企业", EnvAction.RECTIFY)
@@ -224,7 +227,7 @@ def gov_issues_rectified(ctx: Context) -> Result:
            definition="`closed_on` 在W内的信访件数（不论何时登记）")
 def gov_petitions_closed(ctx: Context) -> Result:
     return Result(value=Decimal(_petition_counts(ctx)["closed_in_w"]),
-                  records=ctx.records("petition").filter(ctx.in_w("closed_on")))
+                  records=lambda: ctx.records("petition").filter(ctx.in_w("closed_on")))
 
 
 def _petition_counts(ctx: Context) -> dict[str, int]:
@@ -266,7 +269,7 @@ def _mediated(ctx: Context):
 @indicator("gov.disputes_mediated", name="调解纠纷", unit="起", chapter=CHAPTER, sources=("dispute",),
            definition="`mediated_on` 在W内且结果为成功或不成功的纠纷数（调解中的不计）")
 def gov_disputes_mediated(ctx: Context) -> Result:
-    return Result(value=Decimal(_mediated_counts(ctx)["n"]), records=_mediated(ctx))
+    return Result(value=Decimal(_mediated_counts(ctx)["n"]), records=lambda: _mediated(ctx))
 
 
 def _mediated_counts(ctx: Context) -> dict[str, int]:

@@ -43,28 +43,28 @@ def _activity_totals(ctx: Context) -> dict[str, int]:
            definition="类型为夜学、`held_on` 在W内的党建活动次数")
 def party_night_study(ctx: Context) -> Result:
     return Result(value=Decimal(_activity_totals(ctx)["night_study"]),
-                  records=_activities(ctx).filter(kind=ActivityKind.NIGHT_STUDY))
+                  records=lambda: _activities(ctx).filter(kind=ActivityKind.NIGHT_STUDY))
 
 
 @indicator("party.activities", name="专题党课等活动", unit="次", chapter=CHAPTER, sources=("party_activity",),
            definition="类型为专题党课或主题活动、`held_on` 在W内的活动次数")
 def party_activities(ctx: Context) -> Result:
     return Result(value=Decimal(_activity_totals(ctx)["activities"]),
-                  records=_activities(ctx).filter(kind__in=LECTURE_KINDS))
+                  records=lambda: _activities(ctx).filter(kind__in=LECTURE_KINDS))
 
 
 @indicator("party.training", name="培训机关干部", unit="人次", chapter=CHAPTER, sources=("party_activity",),
            definition="Σ `participants`，类型为干部培训，`held_on` 在W内（报告以“以上”引用）")
 def party_training(ctx: Context) -> Result:
     return Result(value=Decimal(_activity_totals(ctx)["training"]),
-                  records=_activities(ctx).filter(kind=ActivityKind.TRAINING))
+                  records=lambda: _activities(ctx).filter(kind=ActivityKind.TRAINING))
 
 
 @indicator("party.duty", name="支援值守", unit="人次", chapter=CHAPTER, sources=("party_activity",),
            definition="Σ `participants`，类型为支援值守，`held_on` 在W内")
 def party_duty(ctx: Context) -> Result:
     return Result(value=Decimal(_activity_totals(ctx)["duty"]),
-                  records=_activities(ctx).filter(kind=ActivityKind.DUTY))
+                  records=lambda: _activities(ctx).filter(kind=ActivityKind.DUTY))
 
 
 @indicator("party.unions", name="新增企业工会", unit="家", chapter=CHAPTER, sources=("union",),
