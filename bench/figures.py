@@ -6,6 +6,10 @@ in a database of its own, then prints:
 - the data size (rows of the main ledgers),
 - the time to compute every figure of one park-period (best and median of several runs) and the number
   of SQL queries it took (the same at both scales: each indicator runs a constant number of queries),
+- with --plans, every query of that computation with its time and the plan lines that read a ledger
+  without an index led by the park (or by the park's enterprises, projects, …): a scan, or a search
+  by a date, month, kind or year first (SQLite EXPLAIN QUERY PLAN; PostgreSQL EXPLAIN ANALYZE); at city
+  scale the one park is all the data and a planner may rightly read whole tables: the province plans count,
 - the time of the headline aggregates (output, its comparable-basis YoY, FAI, petitions closed,
   inspections) through the engine, and the same aggregates computed by DuckDB over the same rows
   exported to Parquet, the values compared and the ratio of the two times.
@@ -17,7 +21,8 @@ Usage (from the repository root):
 
 Databases: SQLite files `var/bench/<scale>.sqlite3`; PostgreSQL `pl_bench_<scale>` on
 $BENCH_PG (default postgres://postgres@127.0.0.1:5432). Goals: ≤ 1 s (city), ≤ 2 s (one park of the
-province), the same query count at both scales, within 3× of DuckDB.
+province), one park's figures at province scale within 1.3× of its time at city scale (the cost follows
+the park's rows, not the deployment's), the same query count at both scales, within 3× of DuckDB.
 """
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ PERIOD = "2022-09"
 PARK_OF_SCALE = {"city": "ECO", "province": "P01"}
 HEADLINE = ("econ.output", "econ.output.yoy", "econ.fai", "gov.petitions_closed", "safety.inspections")
 GOALS = {"city": 1.0, "province": 2.0}
+SCALE_RATIO_GOAL = 1.3  # one park's figures: province time ÷ city time
 RESULT_TAG = "RESULT "
 
 
@@ -55,10 +61,11 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--plans", action="store_true", help="every query of one computation with its plan")
     parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "SCALE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(*args.worker, runs=args.runs, rebuild=args.rebuild)
+        return worker(*args.worker, runs=args.runs, rebuild=args.rebuild, plans=args.plans)
     results = []
     for backend in args.backends.split(","):
         for scale in args.scales.split(","):
@@ -68,6 +75,8 @@ def main() -> int:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", backend, scale, "--runs", str(args.runs)]
             if args.rebuild:
                 cmd.append("--rebuild")
+            if args.plans:
+                cmd.append("--plans")
             proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -86,11 +95,11 @@ def summary(results: list[dict]) -> None:
         return
     print("\n== summary ==")
     head = f"{'backend':<11}{'scale':<9}{'park':<6}{'enterprise_month':>17}{'figures':>8}{'all (s)':>9}" \
-           f"{'queries':>8}{'goal':>6}{'headline':>10}{'duckdb':>9}{'ratio':>7}  same values"
+           f"{'median':>8}{'cpu (s)':>8}{'queries':>8}{'goal':>6}{'headline':>10}{'duckdb':>9}{'ratio':>7}  same values"
     print(head)
     for r in results:
         print(f"{r['backend']:<11}{r['scale']:<9}{r['park']:<6}{r['rows']['enterprise_month']:>17}"
-              f"{r['figures']:>8}{r['all_best']:>9.3f}{r['queries']:>8}"
+              f"{r['figures']:>8}{r['all_best']:>9.3f}{r['all_median']:>8.3f}{r['all_cpu_best']:>8.3f}{r['queries']:>8}"
               f"{'ok' if r['all_best'] <= GOALS[r['scale']] else 'MISS':>6}"
               f"{r['headline_best']:>10.4f}{r['duckdb_best']:>9.4f}{r['ratio']:>7.2f}  {r['same_values']}")
     by_backend: dict[str, set[int]] = {}
@@ -99,11 +108,18 @@ def summary(results: list[dict]) -> None:
     for backend, counts in by_backend.items():
         verdict = "the same at every scale" if len(counts) == 1 else f"DIFFER: {sorted(counts)}"
         print(f"query count on {backend}: {verdict}")
+    best = {(r["backend"], r["scale"]): r["all_best"] for r in results}
+    for backend in by_backend:
+        if (backend, "city") in best and (backend, "province") in best:
+            ratio = best[backend, "province"] / best[backend, "city"]
+            print(f"one park's figures on {backend}: province {best[backend, 'province']:.3f} s ÷ city "
+                  f"{best[backend, 'city']:.3f} s = {ratio:.2f} (goal ≤ {SCALE_RATIO_GOAL}: "
+                  f"{'ok' if ratio <= SCALE_RATIO_GOAL else 'MISS'})")
 
 
 # -- the worker: one backend and scale, DATABASE_URL already set ------------------------------------
 
-def worker(backend: str, scale: str, *, runs: int, rebuild: bool) -> int:
+def worker(backend: str, scale: str, *, runs: int, rebuild: bool, plans: bool = False) -> int:
     prepare_database(backend, scale, rebuild)
     sys.path.insert(0, str(ROOT))
     import django
@@ -136,12 +152,14 @@ def worker(backend: str, scale: str, *, runs: int, rebuild: bool) -> int:
     figs = compute_figures(park, PERIOD)  # warm-up (may compute the 亩均 round once)
     print(f"first run (warm-up): {time.perf_counter() - t0:.3f} s, {len(figs)} figures, "
           f"{len(figs.undefined())} undefined")
-    all_times = timed(lambda: compute_figures(park, PERIOD), runs)
+    all_times, all_cpu = timed(lambda: compute_figures(park, PERIOD), runs, cpu=True)
     connection.queries_log.clear()  # a full log (after the demo load) would make the count read 0
     with CaptureQueriesContext(connection) as queries:
         figs = compute_figures(park, PERIOD)
     print(f"all figures of {park} {PERIOD}: best {min(all_times):.3f} s, median {statistics.median(all_times):.3f} s, "
-          f"{len(queries)} queries (goal ≤ {GOALS[scale]} s)")
+          f"CPU best {min(all_cpu):.3f} s, {len(queries)} queries (goal ≤ {GOALS[scale]} s)")
+    if plans:
+        print_plans(park)
     for key, reason in figs.undefined().items():
         print(f"  undefined {key}: {reason}")
 
@@ -158,7 +176,8 @@ def worker(backend: str, scale: str, *, runs: int, rebuild: bool) -> int:
           f"{min(duck_times):.4f} s; ratio {ratio:.2f} (goal ≤ 3); same values: {same}")
     print(RESULT_TAG + json.dumps({
         "backend": backend, "scale": scale, "park": park, "rows": rows, "figures": len(figs),
-        "all_best": min(all_times), "all_median": statistics.median(all_times), "queries": len(queries),
+        "all_best": min(all_times), "all_median": statistics.median(all_times), "all_cpu_best": min(all_cpu),
+        "queries": len(queries),
         "headline_best": min(head_times), "duckdb_best": min(duck_times), "ratio": ratio, "same_values": same,
     }))
     return 0
@@ -185,13 +204,15 @@ def prepare_database(backend: str, scale: str, rebuild: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def timed(fn, runs: int) -> list[float]:
-    out = []
+def timed(fn, runs: int, *, cpu: bool = False):
+    """Wall times of `runs` calls (and, with `cpu`, this process's CPU times too)."""
+    out, cpu_out = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         out.append(time.perf_counter() - t0)
-    return out
+        cpu_out.append(time.process_time() - c0)
+    return (out, cpu_out) if cpu else out
 
 
 def data_size() -> dict[str, int]:
@@ -202,6 +223,103 @@ def data_size() -> dict[str, int]:
                                                      "inspection", "petition")}
     sizes["all ledgers"] = sum(m.objects.count() for m in models.values())
     return sizes
+
+
+# -- query plans: does every query start from the park? ----------------------------------------------
+
+# The first column of an index that starts from the park: the park, or the key of the park's
+# enterprises, projects, talents, platforms, inspections or milestone subjects (or a lookup by
+# primary key or code inside a loop that started from the park).
+PARK_LED = frozenset({
+    "park_id", "parent_id", "uscc_id", "uscc", "employer_uscc_id", "project_id", "talent_id", "platform_id",
+    "inspection_id", "subject", "code", "id", "rowid",
+})
+WHOLE_TABLES = frozenset({"core_park"})  # the park tree, read whole once per computation
+
+
+def print_plans(park: str) -> None:
+    """Every query of one computation of the park's figures: its rows, best time and the plan lines
+    that read a ledger without an index led by the park."""
+    import re
+
+    from django.db import connection
+
+    from parkledger.indicators.engine import compute_figures
+
+    captured: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        captured.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        compute_figures(park, PERIOD)
+    pg = connection.vendor == "postgresql"
+    tables = set(connection.introspection.table_names())
+    led_by_park = 0
+    print(f"plans of the {len(captured)} queries (best of 3; ✗ = a line not led by the park):")
+    with connection.cursor() as cur:
+        for n, (sql, params) in enumerate(captured):
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                cur.execute(sql, params)
+                rows = len(cur.fetchall())
+                times.append(time.perf_counter() - t0)
+            if pg:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [r[0] for r in cur.fetchall()]
+                bad = _pg_not_park_led(cur, plan, tables)
+            else:
+                cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = [r[3] for r in cur.fetchall()]
+                bad = _sqlite_not_park_led(sql, plan, tables, re)
+            led_by_park += not bad
+            table = re.search(r'FROM "(\w+)"', sql)
+            print(f"  #{n:<3} {min(times) * 1000:8.2f} ms {rows:>5} rows  {table.group(1) if table else sql[:40]}"
+                  f"{'' if bad else '  ✓'}")
+            for line in bad:
+                print(f"         ✗ {line.strip()}")
+    print(f"{led_by_park} of {len(captured)} queries read every ledger through an index led by the park")
+
+
+def _sqlite_not_park_led(sql: str, plan: list[str], tables: set[str], re) -> list[str]:
+    aliases = {alias: table for table, alias in re.findall(r'"(\w+)" ([A-Z]\d+)\b', sql)}
+    bad = []
+    for line in plan:
+        node = re.match(r"^(SCAN|SEARCH) (\w+)(.*)$", line)
+        if not node:
+            continue
+        verb, name, rest = node.groups()
+        table = aliases.get(name, name)
+        if table not in tables or table in WHOLE_TABLES:
+            continue
+        lead = re.search(r"\((?:ANY\()?(\w+)\)?(=|>|<|\)| IN)", rest)
+        if verb == "SCAN" or "AUTOMATIC" in rest or lead is None or lead.group(1) not in PARK_LED \
+                or lead.group(2) not in ("=", " IN"):
+            bad.append(line)
+    return bad
+
+
+def _pg_not_park_led(cur, plan: list[str], tables: set[str]) -> list[str]:
+    import re
+
+    bad = []
+    for line in plan:
+        seq = re.search(r"Seq Scan on (\w+)", line)
+        if seq and seq.group(1) in tables and seq.group(1) not in WHOLE_TABLES:
+            bad.append(line)
+            continue
+        idx = re.search(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)", line)
+        if idx:
+            cur.execute("SELECT a.attname, t.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        "JOIN pg_class t ON t.oid = i.indrelid "
+                        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+                        "WHERE c.relname = %s", [idx.group(1)])
+            first = cur.fetchone()
+            if first and first[1] not in WHOLE_TABLES and first[0] not in PARK_LED:
+                bad.append(f"{line.strip()}  [index led by {first[0]}]")
+    return bad
 
 
 # -- the second method: DuckDB over Parquet ---------------------------------------------------------
