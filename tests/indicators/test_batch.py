@@ -161,3 +161,37 @@ def test_every_key_when_none_is_asked(hand):
         alone = compute_figures(park, data.PERIOD)
         assert list(got[park]) == list(alone) and dict(got[park]) == dict(alone), park
     assert got["OTH"].closed and not got["ECO"].closed
+
+
+SUPPORT_KEYS = ["support.quality_award", "support.quality_award.amount", "support.loan_interest",
+                "support.relief_total", "support.tech_upgrade", "support.tech_upgrade.subsidy",
+                "support.service_requests", "innov.patents", "innov.patents.invention", "innov.applied.hte"]
+
+
+def test_support_figures_of_a_park_with_its_sub_park(hand):
+    from datetime import date
+
+    from parkledger.economy.choices import DisbursementKind
+    from parkledger.economy.models import Disbursement
+
+    eco_firm = data.uscc(1)  # ECO's own enterprise, also paid by the sub-park
+    for park, value in (("ECO", "10"), ("ECO-CEE", "5.5")):
+        Disbursement.objects.create(park_id=park, uscc_id=eco_firm, kind=DisbursementKind.QUALITY_AWARD,
+                                    amount=Decimal(value), paid_on=date(2022, 3, 1))
+    Disbursement.objects.create(park_id="OTH", kind=DisbursementKind.TRAVEL, amount=Decimal("2.25"),
+                                paid_on=date(2022, 4, 1))
+    Disbursement.objects.create(park_id="OTH", uscc_id=data.uscc(3), kind=DisbursementKind.QUALITY_AWARD,
+                                amount=Decimal("1"), paid_on=date(2021, 4, 1))  # last year: not in W
+    got = compute_many(PARKS, data.PERIOD, SUPPORT_KEYS)
+    assert _values(got, "support.quality_award") == [Decimal(1), Decimal(1), Decimal(0)]  # one enterprise, once
+    assert _values(got, "support.quality_award.amount") == [Decimal("15.5"), Decimal("5.5"), Decimal(0)]
+    assert _values(got, "support.relief_total") == [Decimal(0), Decimal(0), Decimal("2.25")]
+    assert _values(got, "support.loan_interest") == [Decimal(0)] * 3
+    for park in PARKS:
+        assert dict(got[park]) == dict(compute_figures(park, data.PERIOD, SUPPORT_KEYS)), park
+    counts = []
+    for parks in (["OTH"], PARKS):
+        with CaptureQueriesContext(connection) as ctx:
+            compute_many(parks, data.PERIOD, SUPPORT_KEYS)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
