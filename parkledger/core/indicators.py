@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Count, Q
 
 from parkledger.core.models import EnterpriseMonth
@@ -44,39 +45,65 @@ def _em_last_qs(ctx: Context, above: bool):
 
 
 def enterprise_month_totals(ctx: Context, *, last: str = "") -> dict[str, Decimal | int]:
-    """Sums (万元) for the enterprise-month keys, one aggregate query per part, each run once:
-    cur (`output`, `above_output`, `above_value_added`); with `last="all"` also `last_output`,
-    `last_output_rows`; with `last="above"` also `last_above_output`, `last_above_value_added`,
-    `last_above_rows`.
+    """Sums (万元) for the enterprise-month keys: cur (`output`, `above_output`, `above_value_added`);
+    with `last="all"` also `last_output`, `last_output_rows`; with `last="above"` also
+    `last_above_output`, `last_above_value_added`, `last_above_rows`.
 
     The contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W);
-    last sums all their W′ rows whatever their flag was then.
+    last sums all their W′ rows whatever their flag was then. The three parts are read in one query
+    (`_em_parts`), unless given already (seeded by a grouped provider for many parks).
     """
 
-    def cur() -> dict[str, Decimal | int]:
-        above = Q(above_scale=True)
-        return _amounts(_em_cur_qs(ctx).aggregate(
-            output=_sum("output_value"), above_output=_sum("output_value", above),
-            above_value_added=_sum("value_added", above),
-        ))
+    def part(name: str):
+        return lambda: ctx.memo("econ.em.parts", lambda: _em_parts(ctx))[name]
 
-    def last_all() -> dict[str, Decimal | int]:
-        return _amounts(_em_last_qs(ctx, above=False).aggregate(
-            last_output=_sum("output_value"), last_output_rows=Count("*"),
-        ))
-
-    def last_above() -> dict[str, Decimal | int]:
-        return _amounts(_em_last_qs(ctx, above=True).aggregate(
-            last_above_output=_sum("output_value"), last_above_value_added=_sum("value_added"),
-            last_above_rows=Count("*"),
-        ))
-
-    totals = dict(ctx.memo("econ.em.cur", cur))
+    totals = dict(ctx.memo("econ.em.cur", part("econ.em.cur")))
     if last == "all":
-        totals.update(ctx.memo("econ.em.last_all", last_all))
+        totals.update(ctx.memo("econ.em.last_all", part("econ.em.last_all")))
     elif last == "above":
-        totals.update(ctx.memo("econ.em.last_above", last_above))
+        totals.update(ctx.memo("econ.em.last_above", part("econ.em.last_above")))
     return totals
+
+
+def _em_parts(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
+    """The three parts of `enterprise_month_totals` in one query: the park's W rows summed per
+    enterprise (`cur`: whoever has one is a contributor, an above-scale one for 规上), its W′ rows per
+    enterprise (`last`), and the W′ sums over the contributors (`last` joined to `cur`). Each W and W′
+    row is read once (three aggregates would read W three times and W′ twice)."""
+    above = Q(above_scale=True)
+    cur = _em_cur_qs(ctx).values("uscc").annotate(
+        w_output=_sum("output_value"), w_above_output=_sum("output_value", above),
+        w_above_value_added=_sum("value_added", above), w_above_rows=Count("pk", filter=above),
+    ).order_by()
+    last = ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).values("uscc").annotate(
+        w1_output=_sum("output_value"), w1_value_added=_sum("value_added"), w1_rows=Count("pk"),
+    ).order_by()
+    cur_sql, cur_params = cur.query.sql_with_params()
+    last_sql, last_params = last.query.sql_with_params()
+    above_only = "CASE WHEN cur.above_rows > 0 THEN last.{} END"
+    sql = (
+        f"WITH cur (uscc, output, above_output, above_value_added, above_rows) AS ({cur_sql}), "
+        f"last (uscc, output, value_added, n) AS ({last_sql}) "
+        "SELECT (SELECT COALESCE(SUM(output), 0) FROM cur), (SELECT COALESCE(SUM(above_output), 0) FROM cur), "
+        "(SELECT COALESCE(SUM(above_value_added), 0) FROM cur), "
+        "COALESCE(SUM(last.output), 0), COALESCE(SUM(last.n), 0), "
+        f"COALESCE(SUM({above_only.format('output')}), 0), COALESCE(SUM({above_only.format('value_added')}), 0), "
+        f"COALESCE(SUM({above_only.format('n')}), 0) "
+        "FROM last INNER JOIN cur ON cur.uscc = last.uscc"
+    )
+    with connections[cur.db].cursor() as cursor:
+        cursor.execute(sql, (*cur_params, *last_params))
+        row = cursor.fetchone()
+    (output, above_output, above_value_added, last_output, last_rows, last_above_output,
+     last_above_value_added, last_above_rows) = row
+    return {
+        "econ.em.cur": {"output": amount(output), "above_output": amount(above_output),
+                        "above_value_added": amount(above_value_added)},
+        "econ.em.last_all": {"last_output": amount(last_output), "last_output_rows": int(last_rows)},
+        "econ.em.last_above": {"last_above_output": amount(last_above_output),
+                               "last_above_value_added": amount(last_above_value_added),
+                               "last_above_rows": int(last_above_rows)},
+    }
 
 
 def _amounts(row: dict) -> dict[str, Decimal | int]:
