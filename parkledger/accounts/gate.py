@@ -12,6 +12,7 @@ its path, and is the only place that does:
 | API `/api/<kind>/…` create, update, partial update, delete | `LedgerPermission` → `kind_refusal` | `check_references`, `check_save`, `check_delete` |
 | API `/api/<kind>/bulk/`, `parkledger import --user U` | `LedgerPermission` (import) | the importer's hooks below |
 | Django admin | `GatedModelAdmin.has_*_permission` | `save_model`, `delete_model`, `delete_queryset` |
+| Django admin of users and groups | `GatedAccountAdmin.has_*_permission` → `account_refusal` | every page (`check_account`), `save_model`, `delete_model`, `delete_queryset` |
 
 The importer's hooks (registered by the accounts app): `import_scope` refuses, row by row, the
 sheets of kinds the user may not import and makes a reference to a record he may not see read
@@ -41,8 +42,17 @@ The actor (`acting_user`) is the request's user, or the user of `acting_as(...)`
 user); with neither, a command run from the server's shell, the operator, whom the gate leaves
 alone (he holds the database anyway).
 
+Accounts in the Django admin follow the 三员分立 rules of the 账户管理 and 权限管理 pages
+(`parkledger.accounts.services`): users are the system administrator's, groups (bundles of
+permissions) the security administrator's (an active superuser holds both). Nobody changes his
+own account there nor an administrator's (the three roles, a superuser); an account is created,
+disabled and given a password on the 账户管理 page (a first password and a reset by one-time
+link, never set by an administrator), roles and permissions on the 权限管理 page, so the admin
+adds, deletes and sets passwords of no user and leaves his rights fields read-only. A refusal is
+audited (`perm_denied`) and raised as `WriteRefused`.
+
 Every route that writes carries the gate's mark (`write_gate`: `gated_view`, the API's ledger
-viewsets, `GatedModelAdmin`); `tests/security/test_write_routes.py` walks the URLconf and the
+viewsets, `GatedModelAdmin`, `GatedAccountAdmin`); `tests/security/test_write_routes.py` walks the URLconf and the
 OpenAPI schema and fails for a route that writes without it.
 """
 from __future__ import annotations
@@ -51,7 +61,7 @@ __all__ = [
     "GateMark", "Refusal", "WriteRefused", "acting_user", "kind_refusal", "refusal", "record_places",
     "may", "may_record", "check_kind", "check_record", "check_save", "check_delete", "reference_filter",
     "check_references", "missing_reference_message", "note_unseen", "import_scope", "import_rows_check", "gated_view",
-    "GatedModelAdmin", "WRITE_GATE_ATTR",
+    "GatedModelAdmin", "WRITE_GATE_ATTR", "ACCOUNT_MODELS", "account_refusal", "check_account", "GatedAccountAdmin",
 ]
 
 from collections.abc import Callable, Iterable
@@ -651,4 +661,124 @@ class GatedModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
             check_delete(request.user, obj, via="admin")
+        super().delete_queryset(request, queryset)
+
+
+# -- accounts in the Django admin (三员分立) --------------------------------------------------------------
+
+#: the account models of the Django admin (label → what its pages are called in a refusal)
+ACCOUNT_MODELS = ("auth.user", "auth.group")
+#: the fields of a user that carry rights: granted on the 权限管理 page (administrator roles on the
+#: command line), never in the admin
+USER_RIGHTS_FIELDS = ("password", "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+                      "last_login", "date_joined")
+
+
+def account_refusal(user: Any, model: type[models.Model], action: str, target: models.Model | None = None
+                    ) -> Refusal | None:
+    """May the user do `action` (view, add, change, delete; `password` for a user's password) on the
+    Django admin's users or groups (`target`: that one)? None when allowed (see the module docstring)."""
+    from parkledger.accounts.permissions import can_grant_roles, can_manage_accounts
+    from parkledger.accounts.services import is_administrator_account
+
+    label = model._meta.label_lower
+    if not _active(user):
+        return Refusal(_("请先登录"))
+    if label == "auth.group":
+        return None if can_grant_roles(user) else Refusal(_("只有安全管理员管理权限组"))
+    if label != "auth.user":
+        return Refusal(_("无权执行此操作"))
+    if not can_manage_accounts(user):
+        return Refusal(_("只有系统管理员管理账户"))
+    if action == "add":
+        return Refusal(_("请在“账户管理”页面创建账户：首次密码由本人通过一次性链接设置"))
+    if action == "delete":
+        return Refusal(_("账户不删除，只停用：请在“账户管理”页面停用"))
+    if action == "view" or target is None:
+        return None if action in ("view", "change") else Refusal(_("无权执行此操作"))
+    if target.pk == user.pk:
+        return Refusal(_("不能在管理后台修改自己的账户"))
+    if is_administrator_account(target):
+        return Refusal(_("管理员账户不能在网页上修改，只能由服务器操作员用 parkledger accounts recover 恢复"))
+    if action == "password":
+        return Refusal(_("密码只能通过一次性链接重置：请在“账户管理”页面操作"))
+    return None
+
+
+def check_account(user: Any, model: type[models.Model], action: str, target: models.Model | None = None, *,
+                  via: str = "admin") -> None:
+    """Raise `WriteRefused` (audited) unless `account_refusal` allows it."""
+    found = account_refusal(user, model, action, target)
+    if found is not None:
+        _refuse(user, found, kind=model._meta.label_lower, action=action, via=via, obj=target,
+                detail={"target": str(target)} if target is not None else None)
+
+
+class GatedAccountAdmin:
+    """Mixin of the Django admin of users and groups: every permission decision is the gate's
+    (`account_refusal`, on top of Django's own), every page refused by it audited."""
+
+    write_gate = GateMark(("add", "change", "delete"), "model")
+
+    def _allows(self, request, action: str, obj=None) -> bool:
+        return account_refusal(request.user, self.model, action, obj) is None
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) and self._allows(request, "view")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and self._allows(request, "view", obj)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and self._allows(request, "add")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._allows(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._allows(request, "delete", obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.model._meta.label_lower == "auth.user":
+            fields += tuple(f for f in USER_RIGHTS_FIELDS if f not in fields)
+        return fields
+
+    def _target(self, request, object_id: str | None):
+        return self.get_object(request, unquote(object_id)) if object_id else None
+
+    def changelist_view(self, request, extra_context=None):
+        check_account(request.user, self.model, "view")
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # refused before the admin's own transaction (which a refusal inside would roll back)
+        target = self._target(request, object_id)
+        if object_id is None:
+            check_account(request.user, self.model, "add")
+        elif request.method == "POST":
+            check_account(request.user, self.model, "change", target)
+        else:
+            check_account(request.user, self.model, "view", target)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        check_account(request.user, self.model, "delete", self._target(request, object_id))
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        check_account(request.user, self.model, "view", self._target(request, object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        check_account(request.user, self.model, "change" if change else "add", obj if change else None)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        check_account(request.user, self.model, "delete", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            check_account(request.user, self.model, "delete", obj)
         super().delete_queryset(request, queryset)

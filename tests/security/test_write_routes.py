@@ -3,7 +3,8 @@
 The URLconf (`django.urls.get_resolver`) and the API's OpenAPI schema (drf_spectacular) are
 walked. Each route is one of:
 - a ledger write through the gate: its view carries the gate's mark (`write_gate`: the web's
-  `gated_view`, the API's ledger viewsets, `GatedModelAdmin` for the admin);
+  `gated_view`, the API's ledger viewsets, `GatedModelAdmin` for the admin; `GatedAccountAdmin`
+  for the admin's users and groups);
 - a ledger write only through the importer as the acting user, whose every row the gate's import
   hooks decide (`VIA_IMPORTER`);
 - a write of something else under its own rule (`OTHER_WRITES`: what it writes, who may);
@@ -32,7 +33,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
-from parkledger.accounts.gate import GatedModelAdmin
+from parkledger.accounts.gate import ACCOUNT_MODELS, GatedAccountAdmin, GatedModelAdmin
 from parkledger.core.kinds import kind_models
 from parkledger.core.models import Enterprise, EnterpriseMonth
 from tests.accounts.matrix import expected
@@ -74,9 +75,10 @@ VIA_IMPORTER = {
     "filing:round_action": "accepted returns → enterprise_month rows (import_rows(user=…))",
     "api:filing_submission_accept": "an accepted return → its enterprise_month row (import_rows(user=…))",
 }
-# Admin classes of models that are not ledgers (the ledgers' must all be GatedModelAdmin).
-OTHER_ADMINS = {"auth.group", "auth.user", "reports.reporttemplate", "reports.reporttemplateversion",
-                "reports.issuedreport", "django_tasks_database.dbtaskresult"}
+# Admin classes of models that are not ledgers (the ledgers' must all be GatedModelAdmin, the
+# users' and groups' GatedAccountAdmin).
+OTHER_ADMINS = {"reports.reporttemplate", "reports.reporttemplateversion", "reports.issuedreport",
+                "django_tasks_database.dbtaskresult"}
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,15 @@ def unplaced(client, urlconf=None) -> list[str]:
 
 
 def ungated_admins(site: admin.AdminSite) -> list[str]:
-    """Admin classes that write without the gate: a ledger's not a GatedModelAdmin, or an unknown model's."""
+    """Admin classes that write without the gate: a ledger's not a GatedModelAdmin, the users' or
+    groups' not a GatedAccountAdmin, or an unknown model's."""
     ledgers = set(kind_models().values())
     found = []
     for model, model_admin in site._registry.items():
         if model in ledgers and getattr(model_admin, "write_gate", None) and isinstance(model_admin, GatedModelAdmin):
+            continue
+        if (model._meta.label_lower in ACCOUNT_MODELS and getattr(model_admin, "write_gate", None)
+                and isinstance(model_admin, GatedAccountAdmin)):
             continue
         if model not in ledgers and model._meta.label_lower in OTHER_ADMINS:
             continue
@@ -183,6 +189,13 @@ def test_every_ledger_admin_is_gated():
     assert ungated_admins(admin.site) == []
     for model in kind_models().values():
         assert isinstance(admin.site._registry[model], GatedModelAdmin), model
+
+
+def test_the_users_and_groups_admins_are_gated():
+    registered = {model._meta.label_lower: model_admin for model, model_admin in admin.site._registry.items()}
+    for label in ACCOUNT_MODELS:
+        assert isinstance(registered[label], GatedAccountAdmin), label
+        assert registered[label].write_gate.actions == ("add", "change", "delete")
 
 
 def _schema_operations() -> list[tuple[str, str]]:
@@ -339,3 +352,12 @@ def test_negative_control_an_ungated_ledger_admin_is_caught():
     site.unregister(EnterpriseMonth)
     site.register(EnterpriseMonth, admin.ModelAdmin)
     assert ungated_admins(site) == ["core.enterprisemonth"]
+
+
+def test_negative_control_django_s_own_user_admin_is_caught():
+    from django.contrib.auth.admin import UserAdmin
+    from django.contrib.auth.models import User
+
+    site = admin.AdminSite(name="sneaky-users")
+    site.register(User, UserAdmin)
+    assert ungated_admins(site) == ["auth.user"]
