@@ -170,13 +170,13 @@ def _talents_at_d(ctx: Context) -> QuerySet:
     return ctx.records("talent").filter(ctx.by_d("introduced_on"), ctx.not_by_d("left_on"))
 
 
-def _talent_totals(ctx: Context) -> dict[str, int]:
-    def compute() -> dict[str, int]:
-        return _talents_at_d(ctx).aggregate(**{
-            str(tier): Count("pk", filter=Q(tier=str(tier))) for tier in TalentTier
-        })
+def talent_tier_counts() -> dict[str, Count]:
+    """Tier → count of talents of that tier (the aggregates of memo `talent.totals`)."""
+    return {str(tier): Count("pk", filter=Q(tier=str(tier))) for tier in TalentTier}
 
-    return ctx.memo("talent.totals", compute)
+
+def _talent_totals(ctx: Context) -> dict[str, int]:
+    return ctx.memo("talent.totals", lambda: _talents_at_d(ctx).aggregate(**talent_tier_counts()))
 
 
 def _talent_total_key(tier: TalentTier, name: str) -> None:
@@ -184,7 +184,7 @@ def _talent_total_key(tier: TalentTier, name: str) -> None:
                definition=f"层次为{tier.label}、`introduced_on` ≤ D 且D时未离开的人才")
     def _figure(ctx: Context) -> Result:
         return Result(value=Decimal(_talent_totals(ctx)[str(tier)]),
-                      records=_talents_at_d(ctx).filter(tier=str(tier)))
+                      records=lambda: _talents_at_d(ctx).filter(tier=str(tier)))
 
 
 _talent_total_key(TalentTier.TOP, "特优人才总数")

@@ -23,7 +23,7 @@ KEYS = [
     "econ.output", "econ.output.yoy", "econ.above_scale_output.yoy", "econ.above_scale_value_added",
     "econ.above_scale_value_added.yoy", "econ.fai", "econ.fai.yoy", "econ.fiscal_revenue_total",
     "econ.fai_projects", "invest.signed", "invest.signed.investment", "invest.production", "invest.started",
-    "invest.negotiating", "invest.to_start", "invest.fdi_actual", "plan.progress[econ.output]",
+    "invest.negotiating", "invest.to_start", "invest.fdi_actual", "plan.progress[econ.output]", "talent.total.senior",
 ]
 
 
@@ -79,7 +79,7 @@ def test_every_key_is_served_by_a_grouped_provider_here():
     names = {p.name for p in providers_for(KEYS)}
     assert {"econ.em.cur", "econ.em.last_all", "econ.em.last_above", "econ.park_month.cur",
             "econ.park_month.prev", "econ.fai_projects.counts", "econ.manual.above_scale_value_added.yoy",
-            "invest.set", "plan.targets"} <= names
+            "invest.set", "plan.targets", "talent.totals"} <= names
 
 
 def test_the_query_count_does_not_grow_with_the_parks(hand):
