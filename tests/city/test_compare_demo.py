@@ -85,3 +85,26 @@ def test_the_query_count_is_the_same_for_two_parks_as_for_three(parks, keys):
             compare(PERIOD, keys, chosen)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_compare_page_asks_as_many_queries_for_two_parks_as_for_three(parks, client):
+    from django.core.cache import cache
+
+    from parkledger.core.models import Park
+    from tests.web.conftest import make_user
+
+    client.force_login(make_user("city-super", "leader", park=None, is_superuser=True))
+    asked = {"period": PERIOD, "city": "宁波", "keys": ["econ.output", "econ.fai", "invest.signed"]}
+    client.get("/city/compare/", asked)
+    counts = []
+    for moved in ("", "NB02"):
+        if moved:
+            Park.objects.filter(code=moved).update(city="绍兴")  # the 宁波 page then compares two parks
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/city/compare/", asked)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert ('data-park="NB02"' in body) is not bool(moved) and 'data-park="NB01"' in body
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
