@@ -108,7 +108,8 @@ class Disbursement(LedgerModel):
         verbose_name_plural = _("政策兑现/补助")
         ordering = ["paid_on", "code"]
         indexes = [models.Index(fields=["kind", "paid_on"], name="eco_disb_kind_paid"),
-                   models.Index(fields=["park", "kind", "paid_on"], name="eco_disb_park_kind_paid")]
+                   models.Index(fields=["park", "kind", "paid_on"], name="eco_disb_park_kind_paid"),
+                   models.Index(fields=["park", "paid_on"], name="eco_disb_park_paid")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
