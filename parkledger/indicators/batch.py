@@ -5,7 +5,8 @@
 common figures are computed once for all the parks — one query grouped by park per aggregate — by
 *grouped providers*, and seeded into each park's context under the memo names its indicator
 functions read (`ctx.memo("econ.em.cur", …)`): the functions find them there and query nothing
-themselves. Records stay as they are (`ctx.records(kind)`), so explanations are unchanged.
+themselves. The records behind a figure stay the park's own (`ctx.records(kind)`, built when read:
+explanations and checks are unchanged).
 
 A provider is declared in a chapter app's `grouped` module with `@grouped(name, keys=…)`: the keys
 whose computation reads its memo entries, and a function `(contexts, keys) → {memo name: {park code:
