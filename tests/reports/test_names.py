@@ -85,3 +85,22 @@ def test_each_ledger_is_read_once(ledgers):
             found.milestones("GP-1", False), found.milestones("GP-1", True), found.milestones("W-1", True)
     # platform, government project, investment project, package, wetland, milestones
     assert len(ctx.captured_queries) == 6
+
+
+def test_a_report_naming_many_records_reads_each_ledger_once(ledgers):
+    from parkledger.reports.services import build_report
+    from parkledger.reports.sources import MappingFigures
+
+    def queries(text: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            doc = build_report("ECO", "2022-09", template_text="标题\n\n" + text,
+                               figures=MappingFigures("ECO", "2022-09", {}))
+        return len(ctx.captured_queries), doc.text()
+
+    one, _ = queries("{{ platform('PL-1') }}")
+    many, text = queries("{{ platform('PL-1') }}、{{ platform('PL-1') }}、{{ project('GP-1') }}、{{ project('IP-1') }}、"
+                         "{{ wetland('W-1') }}：{{ milestone('GP-1') }}，{{ milestone('GP-1', expected=True) }}，"
+                         "{{ milestones('GP-1') | join_and(factor=True) }}，{{ milestone('PL-1') }}")
+    assert text.endswith("复旦科创中心、复旦科创中心、综合配套工程、车灯项目、中心湿地：完成规划选址，开工建设，完成立项和规划选址，挂牌运营")
+    # government and investment projects, wetlands and milestones: one query each, whatever the lookups
+    assert many - one == 4
