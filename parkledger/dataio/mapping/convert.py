@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = ["ConvertedRows", "convert_rows"]
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -88,9 +89,47 @@ def _uscc(cell: Any) -> str:
     return clean_uscc(parse_text(cell))
 
 
+def _column(data: list[tuple[int, list[Any]]], index: int) -> list[Any]:
+    """One source column's cells, row by row (None past a short row's end)."""
+    return [cells[index] if index < len(cells) else None for _number, cells in data]
+
+
+def _read_column(reader: Callable[[Any], Any], cells: list[Any], letter: str,
+                 problems: list[list[tuple[str, str]] | None]) -> list[Any]:
+    """The column's values; a cell that cannot be read is None and a problem of its row."""
+    try:
+        return [reader(cell) for cell in cells]  # the usual case: every cell reads
+    except (ValueError, ArithmeticError):
+        pass
+    values = []
+    for i, cell in enumerate(cells):
+        try:
+            values.append(reader(cell))
+        except (ValueError, ArithmeticError) as exc:
+            _note(problems, i, letter, str(exc))
+            values.append(None)
+    return values
+
+
+def _note(problems: list[list[tuple[str, str]] | None], i: int, letter: str, reason: str) -> None:
+    found = problems[i]
+    if found is None:
+        problems[i] = [(letter, reason)]
+    else:
+        found.append((letter, reason))
+
+
+def _texts(values: list[Any]) -> list[Any]:
+    return [decimal_text(value) if value.__class__ is Decimal else value for value in values]
+
+
 def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
                  enterprises: EnterpriseIndex | None = None, out: ConvertedRows | None = None) -> ConvertedRows:
-    """The block's data rows read through the mapping (see the module docstring)."""
+    """The block's data rows read through the mapping (see the module docstring).
+
+    The rows are read column by column; a row's problems keep the order of its columns in the
+    mapping (the 当月 columns, the enterprise, then each 累计 and 上月累计 column).
+    """
     model = kind_models()[mapping.kind]
     fields = {fld.name: fld for fld in data_fields(model)}
     out = out or ConvertedRows()
@@ -107,83 +146,73 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
     if by_name and enterprises is None:
         enterprises = EnterpriseIndex(park)
     sheet = block.sheet
-    pending: list[CumulativeCell] = []
-    row_at: dict[int, int] = {}  # Excel row → index in out.rows
-    first_row = len(out.rows)
     out.header_at = out.header_at or (sheet, block.first_row)
-    plan = [(col.field, col.index, readers[col.index], col.letter) for col in monthly if col.field != ENTERPRISE_NAME]
-    # (field, its label and unit, 累计 column: index, reader, letter; 上月累计 column: index, reader, letter)
-    cumulative_plan = []
-    for fname, col in cumulative.items():
-        prev_col = previous.get(fname)
-        cumulative_plan.append((
-            fname, field_label(fields[fname]), ledger_unit(fields[fname]), col.index, readers[col.index], col.letter,
-            *((prev_col.index, readers[prev_col.index], prev_col.letter) if prev_col is not None else (None,) * 3)))
-    month_default = mapping.month if "month" in fields else None
-    fill_month = "month" in fields
-    park_default = park if "park" in fields and park else None
-    name_index = name_col.index if name_col is not None else -1
-    no_enterprise = ((uscc_col or name_col).letter if name_col is not None else "",
-                     _("没有统一社会信用代码，也没有企业名称")) if by_name else None
-    rows, origins, originals, issues = out.rows, out.origins, out.originals, out.issues
-    for number, cells in block.data:
-        values: dict[str, Any] = {}
-        problems: list[tuple[str, str]] = []
-        width = len(cells)
-        for fname, index, reader, letter in plan:
-            try:
-                value = reader(cells[index] if index < width else None)
-            except (ValueError, ArithmeticError) as exc:
-                problems.append((letter, str(exc)))
-                value = None
-            values[fname] = decimal_text(value) if value.__class__ is Decimal else value
-        if fill_month and not values.get("month"):
-            values["month"] = month_default
-        if park_default and not values.get("park"):  # rows without a park take the import's
-            values["park"] = park_default
-        name = parse_text(cells[name_index]) if 0 <= name_index < width else ""
-        if by_name and not values.get("uscc"):
-            if name:
-                uscc, reason = enterprises.find(name)
-                if uscc:
-                    values["uscc"] = uscc
-                else:
-                    problems.append((name_col.letter, reason))
+    data = block.data
+    count = len(data)
+    problems: list[list[tuple[str, str]] | None] = [None] * count
+    # field → its values row by row, in the order a row's dict has them (a later column of a field wins)
+    columns: dict[str, list[Any]] = {}
+    for col in monthly:
+        if col.field != ENTERPRISE_NAME:
+            columns[col.field] = _texts(_read_column(readers[col.index], _column(data, col.index), col.letter,
+                                                     problems))
+    if "month" in fields:
+        month = mapping.month
+        found = columns.get("month")
+        columns["month"] = [value or month for value in found] if found is not None else [month] * count
+    if "park" in fields and park:  # rows without a park take the import's
+        found = columns.get("park")
+        columns["park"] = [value or park for value in found] if found is not None else [park] * count
+    names = [parse_text(cell) for cell in _column(data, name_col.index)] if name_col is not None else [""] * count
+    if by_name:
+        codes = columns.get("uscc")
+        looked_up: list[Any] = list(codes) if codes is not None else [None] * count
+        missing = (uscc_col or name_col).letter, _("没有统一社会信用代码，也没有企业名称")
+        for i, code in enumerate(looked_up):
+            if code:
+                continue
+            name = names[i]
+            if not name:
+                _note(problems, i, *missing)
+                continue
+            uscc, reason = enterprises.find(name)
+            if uscc:
+                looked_up[i] = uscc
             else:
-                problems.append(no_enterprise)
-        if cumulative_plan:
-            subject = values.get(subject_field) if subject_field else None
-            found = []
-            for fname, flabel, unit, index, reader, letter, prev_index, prev_reader, prev_letter in cumulative_plan:
-                try:
-                    cum = reader(cells[index] if index < width else None)
-                except (ValueError, ArithmeticError) as exc:
-                    problems.append((letter, str(exc)))
-                    cum = None
-                prev = None
-                if prev_reader is not None:
-                    try:
-                        prev = prev_reader(cells[prev_index] if prev_index < width else None)
-                    except (ValueError, ArithmeticError) as exc:
-                        problems.append((prev_letter, str(exc)))
-                values[fname] = None
-                if subject:
-                    found.append(CumulativeCell(str(subject), name, fname, flabel, unit, cum, prev, number, letter,
-                                                sheet))
-            if found and not problems:  # a row with a problem is not imported: nothing to work out
-                pending.extend(found)
-        if problems:
-            out.bad_rows += 1
-            issues.extend((sheet, number, letter, reason) for letter, reason in problems)
-            continue
-        row_at[number] = len(rows)
-        rows.append(values)
-        origins.append((sheet, number))
-        originals.append(cells)
+                _note(problems, i, name_col.letter, reason)
+        columns["uscc"] = looked_up
+    subjects = columns.get(subject_field) if subject_field else None
+    # (field, its label, its unit, the 累计 column's letter, its values, the 上月累计 values or None)
+    read_cumulative = []
+    for fname, col in cumulative.items():
+        cum = _read_column(readers[col.index], _column(data, col.index), col.letter, problems)
+        prev_col = previous.get(fname)
+        prev = _read_column(readers[prev_col.index], _column(data, prev_col.index), prev_col.letter, problems) \
+            if prev_col is not None else None
+        read_cumulative.append((fname, field_label(fields[fname]), ledger_unit(fields[fname]), col.letter, cum, prev))
+        columns[fname] = [None] * count
+    kept = [i for i in range(count) if problems[i] is None]
+    issues = out.issues
+    for i, found in enumerate(problems):
+        if found is not None:
+            number = data[i][0]
+            issues.extend((sheet, number, letter, reason) for letter, reason in found)
+    out.bad_rows += count - len(kept)
+    pending: list[CumulativeCell] = []
+    if read_cumulative and subjects is not None:
+        for i in kept:
+            subject = subjects[i]
+            if subject:
+                subject, name, number = str(subject), names[i], data[i][0]
+                for fname, flabel, unit, letter, cum, prev in read_cumulative:
+                    pending.append(CumulativeCell(subject, name, fname, flabel, unit, cum[i],
+                                                  None if prev is None else prev[i], number, letter, sheet))
     if pending:
         month = mapping.month or ""
         if not month:
-            months = {rows[row_at[c.row]].get("month") for c in pending}
+            month_values = columns.get("month")
+            index_of = {data[i][0]: i for i in kept}
+            months = {month_values[index_of[c.row]] if month_values is not None else None for c in pending}
             month = next(iter(months)) if len(months) == 1 else ""
         if not month:
             issues.append((sheet, None, "", _("累计数换算当月需要月份")))
@@ -193,13 +222,19 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
 
             results, found_issues = to_monthly(pending, month, stored)
             issues.extend(found_issues)
-            bad = {row for _sheet, row, _letter, _reason in found_issues}
+            index_of = {data[i][0]: i for i in kept}
             for (row, fname), value in results.items():
-                rows[row_at[row]][fname] = None if value is None else decimal_text(value)
+                columns[fname][index_of[row]] = None if value is None else decimal_text(value)
+            bad = {row for _sheet, row, _letter, _reason in found_issues}
             if bad:
-                keep = [i for i in range(first_row, len(rows)) if origins[i][1] not in bad]
                 out.bad_rows += len(bad)
-                rows[first_row:] = [rows[i] for i in keep]
-                origins[first_row:] = [origins[i] for i in keep]
-                originals[first_row:] = [originals[i] for i in keep]
+                kept = [i for i in kept if data[i][0] not in bad]
+    keys = list(columns)
+    values = list(columns.values())
+    if len(kept) < count:
+        values = [[column[i] for i in kept] for column in values]
+    out.rows.extend([dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)] if keys
+                    else [{} for _i in kept])
+    out.origins.extend((sheet, data[i][0]) for i in kept)
+    out.originals.extend(data[i][1] for i in kept)
     return out

@@ -70,15 +70,18 @@ def stored_totals(model, subject_field: str, month: str, fields: list[str], subj
     rows = model._default_manager.filter(**{
         f"{attname}__in": _one_of(sorted(subjects)), "month__gte": f"{month[:4]}-01", "month__lt": month,
     }).values_list(attname, "month", *fields)
-    get = totals.get
-    for subject, row_month, *values in rows:
-        for name, value in zip(fields, values, strict=True):
+    get, filled = totals.get, last.add
+    positions = list(enumerate(fields, start=2))
+    for row in rows:
+        subject, is_last = row[0], row[1] == previous
+        for position, name in positions:
+            value = row[position]
             if value is None:
                 continue
             key = (subject, name)
             totals[key] = get(key, 0) + value
-            if row_month == previous:
-                last.add(key)
+            if is_last:
+                filled(key)
     return totals, last
 
 

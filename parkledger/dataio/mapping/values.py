@@ -49,13 +49,17 @@ def float_number(cell: float) -> Decimal:
 
 def parse_number(cell: Any) -> Decimal | None:
     """A number: `1,234.5`, ` 12 `, `(1,234)` (negative), `12.5%` (12.5), a float or int cell."""
+    if cell.__class__ is str:  # the usual numbers as text first: `1234.5`, `1,234.5`
+        if "," in cell:
+            if _THOUSANDS.match(cell):
+                return Decimal(cell.replace(",", ""))
+        elif _NUMBER.match(cell):
+            return Decimal(cell)
     if is_empty(cell):
         return None
     if isinstance(cell, bool):
         raise ValueError(_("“%(v)s”不是数字") % {"v": cell})
     if isinstance(cell, int):
-        return Decimal(cell)
-    if cell.__class__ is str and _NUMBER.match(cell):  # the usual number as text: `1234.5`
         return Decimal(cell)
     if isinstance(cell, float):
         return float_number(cell)
