@@ -68,8 +68,12 @@ def watch_import_rows(model: type[models.Model], changes: list) -> None:
     from parkledger.audit.log import object_kind
 
     actor = current_actor()
-    _watched().append((model, changes, {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
-                                        "object_kind": object_kind(model)}))
+    watched = _watched()
+    # the rows of the earlier calls (batches, kinds) have been through every check by now: only
+    # the refused ones are kept, so a long import does not hold all its rows until it ends
+    watched[:] = [(m, kept, b) for m, earlier, b in watched if (kept := [c for c in earlier if c.rejections])]
+    watched.append((model, changes, {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
+                                     "object_kind": object_kind(model)}))
     transaction.on_commit(flush_refusals)
 
 

@@ -48,7 +48,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -86,6 +86,7 @@ class ImportContext:
         self._parks: dict[tuple[type, str], dict[Any, Any]] = {}
         self._progress = progress
         self.write_failed = False
+        self.needs_db_clean = False  # a kind's clean() reads the database: write even after an issue
         self.chunk_size = 900 if connection.vendor == "sqlite" else 10_000
         self.scope = hooks.import_scope()  # what the acting user may import (None: anything)
 
@@ -161,17 +162,39 @@ class ImportContext:
 
     def park_of(self, model: type[LedgerModel], attname: str, value: Any) -> str | None:
         """The park of the record whose `attname` is `value`: from the import's row, else the database."""
-        if value in (None, ""):
-            return None
+        return self.park_lookup(model, attname)(value)
+
+    def park_lookup(self, model: type[LedgerModel], attname: str) -> Callable[[Any], str | None]:
+        """`park_of` for many values of one model's field."""
         plan = self.plans.get(model.kind_key)
-        if plan is not None:
-            row = plan.row_by(attname, value)
-            if row is not None:
-                return plan.park_of_row(row)
         cache = self._parks.setdefault((model, attname), {})
-        if value not in cache:
-            self.preload_parks(model, attname, {value})
-        return cache.get(value)
+
+        def lookup(value: Any) -> str | None:
+            if value is None or value == "":
+                return None
+            if plan is not None:
+                found, park = plan.park_in_import(attname, value)
+                if found:
+                    return park
+            if value not in cache:
+                self.preload_parks(model, attname, {value})
+            return cache.get(value)
+
+        return lookup
+
+    def prepare(self, plans: list[KindImport]) -> None:
+        """What the kinds must keep between batches: the values other kinds of the import refer to."""
+        wanted: set[tuple[str, str]] = set()
+        subjects = False
+        for plan in plans:
+            for _name, target, attname, _get in plan.references():
+                wanted.add((target.kind_key, attname))
+            subjects = subjects or hasattr(plan.model, "subject_model")
+        for plan in plans:
+            plan.remembered = {attname for kind, attname in wanted if kind == plan.kind}
+            if subjects and "code" in plan.attnames:
+                plan.remembered.add("code")
+        self.needs_db_clean = any(plan.model.clean is not LedgerModel.clean for plan in plans)
 
     def scope_parks(self) -> bool:
         """The park and its sub-parks (stored, or new in the import); False when the park does not exist.
@@ -223,7 +246,8 @@ class ImportContext:
         values = {row.values[pos] for row in plan.rows if row.ok}
         target_plan = self.plans.get(fld.related_model.kind_key)
         if target_plan is not None:
-            values = {v for v in values if target_plan.row_by(fld.target_field.attname, v) is None}
+            attname = fld.target_field.attname
+            values = {v for v in values if not target_plan.park_in_import(attname, v)[0]}
         self.preload_parks(fld.related_model, fld.target_field.attname, values)
 
     # -- writing ------------------------------------------------------------
@@ -343,7 +367,7 @@ def _run(
         plan.kind: {"created": plan.created, "updated": plan.updated}
         for plan in plans if plan.created or plan.updated
     } if not ctx.issues else {}
-    result.rows = sum(len(plan.rows) for plan in plans)
+    result.rows = sum(plan.row_count for plan in plans)
     result.seconds = time.monotonic() - started
     if result.ok and not dry_run:
         for hook in hooks.after_import_hooks():
@@ -352,35 +376,43 @@ def _run(
 
 
 def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
+    """Each kind in dependency order, batch by batch: read, check, write (while no issue was found,
+    or when a kind's clean() must see the rows written before it), keep what later batches and
+    kinds need, drop the rest; then the kind's cross-row checks."""
     for plan in plans:
         plan.read_header()
     plans = [plan for plan in plans if plan.header_ok]
-    for plan in plans:
-        plan.parse()
-        if ctx.scope is not None:
-            plan.refuse_kind(ctx.scope.refuse_kind(plan.model))
-    if not ctx.issues and not any(plan.rows for plan in plans):
+    if ctx.scope is not None:
+        for plan in plans:
+            plan.refusal = ctx.scope.refuse_kind(plan.model)
+    if not ctx.issues and not any(plan.has_rows() for plan in plans):
         ctx.issues.add(plans[0].name if len(plans) == 1 else "", None, "", _("没有数据行（表头下面是空的）"))
         return
+    ctx.prepare(plans)
+    # the park scope: known before the first row is checked (new parks of the file count: the park
+    # sheet, first in dependency order, is read whole before)
+    scoped = not ctx.park
+    if not scoped and "park" not in ctx.plans:
+        scoped = True
+        if not ctx.scope_parks():
+            ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
+            return
     for plan in plans:
-        plan.complete()
-    if ctx.park and not ctx.scope_parks():
-        ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
-        return
-    for plan in plans:
-        plan.validate_fields()
-        plan.check_unique()
-        plan.check_references()
-        ctx.prepare_park_lookups(plan)
-        plan.check_parks()
-        plan.validate()
-    needs_db_clean = any(
-        plan.model.clean is not LedgerModel.clean and any(row.ok for row in plan.rows) for plan in plans
-    )
-    if ctx.issues and not needs_db_clean:
-        return
-    for plan in plans:
-        plan.write()
+        for _batch in plan.batches():
+            if not scoped:
+                scoped = True
+                if not ctx.scope_parks():
+                    ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
+                    return
+            plan.validate_fields()
+            plan.check_unique()
+            plan.check_references()
+            ctx.prepare_park_lookups(plan)
+            plan.check_parks()
+            plan.validate()
+            if not ctx.issues or ctx.needs_db_clean:
+                plan.write()
+        plan.finish()
 
 
 @contextmanager

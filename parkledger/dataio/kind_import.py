@@ -1,7 +1,9 @@
 """One kind's rows in an import: header, cells, defaults, validation, references and the upsert.
 
-The steps run for every kind of an import in dependency order (`parkledger.core.kinds`), each
-over all rows at once, so the database sees one query per kind and step, never one per row:
+The rows of a kind are read, checked and written in batches (`BATCH_ROWS` rows; a kind whose
+rows refer to rows of the same kind, the park tree, in one batch), so an import holds one batch
+of rows at a time, whatever its size; each step runs over a batch at once, so the database sees
+one query per kind, batch and step, never one per row:
 
 1. `read_header`: columns by field key or Chinese label; unknown, doubled and missing columns.
 2. `parse`: every cell by its field's type (`parkledger.dataio.converters`), choices by key or
@@ -13,8 +15,13 @@ over all rows at once, so the database sees one query per kind and step, never o
    import, the park scope, the model's `clean()` (date order) and cross-row checks
    (`parkledger.dataio.checks`), then the hooks of other apps (`parkledger.dataio.hooks`).
 5. `write`: the model's own `clean()` where it reads the database (it then sees the rows of
-   earlier kinds), then one `INSERT … ON CONFLICT (natural key) DO UPDATE` per row, batched
-   with `executemany`.
+   earlier kinds and batches), then one `INSERT … ON CONFLICT (natural key) DO UPDATE` per
+   row, batched with `executemany` (COPY on PostgreSQL), then the rows-written hooks.
+
+Between batches a kind keeps only what later batches and kinds need, compactly: the keys seen
+(duplicates), the values other kinds refer to (good and bad rows apart) with the park of each
+good row, and what its cross-row checks collect. The import's transaction makes the batches
+all or nothing.
 
 A row with an error is left out of the later steps; rows referring to it are left out
 silently (their only fault is the other row's), so each problem is reported once.
@@ -23,12 +30,15 @@ from __future__ import annotations
 
 __all__ = ["KindImport", "Row"]
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +56,31 @@ if TYPE_CHECKING:
 
 # Columns an exported list carries for people (an enterprise's name beside its code); not imported.
 READ_ONLY_HEADERS = frozenset({"企业名称"})
+BATCH_ROWS = 10_000  # rows of a kind read, checked and written at a time
+
+
+def instance_maker(model: type[LedgerModel]) -> Callable[[list[Any], bool], LedgerModel]:
+    """(values in concrete-field order, adding) → an unsaved instance, as `model(*values)` makes
+    it (without `__init__`'s per-field work when no init signal listens to the model)."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        def make(values: list[Any], adding: bool) -> LedgerModel:
+            instance = model(*values)
+            instance._state.adding = adding
+            return instance
+
+        return make
+    attnames = [fld.attname for fld in model._meta.concrete_fields]
+    new = model.__new__
+
+    def make_fast(values: list[Any], adding: bool) -> LedgerModel:
+        instance = new(model)
+        state = ModelState()
+        state.adding = adding
+        instance._state = state
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        return instance
+
+    return make_fast
 
 
 class Row:
@@ -107,6 +142,22 @@ class KindImport:
         self._rows_by: dict[str, dict[Any, Row]] = {}
         self.created = 0
         self.updated = 0
+        self.row_count = 0  # data rows read (all batches)
+        self.refusal: str | None = None  # the user may import no row of this kind: why
+        self.whole_sheet = any(  # rows refer to rows of the same kind: all in one batch
+            isinstance(fld, models.ForeignKey) and fld.related_model is model for fld in self.data_fields)
+        self.remembered: set[str] = set()  # attnames other kinds refer to (set by the context)
+        self._good_keys: dict[str, set] = {}  # attname → values in good rows of earlier batches
+        self._bad_keys: dict[str, set] = {}  # attname → values in rows with errors of earlier batches
+        self._park_by: dict[str, dict[Any, Any]] = {}  # attname → value → park, good rows of earlier batches
+        self._unique_seen: dict[tuple[str, ...], dict[tuple, int]] = {}  # unique fields → key → first row
+        self._strings: dict[str, str] = {}
+        self._source: Iterator[tuple[int, list[Any]]] | None = None
+        self._exhausted = False
+        self._stopped = False
+        self._changes: list[tuple[hooks.RowChange, Row]] | None = None
+        self.cross_checks = [check() for check in ctx.cross_row_checks(kind)]
+        self._make_instance = instance_maker(model)
 
     # -- helpers -----------------------------------------------------------
     def issue(self, row: int | None, column: str, reason: str, *, order: int = 0) -> None:
@@ -121,6 +172,15 @@ class KindImport:
             return field_label(self.model._meta.get_field(field_name)), 10_000
         except Exception:
             return "", 10_000
+
+    def intern(self, text: str) -> str:
+        """One string object per distinct text (what a kind keeps between batches is shared)."""
+        return self._strings.setdefault(text, text)
+
+    def number_error(self, number: int, field_name: str | None, reason: str) -> None:
+        """An issue of a row already written and dropped (a cross-row check's, at the end of the kind)."""
+        header, order = self.column_of(field_name) if field_name else ("", -1)
+        self.issue(number, header, reason, order=order)
 
     def row_error(self, row: Row, field_name: str | None, reason: str) -> None:
         header, order = self.column_of(field_name) if field_name else ("", -1)
@@ -207,27 +267,45 @@ class KindImport:
             self.sheet.rows.pop(0)
 
     # -- 2. cells ----------------------------------------------------------
-    def parse(self) -> None:
-        template = [None] * len(self.concrete)
-        for i, fld in enumerate(self.concrete):
-            if fld.name in ("id", "created", "last_updated"):
-                continue
-            template[i] = fld.get_default()
-        plan = [(col.index, col.position, col.convert, col.header) for col in self.columns]
-        width = self.header_width
-        issue = self.issue
-        progress = self.ctx.tick
-        issues = self.ctx.issues
+    def has_rows(self) -> bool:
+        """Whether the sheet has a data row (reads one row ahead)."""
+        return bool(self.sheet.rows)
+
+    def parse(self, limit: int | None = None) -> bool:
+        """Read the next `limit` rows (all when None) into `self.rows`; False when none was left."""
+        if self._exhausted:
+            self.rows = []
+            return False
+        if self._source is None:
+            template = [None] * len(self.concrete)
+            for i, fld in enumerate(self.concrete):
+                if fld.name in ("id", "created", "last_updated"):
+                    continue
+                template[i] = fld.get_default()
+            self._template = template
+            self._plan = [(col.index, col.position, col.convert, col.header) for col in self.columns]
+            self._source = iter(self.sheet.rows)
+        source = self._source if limit is None else islice(self._source, limit)
+        self.rows = []
+        ended = False
         try:
-            self._parse_rows(template, plan, width, issue, progress, issues)
+            count = self._parse_rows(source, self._template, self._plan, self.header_width, self.issue,
+                                     self.ctx.tick, self.ctx.issues)
         except SourceError as exc:  # the file turned out unreadable further down (streamed rows)
             self.issue(exc.row, exc.column, exc.reason)
-        self.sheet.rows = []  # the cells are no longer needed
+            count, ended = 0, True
+        self.row_count += len(self.rows)
+        if ended or self._stopped or limit is None or count < limit:
+            self._exhausted = True
+            self._source = None
+            self.sheet.rows = []  # the cells are no longer needed
+        return bool(self.rows)
 
-    def _parse_rows(self, template: list, plan: list, width: int, issue: Callable, progress: Callable,
-                    issues: Any) -> None:
+    def _parse_rows(self, source: Iterable[tuple[int, list[Any]]], template: list, plan: list, width: int,
+                    issue: Callable, progress: Callable, issues: Any) -> int:
         count = 0
-        for count, (number, cells) in enumerate(self.sheet.rows, start=1):  # noqa: B007
+        append = self.rows.append
+        for count, (number, cells) in enumerate(source, start=1):  # noqa: B007
             values = template.copy()
             row = Row(number, values)
             ncells = len(cells)
@@ -247,13 +325,24 @@ class KindImport:
                         row.bad = True
                         issue(number, column_letter(index), _("这一列没有表头，不知道是哪一项"), order=index)
                         break
-            self.rows.append(row)
+            append(row)
             if count % 5000 == 0:
                 progress(5000)
             if row.bad and issues.full():  # stop reading: the rest is not checked (issues.stopped)
-                issues.stopped = True
+                issues.stopped = self._stopped = True
                 break
         progress(count % 5000)
+        return count
+
+    def batches(self) -> Iterator[list[Row]]:
+        """Read the rows batch by batch (parse, the kind's refusal, complete); `self.rows` is the batch."""
+        limit = None if self.whole_sheet else BATCH_ROWS
+        while self.parse(limit):
+            self.refuse_kind(self.refusal)
+            self.complete()
+            yield self.rows
+            self.remember()
+        self.rows = []
 
     # -- 3. keys, stored records, defaults -----------------------------------
     def complete(self) -> None:
@@ -293,19 +382,11 @@ class KindImport:
         park_path = self.model.park_path
         if park_path:
             fetch.append(park_path)
-        # Query on the key field with the most distinct values, then match whole keys here.
-        distinct = [{row.key[i] for row in rows} for i in range(len(nk_names))]
-        lead = max(range(len(nk_names)), key=lambda i: len(distinct[i]))
-        # the other key fields narrow the query too when they take few values (a month's returns:
-        # by enterprise, and only that month, not every month of those enterprises)
-        narrow = {f"{nk_names[i]}__in": sorted(distinct[i], key=str)
-                  for i in range(len(nk_names)) if i != lead and len(distinct[i]) <= 50}
         stored: dict[tuple, tuple] = {}
-        for chunk in self.ctx.chunks(sorted(distinct[lead], key=str)):
-            query = (self.model._default_manager.filter(**{f"{nk_names[lead]}__in": chunk}, **narrow)
-                     .values_list(*fetch))
-            for record in query:
-                stored[tuple(record[: len(nk_names)])] = record[len(nk_names):]
+        width = len(nk_names)
+        for lookup in self._key_lookups(rows, nk_names):
+            for record in self.model._default_manager.filter(**lookup).values_list(*fetch):
+                stored[tuple(record[:width])] = record[width:]
         absent_positions = [self.position[fld.name] for fld in absent]
         for row in rows:
             record = stored.get(row.key)
@@ -321,8 +402,57 @@ class KindImport:
                     row.values[pos] = value
         self.stored_parks = {key: record[-1] for key, record in stored.items()} if park_path else {}
 
+    def _key_lookups(self, rows: list[Row], nk_names: list[str]) -> Iterator[dict[str, list]]:
+        """Filters that find the stored records of the rows' keys: the key field with the most
+        distinct values in chunks, each narrowed by the other key fields' values among its rows
+        (a month's returns: those enterprises in that month; an enterprise's months: that
+        enterprise in those months, not that month of every enterprise), so a query returns about
+        the rows' own records, never a table growing with the import (its earlier batches are
+        stored by then). At most `ctx.chunk_size` values a query; a batch's queries are few and
+        their number does not depend on how many rows came before."""
+        budget = self.ctx.chunk_size
+        width = len(nk_names)
+        if width == 1:
+            for chunk in self.ctx.chunks(sorted({row.key[0] for row in rows}, key=str)):
+                yield {f"{nk_names[0]}__in": chunk}
+            return
+        distinct = [{row.key[i] for row in rows} for i in range(width)]
+        lead = max(range(width), key=lambda i: len(distinct[i]))
+        others = [i for i in range(width) if i != lead]
+        by_lead: dict[Any, list[set]] = {}
+        for row in rows:
+            key = row.key
+            sets = by_lead.get(key[lead])
+            if sets is None:
+                sets = by_lead[key[lead]] = [set() for _ in others]
+            for j, i in enumerate(others):
+                sets[j].add(key[i])
+
+        def lookup(leads: list, narrow: list[set]) -> dict[str, list]:
+            found = {f"{nk_names[lead]}__in": leads}
+            room = budget - len(leads)
+            for j, i in enumerate(others):
+                if len(narrow[j]) <= room:  # else that field does not narrow (the query finds more)
+                    found[f"{nk_names[i]}__in"] = sorted(narrow[j], key=str)
+                    room -= len(narrow[j])
+            return found
+
+        leads: list = []
+        narrow: list[set] = [set() for _ in others]
+        for value in sorted(by_lead, key=str):
+            sets = by_lead[value]
+            size = len(leads) + 1 + sum(len(narrow[j]) + len(sets[j] - narrow[j]) for j in range(len(others)))
+            if leads and size > budget:
+                yield lookup(leads, narrow)
+                leads, narrow = [], [set() for _ in others]
+            leads.append(value)
+            for j in range(len(others)):
+                narrow[j] |= sets[j]
+        if leads:
+            yield lookup(leads, narrow)
+
     def row_by(self, attname: str, value: Any) -> Row | None:
-        """The good row whose field `attname` holds `value` (an index built on first use)."""
+        """The good row of the batch whose field `attname` holds `value` (an index built on first use)."""
         index = self._rows_by.get(attname)
         if index is None:
             pos = self.attnames.index(attname)
@@ -330,13 +460,62 @@ class KindImport:
             self._rows_by[attname] = index
         return index.get(value)
 
+    def park_in_import(self, attname: str, value: Any) -> tuple[bool, Any]:
+        """(True, its park) when a good row of the import (this batch or an earlier one) holds `value`
+        in `attname`, else (False, None)."""
+        if self.rows:
+            row = self.row_by(attname, value)
+            if row is not None:
+                return True, self.park_of_row(row)
+        parks = self._park_by.get(attname)
+        if parks is not None and value in parks:
+            return True, parks[value]
+        return False, None
+
     def keys_by(self, attname: str, *, good: bool | None = None) -> set:
-        """Values of a field over the rows (all rows, or only good/bad ones)."""
+        """Values of a field over the rows (all rows, or only good/bad ones), earlier batches included
+        for the fields other kinds refer to. The set returned must not be changed."""
+        if good is None:
+            remembered = self._good_keys.get(attname, set()) | self._bad_keys.get(attname, set())
+        else:
+            remembered = (self._good_keys if good else self._bad_keys).get(attname, set())
+        if not self.rows:
+            return remembered
         pos = self.attnames.index(attname)
-        return {
+        current = {
             row.values[pos] for row in self.rows
             if row.values[pos] not in (None, "") and (good is None or row.ok == good)
         }
+        return current | remembered if remembered else current
+
+    def remember(self) -> None:
+        """Keep what later batches and kinds need of the batch (the values other kinds refer to,
+        with each good row's park when something asks for it), then drop the batch."""
+        wants_parks = bool(self.ctx.park) or hooks.batch_hooks_active()
+        intern = self.intern
+        for attname in self.remembered:
+            pos = self.attnames.index(attname)
+            good = self._good_keys.setdefault(attname, set())
+            bad = self._bad_keys.setdefault(attname, set())
+            parks = self._park_by.setdefault(attname, {}) if wants_parks else None
+            park_of = self.park_getter() if wants_parks else None
+            for row in self.rows:
+                value = row.values[pos]
+                if value is None or value == "":
+                    continue
+                if value.__class__ is str:
+                    value = intern(value)
+                if row.ok:
+                    good.add(value)
+                    if parks is not None:
+                        park = park_of(row)
+                        parks[value] = intern(park) if park.__class__ is str else park
+                else:
+                    bad.add(value)
+        self.rows = []
+        self._rows_by = {}
+        self._changes = None
+        self.stored_parks = {}
 
     # -- 4. checks -----------------------------------------------------------
     def references(self) -> list[tuple[str, type[LedgerModel], str, Callable[[Row], Any]]]:
@@ -391,12 +570,13 @@ class KindImport:
                     subjects[id(row)] = ref
                     by_model.setdefault(ref[0], set()).add(ref[1])
             known_by = {m: ctx.known_values(m, "code", codes) for m, codes in by_model.items()}
+            bad_by = {m: ctx.bad_values(m, "code") for m in by_model}
             for row in self.rows:
                 ref = subjects.get(id(row))
                 if not ref:
                     continue
                 target, code = ref
-                if code in ctx.bad_values(target, "code"):
+                if code in bad_by[target]:
                     row.blocked = True
                 elif code not in known_by[target]:
                     self.row_error(row, "subject", ctx.missing_reference(target.kind_key, code))
@@ -415,6 +595,20 @@ class KindImport:
         fld = self.model._meta.get_field(first)
         return self.ctx.park_of(fld.related_model, fld.target_field.attname, row.values[self.position[first]])
 
+    def park_getter(self) -> Callable[[Row], Any]:
+        """`park_of_row` for many rows (what it reads looked up once)."""
+        path = self.model.park_path
+        if path in ("code", "park"):
+            pos = self.position[path]
+            return lambda row: row.values[pos]
+        if not path:
+            return self.park_of_row
+        first = path.split("__", 1)[0]
+        fld = self.model._meta.get_field(first)
+        lookup = self.ctx.park_lookup(fld.related_model, fld.target_field.attname)
+        pos = self.position[first]
+        return lambda row: lookup(row.values[pos])
+
     def check_parks(self) -> None:
         """With `--park`: every row (and every record it would change) belongs to the park or a sub-park."""
         ctx = self.ctx
@@ -423,10 +617,11 @@ class KindImport:
         path = self.model.park_path
         column = "code" if path == "code" else "park" if path == "park" else (
             "subject" if not path else path.split("__", 1)[0])
+        park_of = self.park_getter()
         for row in self.rows:
             if not row.ok:
                 continue
-            park = self.park_of_row(row)
+            park = park_of(row)
             if park is not None and park not in ctx.allowed_parks:
                 if path == "code":
                     reason = _("园区“%(p)s”不是“%(scope)s”或其下级园区，不能在本次导入中新增或修改") % {
@@ -454,8 +649,8 @@ class KindImport:
             if not row.bad:
                 self.row_error(row, self.nk_fields[0].name, reason)
 
-    def check_unique(self) -> None:
-        """No two rows of the import with the same natural key (or other unique fields)."""
+    def unique_sets(self) -> list[tuple[str, ...]]:
+        """The natural key and every other unique field or set of fields."""
         sets = [tuple(self.model.natural_key_fields)]
         for fld in self.data_fields:
             if fld.unique and (fld.name,) not in sets:
@@ -464,17 +659,26 @@ class KindImport:
             fields = tuple(getattr(constraint, "fields", ()) or ())
             if fields and fields not in sets:
                 sets.append(fields)
-        for names in sets:
+        return sets
+
+    def check_unique(self) -> None:
+        """No two rows of the import with the same natural key (or other unique fields); the keys of
+        earlier batches are kept (their texts shared) for this."""
+        intern = self.intern
+        for names in self.unique_sets():
             positions = [self.position[n] for n in names]
-            first_seen: dict[tuple, int] = {}
+            first_seen = self._unique_seen.setdefault(names, {})
             labels = "+".join(field_label(self.model._meta.get_field(n)) for n in names)
             for row in self.rows:
                 if row.bad:
                     continue
                 key = tuple(row.values[p] for p in positions)
-                if any(v in (None, "") for v in key):
+                if any(v is None or v == "" for v in key):
                     continue
-                earlier = first_seen.setdefault(key, row.number)
+                earlier = first_seen.get(key)
+                if earlier is None:
+                    first_seen[tuple(intern(v) if v.__class__ is str else v for v in key)] = row.number
+                    continue
                 if earlier != row.number:
                     if self.generated_code and names == ("code",) and "code" not in self.present:
                         self.row_error(row, None, _("与第%(n)d行内容完全相同（重复的行）") % {"n": earlier})
@@ -527,6 +731,7 @@ class KindImport:
         row_checks = hooks.row_checks()
         model = self.model
         pos_id = self.position["id"]
+        make = self._make_instance
         for row in self.rows:
             if not row.ok:
                 continue
@@ -535,16 +740,15 @@ class KindImport:
                 values[pos_id] = row.existing[0]
             if not make_instances:
                 continue
-            instance = model(*values)
-            instance._state.adding = row.existing is None
+            instance = make(values, row.existing is None)
             row.instance = instance
             if plain_clean and date_order:
                 try:
                     instance.clean()
                 except ValidationError as exc:
                     self.validation_error(row, exc)
-        for check in self.ctx.cross_row_checks(self.kind):
-            check(self)
+        for check in self.cross_checks:
+            check.collect(self)
         if row_checks:
             for row in self.rows:
                 if not row.ok or row.instance is None:
@@ -564,13 +768,26 @@ class KindImport:
                     self.row_error(row, field_name, reason)
 
     def changes(self) -> list[tuple[hooks.RowChange, Row]]:
-        """The good rows as batch hooks see them."""
-        return [
-            (hooks.RowChange(self.model, row.instance, row.existing is None, row.before, self.park_of_row(row),
-                             self.name, row.number,
-                             stored_park=self.stored_parks.get(row.key) if row.existing else None), row)
-            for row in self.rows if row.ok and row.instance is not None
-        ]
+        """The good rows of the batch as batch hooks see them (made once per batch: a row a check
+        refused is no longer good, and is left out by the callers)."""
+        if self._changes is None:
+            park_of, stored_parks, model, name = self.park_getter(), self.stored_parks, self.model, self.name
+            change = hooks.RowChange
+            self._changes = [
+                (change(model, row.instance, row.existing is None, row.before, park_of(row), name, row.number,
+                        stored_park=stored_parks.get(row.key) if row.existing else None), row)
+                for row in self.rows if row.ok and row.instance is not None
+            ]
+        return [(change, row) for change, row in self._changes if row.ok]
+
+    def finish(self) -> None:
+        """After the last batch: the cross-row checks' verdicts; what the kind kept is dropped unless
+        other kinds refer to it."""
+        for check in self.cross_checks:
+            check.finish(self)
+        self._unique_seen = {}
+        if not self.remembered:
+            self._strings = {}
 
     # -- 5. write --------------------------------------------------------------
     def write(self) -> None:
@@ -583,8 +800,9 @@ class KindImport:
                     except ValidationError as exc:
                         self.validation_error(row, exc)
         rows = [row for row in self.rows if row.ok]
-        self.created = sum(1 for row in rows if row.existing is None)
-        self.updated = len(rows) - self.created
+        created = sum(1 for row in rows if row.existing is None)
+        self.created += created
+        self.updated += len(rows) - created
         if not rows:
             return
         self.ctx.upsert(self, rows)
