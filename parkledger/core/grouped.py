@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from parkledger.construction.models import GovProject
 from parkledger.core.indicators import PARK_MONTH_FIELDS
@@ -50,11 +50,12 @@ def _em_cur(contexts: Sequence[Context]):
 
 
 def _em_last(contexts: Sequence[Context], *, above: bool):
-    """W′ rows of the enterprises with a row in W (an above-scale row for `above`), all parks at once."""
-    cur = _em_cur(contexts)
+    """W′ rows of the parks' enterprises that have a row in W (an above-scale row for `above`)."""
+    ref = contexts[0]
+    cur = EnterpriseMonth.objects.filter(ref.in_months_w(), uscc=OuterRef("uscc"))
     if above:
         cur = cur.filter(above_scale=True)
-    return EnterpriseMonth.objects.filter(contexts[0].in_months_w_prev(), uscc__in=cur.values("uscc").distinct())
+    return EnterpriseMonth.objects.filter(ref.in_months_w_prev(), Exists(cur), uscc__park__in=_codes(contexts))
 
 
 @grouped("econ.em.cur", keys=EM_KEYS + EM_LAST_ALL_KEYS + EM_LAST_ABOVE_KEYS)
