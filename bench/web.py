@@ -199,6 +199,79 @@ def server_times(user, runs: int, only: list[str] | None = None) -> list[dict]:
     return results
 
 
+def preview_split(user, runs: int) -> tuple[dict[str, float], dict[str, tuple[float, float, int]]]:
+    """Where the uncached report preview's time goes: its figures (the engine, per chapter), the
+    names and milestones, the provenance HTML, the page, the rest (Django, session, template text).
+    Returns (totals, part → (median wall ms, median CPU ms, queries))."""
+    from collections import defaultdict
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    import parkledger.reports.sources as sources
+    import parkledger.web.views.reports as views
+    from parkledger.indicators.registry import resolve
+
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    active = [False]
+
+    def timed_part(owner, name: str, label) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            if active[0]:
+                return original(*args, **kwargs)
+            active[0] = True
+            part = label(*args) if callable(label) else label
+            n0, t0, c0 = len(connection.queries_log), time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                entry = acc[part]
+                entry[0] += time.perf_counter() - t0
+                entry[1] += time.process_time() - c0
+                entry[2] += len(connection.queries_log) - n0
+                active[0] = False
+
+        setattr(owner, name, wrapper)
+
+    def chapter(_self, key: str) -> str:
+        return f"figures: {resolve(key)[0].func.__module__.split('.')[1]}"
+
+    timed_part(sources.EngineFigures, "get", chapter)
+    timed_part(sources.EngineFigures, "__init__", "figures: context")
+    for name in ("platform", "project", "package", "wetland", "milestones"):
+        timed_part(sources.LedgerNames, name, "names and milestones")
+    timed_part(views, "render_html", "provenance HTML")
+    timed_part(views, "render_page", "page template")
+    timed_part(views, "selection_of", "selection (park, period)")
+    client = Client()
+    client.force_login(user)
+    client.get("/", {"park": PARK, "period": PERIOD})
+    client.get("/reports/preview/", HTTP_HX_REQUEST="true")
+    walls, cpus, queries, parts = [], [], 0, []
+    for _ in range(runs):
+        cache.clear()
+        acc.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t0, c0 = time.perf_counter(), time.process_time()
+            client.get("/reports/preview/", HTTP_HX_REQUEST="true")
+            walls.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
+        queries = len(ctx.captured_queries)
+        parts.append({k: (v[0] * 1000, v[1] * 1000, v[2]) for k, v in acc.items()})
+    split = {name: (statistics.median(p.get(name, (0, 0, 0))[0] for p in parts),
+                    statistics.median(p.get(name, (0, 0, 0))[1] for p in parts), parts[-1].get(name, (0, 0, 0))[2])
+             for name in sorted({k for p in parts for k in p})}
+    total = {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "queries": queries}
+    split["rest (Django, session, template text)"] = (
+        total["wall"] - sum(v[0] for v in split.values()), total["cpu"] - sum(v[1] for v in split.values()),
+        queries - sum(v[2] for v in split.values()))
+    return total, split
+
+
 def load_average() -> str:
     """The machine's load average (other work on it slows every figure down)."""
     one, five, fifteen = os.getloadavg()
@@ -362,6 +435,8 @@ def main() -> int:
     parser.add_argument("--pages", default="",
                         help="only these pages, comma-separated name prefixes (e.g. report_preview)")
     parser.add_argument("--no-load", action="store_true", help="server times only, no load test")
+    parser.add_argument("--split", action="store_true",
+                        help="also where the uncached report preview's time goes (figures per chapter, names, page)")
     parser.add_argument("--server", choices=("stdlib", "runserver", "gunicorn"), default="stdlib",
                         help="gunicorn: the production server of `make serve` with --workers workers")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -395,6 +470,12 @@ def main() -> int:
         print(f"{r['page']:<28}{r['median']:>10.1f}{r['p95']:>9.1f}{r['max']:>9.1f}{r['cpu']:>8.1f}{r['queries']:>9}"
               f"{goal if goal else '':>9}  {verdict}")
 
+    if args.split:
+        total, split = preview_split(user, args.runs)
+        print(f"\n== the uncached report preview, split ({args.runs} runs, medians) ==")
+        print(f"total: {total['wall']:.1f} ms, CPU {total['cpu']:.1f} ms, {total['queries']} queries")
+        for name, (wall, cpu, n) in sorted(split.items(), key=lambda item: -item[1][0]):
+            print(f"  {name:<40}{wall:>8.1f} ms{cpu:>8.1f} ms CPU{n:>5} queries")
     if args.no_load:
         return 0
     port = free_port()
