@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from parkledger.core.kinds import data_fields, kind_models
 from parkledger.dataio.labels import field_label
-from parkledger.dataio.mapping.cumulative import CumulativeCell, stored_totals, to_monthly
+from parkledger.dataio.mapping.cumulative import CumulativeColumn, CumulativeRows, stored_totals, to_monthly
 from parkledger.dataio.mapping.enterprises import EnterpriseIndex, clean_uscc
 from parkledger.dataio.mapping.header import HeaderBlock
 from parkledger.dataio.mapping.proposal import ColumnMapping, Mapping
@@ -198,21 +198,12 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
             number = data[i][0]
             issues.extend((sheet, number, letter, reason) for letter, reason in found)
     out.bad_rows += count - len(kept)
-    pending: list[CumulativeCell] = []
-    if read_cumulative and subjects is not None:
-        for i in kept:
-            subject = subjects[i]
-            if subject:
-                subject, name, number = str(subject), names[i], data[i][0]
-                for fname, flabel, unit, letter, cum, prev in read_cumulative:
-                    pending.append(CumulativeCell(subject, name, fname, flabel, unit, cum[i],
-                                                  None if prev is None else prev[i], number, letter, sheet))
-    if pending:
+    chosen = [i for i in kept if subjects[i]] if read_cumulative and subjects is not None else []
+    if chosen:  # the rows whose 累计 become 当月
         month = mapping.month or ""
         if not month:
             month_values = columns.get("month")
-            index_of = {data[i][0]: i for i in kept}
-            months = {month_values[index_of[c.row]] if month_values is not None else None for c in pending}
+            months = {month_values[i] for i in chosen} if month_values is not None else {None}
             month = next(iter(months)) if len(months) == 1 else ""
         if not month:
             issues.append((sheet, None, "", _("累计数换算当月需要月份")))
@@ -220,11 +211,18 @@ def convert_rows(block: HeaderBlock, mapping: Mapping, *, park: str | None,
             def stored(subjects: set[str], names: list[str]):
                 return stored_totals(model, subject_field, month, names, subjects)
 
-            results, found_issues = to_monthly(pending, month, stored)
+            rows = CumulativeRows(sheet, [str(subjects[i]) for i in chosen], [names[i] for i in chosen],
+                                  [data[i][0] for i in chosen])
+            results, found_issues = to_monthly(rows, [CumulativeColumn(
+                fname, flabel, unit, letter, [cum[i] for i in chosen],
+                None if prev is None else [prev[i] for i in chosen],
+            ) for fname, flabel, unit, letter, cum, prev in read_cumulative], month, stored)
             issues.extend(found_issues)
-            index_of = {data[i][0]: i for i in kept}
-            for (row, fname), value in results.items():
-                columns[fname][index_of[row]] = None if value is None else decimal_text(value)
+            for (fname, *_rest), values in zip(read_cumulative, results, strict=True):
+                column = columns[fname]
+                for i, value in zip(chosen, values, strict=True):
+                    if value is not None:
+                        column[i] = decimal_text(value)
             bad = {row for _sheet, row, _letter, _reason in found_issues}
             if bad:
                 out.bad_rows += len(bad)

@@ -9,11 +9,12 @@ error naming the enterprise and both numbers: never a silent negative.
 """
 from __future__ import annotations
 
-__all__ = ["CumulativeCell", "to_monthly", "stored_totals"]
+__all__ = ["CumulativeRows", "CumulativeColumn", "to_monthly", "stored_totals"]
 
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import repeat
 from typing import NamedTuple
 
 from django.db import connection
@@ -23,24 +24,30 @@ from django.utils.translation import gettext as _
 from parkledger.dataio.mapping.values import decimal_text
 
 
-class CumulativeCell(NamedTuple):
-    """One row's 累计 of one field, in the ledger's unit (a tuple: one per row and field of a file)."""
+class CumulativeRows(NamedTuple):
+    """The rows whose 累计 are worked out: the subject of each (the natural key without the month: uscc, park
+    code), its name for messages (an enterprise name, or '') and its Excel row number."""
 
-    subject: str  # the natural key without the month (uscc, park code)
-    name: str  # the row's enterprise name, if any
+    sheet: str
+    subjects: list[str]
+    names: list[str]
+    numbers: list[int]
+
+    def label(self, i: int) -> str:
+        """How a message names row i's subject: 宁波某某有限公司（9133…）, or the code alone."""
+        name, subject = self.names[i], self.subjects[i]
+        return f"{name}（{subject}）" if name and subject else (name or subject)
+
+
+class CumulativeColumn(NamedTuple):
+    """One field's 累计 over those rows, in the ledger's unit, with the file's 上月累计 if it has that column."""
+
     field: str
     field_label: str
     unit: str
-    cumulative: Decimal | None
-    previous: Decimal | None  # from the file's 上月累计 column, if any
-    row: int
     letter: str
-    sheet: str
-
-    @property
-    def label(self) -> str:
-        """How the message names the subject: 宁波某某有限公司（9133…）."""
-        return f"{self.name}（{self.subject}）" if self.name and self.subject else (self.name or self.subject)
+    cumulative: list[Decimal | None]
+    previous: list[Decimal | None] | None
 
 
 def _previous_month(month: str) -> str:
@@ -85,41 +92,56 @@ def stored_totals(model, subject_field: str, month: str, fields: list[str], subj
     return totals, last
 
 
-def to_monthly(cells: list[CumulativeCell], month: str, stored: Callable[[set[str], list[str]], tuple]) -> tuple[
-        dict[tuple[int, str], Decimal | None], list[tuple[str, int, str, str]]]:
-    """(row, field) → 当月 value, and the issues (sheet, row, letter, reason)."""
-    values: dict[tuple[int, str], Decimal | None] = {}
-    issues: list[tuple[str, int, str, str]] = []
-    january = month[5:7] == "01"
-    if january:
-        return {(c.row, c.field): c.cumulative for c in cells}, issues
-    asked = [c for c in cells if c.cumulative is not None and c.previous is None]
-    need = {c.subject for c in asked}
-    fields = sorted({c.field for c in asked})  # only the fields some row takes from the ledger
-    totals, last = stored(need, fields) if need else ({}, set())
+def to_monthly(rows: CumulativeRows, columns: list[CumulativeColumn], month: str,
+               stored: Callable[[set[str], list[str]], tuple]) -> tuple[
+        list[list[Decimal | None]], list[tuple[str, int, str, str]]]:
+    """Each column's 当月 values row by row (None for an empty 累计, or where there is an issue), and the issues
+    (sheet, row, letter, reason) row by row, a row's in the order of the columns."""
+    if month[5:7] == "01":  # January: the 累计 is the month's
+        return [list(col.cumulative) for col in columns], []
+    subjects = rows.subjects
+    need: set[str] = set()
+    fields: set[str] = set()
+    for col in columns:
+        previous = col.previous
+        asked = {subjects[i] for i, cum in enumerate(col.cumulative)
+                 if cum is not None and (previous is None or previous[i] is None)}
+        if asked:  # only the fields some row takes from the ledger
+            need |= asked
+            fields.add(col.field)
+    totals, last = stored(need, sorted(fields)) if need else ({}, set())
     previous_month = _previous_month(month)
     zero = Decimal(0)
-    for c in cells:
-        cumulative = c.cumulative
-        if cumulative is None:
-            values[(c.row, c.field)] = None
-            continue
-        previous = c.previous
-        if previous is None:
-            key = (c.subject, c.field)
-            if key not in last:
-                issues.append((c.sheet, c.row, c.letter, _(
-                    "%(who)s的%(f)s只有累计数（%(cum)s%(u)s），缺少上月（%(prev)s）的数据，无法算出当月：请先导入上月，"
-                    "或在同一文件中给出上月累计列") % {
-                    "who": c.label, "f": c.field_label, "cum": decimal_text(cumulative), "u": c.unit,
-                    "prev": previous_month}))
+    found: list[tuple[int, int, tuple[str, int, str, str]]] = []  # (row, column, issue)
+    results: list[list[Decimal | None]] = []
+    for k, col in enumerate(columns):
+        field = col.field
+        values: list[Decimal | None] = []
+        append = values.append
+        for i, (subject, cumulative, previous) in enumerate(zip(
+                subjects, col.cumulative, col.previous or repeat(None), strict=False)):
+            if cumulative is None:
+                append(None)
                 continue
-            previous = totals.get(key, zero)
-        if cumulative < previous:
-            issues.append((c.sheet, c.row, c.letter, _(
-                "%(who)s的%(f)s本月累计%(cum)s%(u)s小于上月累计%(prev)s%(u)s：累计数不能减少，请核对") % {
-                "who": c.label, "f": c.field_label, "cum": decimal_text(cumulative), "prev": decimal_text(previous),
-                "u": c.unit}))
-            continue
-        values[(c.row, c.field)] = cumulative - previous
-    return values, issues
+            if previous is None:
+                key = (subject, field)
+                if key not in last:
+                    append(None)
+                    found.append((i, k, (rows.sheet, rows.numbers[i], col.letter, _(
+                        "%(who)s的%(f)s只有累计数（%(cum)s%(u)s），缺少上月（%(prev)s）的数据，无法算出当月：请先导入上月，"
+                        "或在同一文件中给出上月累计列") % {
+                        "who": rows.label(i), "f": col.field_label, "cum": decimal_text(cumulative), "u": col.unit,
+                        "prev": previous_month})))
+                    continue
+                previous = totals.get(key, zero)
+            if cumulative < previous:
+                append(None)
+                found.append((i, k, (rows.sheet, rows.numbers[i], col.letter, _(
+                    "%(who)s的%(f)s本月累计%(cum)s%(u)s小于上月累计%(prev)s%(u)s：累计数不能减少，请核对") % {
+                    "who": rows.label(i), "f": col.field_label, "cum": decimal_text(cumulative),
+                    "prev": decimal_text(previous), "u": col.unit})))
+                continue
+            append(cumulative - previous)
+        results.append(values)
+    found.sort(key=lambda item: (item[0], item[1]))
+    return results, [issue for _i, _k, issue in found]
