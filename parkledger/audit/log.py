@@ -136,13 +136,28 @@ def _snapshot_plan(model: type[models.Model]) -> _SnapshotPlan:
     )
 
 
+def _decimal_text(value: Decimal, quantum: Decimal) -> str:
+    """`format(value.quantize(quantum), "f")`, without the quantize when only zeros are missing."""
+    text = format(value, "f")
+    places = -quantum.as_tuple().exponent
+    if places <= 0:
+        return format(value.quantize(quantum), "f")
+    dot = text.find(".")
+    if dot < 0:
+        return f"{text}.{'0' * places}"
+    missing = places - (len(text) - dot - 1)
+    if missing > 0:
+        return text + "0" * missing
+    return text if missing == 0 else format(value.quantize(quantum), "f")
+
+
 def _snapshot(plan: _SnapshotPlan, values: tuple | list) -> dict[str, Any]:
     values = list(values)
     for i, quantum in plan.decimals:
         value = values[i]
         if isinstance(value, Decimal) and value.is_finite():
             # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
-            values[i] = format(value.quantize(quantum), "f")
+            values[i] = _decimal_text(value, quantum)
     return {name: value if type(value) in _PLAIN else jsonable(value) for name, value in zip(plan.names, values, strict=True)}
 
 
@@ -374,6 +389,9 @@ def _scalar_json(value: Any) -> str:
 _SCALAR_FIELDS = tuple(name for name in _PAYLOAD_FIELDS if name not in _JSON_FIELDS)
 #: every MAC'd field, in the canonical JSON's (sorted) order
 _HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
+assert _INSERT_FIELDS == ("seq", "time", *_SCALAR_FIELDS, *_JSON_FIELDS, "prev_hash", "hash")  # append_entries' rows
+#: the canonical JSON of an entry, its fields' JSON texts filled in (in `_HASHED_KEYS` order)
+_CANONICAL = "{" + ",".join(f'"{key}":%s' for key in _HASHED_KEYS) + "}"
 
 
 COPY_THRESHOLD = 200  # PostgreSQL: from this many entries on, COPY instead of INSERTs
@@ -427,23 +445,25 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 shared: dict[int, str] = {}  # JSON of a value several rows share (the rows keep it alive)
                 for fields in rows:
                     seq += 1
-                    texts = {name: fields.get(name, "") for name in _SCALAR_FIELDS}
-                    texts["user_id"] = fields.get("user_id")
-                    parts = {name: _scalar_json(value) for name, value in texts.items()}
+                    get = fields.get
+                    scalars = [get(name, "") for name in _SCALAR_FIELDS]
+                    scalars[0] = get("user_id")
+                    texts = []
                     for name in _JSON_FIELDS:
-                        value = fields.get(name)
+                        value = get(name)
                         if value is None:
-                            texts[name], parts[name] = None, "null"
+                            texts.append(None)
                             continue
                         text = shared.get(id(value))
                         if text is None:
                             text = shared[id(value)] = canonical_json(value)
-                        texts[name] = parts[name] = text
+                        texts.append(text)
+                    parts = {name: (_encode_text(value) if value.__class__ is str else _scalar_json(value))
+                             for name, value in zip(_SCALAR_FIELDS, scalars, strict=True)}
+                    parts.update(zip(_JSON_FIELDS, ["null" if t is None else t for t in texts], strict=True))
                     parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
-                    canonical = "{" + ",".join(f'"{key}":{parts[key]}' for key in _HASHED_KEYS) + "}"
-                    entry_mac = keyed_mac(canonical.encode("utf-8"))
-                    texts.update(seq=seq, time=time_param, prev_hash=prev_hash, hash=entry_mac)
-                    batch.append([texts[name] for name in _INSERT_FIELDS])
+                    entry_mac = keyed_mac((_CANONICAL % tuple(parts[key] for key in _HASHED_KEYS)).encode("utf-8"))
+                    batch.append([seq, time_param, *scalars, *texts, prev_hash, entry_mac])
                     prev_hash = entry_mac
                     if len(batch) >= APPEND_BATCH:
                         _insert_many(cursor, batch)

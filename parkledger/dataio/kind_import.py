@@ -669,15 +669,16 @@ class KindImport:
             positions = [self.position[n] for n in names]
             first_seen = self._unique_seen.setdefault(names, {})
             labels = "+".join(field_label(self.model._meta.get_field(n)) for n in names)
+            key_of = itemgetter(*positions) if len(positions) > 1 else (lambda values, p=positions[0]: (values[p],))
             for row in self.rows:
                 if row.bad:
                     continue
-                key = tuple(row.values[p] for p in positions)
-                if any(v is None or v == "" for v in key):
+                key = key_of(row.values)
+                if None in key or "" in key:
                     continue
                 earlier = first_seen.get(key)
                 if earlier is None:
-                    first_seen[tuple(intern(v) if v.__class__ is str else v for v in key)] = row.number
+                    first_seen[tuple([intern(v) if v.__class__ is str else v for v in key])] = row.number
                     continue
                 if earlier != row.number:
                     if self.generated_code and names == ("code",) and "code" not in self.present:
@@ -700,7 +701,29 @@ class KindImport:
             runner = validator(fld)
             if required or runner:
                 checks.append((fld.name, pos, required, runner))
-        for row in self.rows:
+        rows = self.rows
+        if not any(row.bad for row in rows):
+            # the usual batch, no error yet: a column whose values are all there and all pass
+            # its quick check needs nothing more; the others are checked row by row below
+            slow = []
+            for check in checks:
+                _name, pos, required, runner = check
+                column = [row.values[pos] for row in rows]
+                if required and (None in column or "" in column):
+                    slow.append(check)
+                    continue
+                if runner is not None:
+                    quick = runner[0]
+                    try:
+                        passed = all(map(quick, [v for v in column if v is not None and v != ""]))
+                    except TypeError:
+                        passed = False
+                    if not passed:
+                        slow.append(check)
+            checks = slow
+            if not checks:
+                return
+        for row in rows:
             if row.bad and not row.failed:
                 continue
             values = row.values
