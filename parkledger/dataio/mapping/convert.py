@@ -62,8 +62,11 @@ def _reader(fld: models.Field | None, col: ColumnMapping):
         factor = convert(Decimal(1), col.unit, target) if col.unit and target and col.unit != target else None
 
         def number(cell: Any) -> Decimal | None:
-            if cell.__class__ is float:  # most cells of a workbook
+            cls = cell.__class__
+            if cls is float:  # most cells of a workbook
                 value = float_number(cell)
+            elif cls is int:  # an .xls file's whole numbers
+                value = Decimal(cell)
             else:
                 value = parse_number(cell)
                 if value is None:
