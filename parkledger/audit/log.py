@@ -118,7 +118,7 @@ class _SnapshotPlan:
     names: tuple[str, ...]
     attnames: tuple[str, ...]
     getter: Any  # obj → tuple of the attnames' values
-    decimals: tuple[tuple[int, Decimal], ...]  # (position, quantum) of each decimal field
+    decimals: tuple[tuple[int, Decimal, int], ...]  # (position, quantum, places) of each decimal field
 
 
 @cache
@@ -131,15 +131,17 @@ def _snapshot_plan(model: type[models.Model]) -> _SnapshotPlan:
     getter = operator.attrgetter(*attnames) if len(attnames) > 1 else (lambda obj: (getattr(obj, attnames[0]),))
     return _SnapshotPlan(
         names=tuple(f.name for f in fields), attnames=attnames, getter=getter,
-        decimals=tuple((i, Decimal(1).scaleb(-f.decimal_places)) for i, f in enumerate(fields)
+        decimals=tuple((i, Decimal(1).scaleb(-f.decimal_places), f.decimal_places) for i, f in enumerate(fields)
                        if isinstance(f, models.DecimalField)),
     )
 
 
-def _decimal_text(value: Decimal, quantum: Decimal) -> str:
-    """`format(value.quantize(quantum), "f")`, without the quantize when only zeros are missing."""
+def _decimal_text(value: Decimal, quantum: Decimal, places: int | None = None) -> str:
+    """`format(value.quantize(quantum), "f")` (`places`: the quantum's decimal places), without the
+    quantize when only zeros are missing."""
     text = format(value, "f")
-    places = -quantum.as_tuple().exponent
+    if places is None:
+        places = -int(quantum.as_tuple().exponent)
     if places <= 0:
         return format(value.quantize(quantum), "f")
     dot = text.find(".")
@@ -153,11 +155,18 @@ def _decimal_text(value: Decimal, quantum: Decimal) -> str:
 
 def _snapshot(plan: _SnapshotPlan, values: tuple | list) -> dict[str, Any]:
     values = list(values)
-    for i, quantum in plan.decimals:
+    for i, quantum, places in plan.decimals:
         value = values[i]
-        if isinstance(value, Decimal) and value.is_finite():
+        if value.__class__ is Decimal and places > 0 and value.is_finite():
             # as the database stores it: Decimal("10") and Decimal("10.0000") are one value
-            values[i] = _decimal_text(value, quantum)
+            # (`_decimal_text` inlined: the usual value only lacks zeros)
+            text = format(value, "f")
+            dot = text.find(".")
+            missing = places - (len(text) - dot - 1) if dot >= 0 else -1
+            values[i] = (text + "0" * missing if missing > 0 else text if missing == 0
+                         else _decimal_text(value, quantum, places))
+        elif isinstance(value, Decimal) and value.is_finite():
+            values[i] = _decimal_text(value, quantum, places)
     return {name: value if type(value) in _PLAIN else jsonable(value) for name, value in zip(plan.names, values, strict=True)}
 
 
@@ -371,9 +380,12 @@ _JSON_FIELDS = ("before", "after", "detail")
 _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
 
 
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
     """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the MAC reads it."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL_ENCODER.encode(value)
 
 
 def _scalar_json(value: Any) -> str:
@@ -392,6 +404,9 @@ _HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
 assert _INSERT_FIELDS == ("seq", "time", *_SCALAR_FIELDS, *_JSON_FIELDS, "prev_hash", "hash")  # append_entries' rows
 #: the canonical JSON of an entry, its fields' JSON texts filled in (in `_HASHED_KEYS` order)
 _CANONICAL = "{" + ",".join(f'"{key}":%s' for key in _HASHED_KEYS) + "}"
+#: append_entries' JSON texts (scalar fields, JSON fields, seq, time, prev_hash) → `_HASHED_KEYS` order
+_canonical_order = operator.itemgetter(
+    *((*_SCALAR_FIELDS, *_JSON_FIELDS, "seq", "time", "prev_hash").index(key) for key in _HASHED_KEYS))
 
 
 COPY_THRESHOLD = 200  # PostgreSQL: from this many entries on, COPY instead of INSERTs
@@ -458,11 +473,10 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                         if text is None:
                             text = shared[id(value)] = canonical_json(value)
                         texts.append(text)
-                    parts = {name: (_encode_text(value) if value.__class__ is str else _scalar_json(value))
-                             for name, value in zip(_SCALAR_FIELDS, scalars, strict=True)}
-                    parts.update(zip(_JSON_FIELDS, ["null" if t is None else t for t in texts], strict=True))
-                    parts.update(seq=str(seq), time=time_json, prev_hash=_encode_text(prev_hash))
-                    entry_mac = keyed_mac((_CANONICAL % tuple(parts[key] for key in _HASHED_KEYS)).encode("utf-8"))
+                    parts = [_encode_text(value) if value.__class__ is str else _scalar_json(value) for value in scalars]
+                    parts += ["null" if text is None else text for text in texts]
+                    parts += [str(seq), time_json, _encode_text(prev_hash)]
+                    entry_mac = keyed_mac((_CANONICAL % _canonical_order(parts)).encode("utf-8"))
                     batch.append([seq, time_param, *scalars, *texts, prev_hash, entry_mac])
                     prev_hash = entry_mac
                     if len(batch) >= APPEND_BATCH:

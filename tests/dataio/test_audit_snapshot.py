@@ -23,3 +23,16 @@ def test_the_texts_by_hand():
     q = Decimal("0.0001")
     assert [_decimal_text(Decimal(t), q) for t in ("12.5", "7", "1E+2", "0.123456", "-0")] == [
         "12.5000", "7.0000", "100.0000", "0.1235", "-0.0000"]
+
+
+def test_a_snapshot_writes_each_decimal_field_at_its_places():
+    from parkledger.audit.log import snapshot_values
+    from parkledger.core.models import EnterpriseMonth
+
+    field = EnterpriseMonth._meta.get_field("output_value")
+    quantum = Decimal(1).scaleb(-field.decimal_places)
+    for text in VALUES:
+        value = Decimal(text)
+        snapshot = snapshot_values(EnterpriseMonth, {"output_value": value, "employees": 3})
+        assert snapshot["output_value"] == format(value.quantize(quantum), "f"), text
+        assert snapshot["employees"] == 3
