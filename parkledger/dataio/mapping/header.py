@@ -231,10 +231,12 @@ def _plain_text(text: str) -> bool:
     Folding drops whitespace and leaves ASCII text and CJK ideographs alone (NFKC maps them to themselves and
     composes nothing onto an ideograph), so such a text's folded form starts with its first non-blank character.
     """
-    first = text.lstrip()[:1]
+    first = text[0]
+    if first.isspace():
+        first = text.lstrip()[:1]
     if first in _MARK_STARTS:
         return False
-    return text.isascii() or "\u4e00" <= first <= "\u9fff"
+    return "\u4e00" <= first <= "\u9fff" or text.isascii()
 
 
 def _skipped_row(row: list[Any]) -> bool:
