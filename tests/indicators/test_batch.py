@@ -77,7 +77,7 @@ def test_the_same_figures_as_each_park_alone(hand):
 def test_every_key_is_served_by_a_grouped_provider_here():
     """The keys above read grouped aggregates only (none falls back to a park's own queries)."""
     names = {p.name for p in providers_for(KEYS)}
-    assert {"econ.em.cur", "econ.em.last_all", "econ.em.last_above", "econ.park_month.cur",
+    assert {"econ.em", "econ.park_month.cur",
             "econ.park_month.prev", "econ.fai_projects.counts", "econ.manual.above_scale_value_added.yoy",
             "invest.set", "plan.targets", "talent.totals"} <= names
 
