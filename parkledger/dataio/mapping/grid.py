@@ -126,7 +126,9 @@ def _read_workbook(path: Path) -> list[Grid]:
                 raise
             except BaseException:  # a chart sheet or a damaged one: nothing to read there
                 continue
-            grids.append(Grid(name=name, rows=[list(row) for row in rows], merges=merges))
+            if rows.__class__ is not list:  # calamine gives a list of lists: kept as it is
+                rows = [list(row) for row in rows]
+            grids.append(Grid(name=name, rows=rows, merges=merges))
     finally:
         workbook.close()
     return grids
