@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parkledger.core.kinds import kind_models
-from parkledger.dataio.importing import import_rows
+from parkledger.dataio.importing import _fewer_collections, import_rows
 from parkledger.dataio.issues import ImportIssue, ImportResult
 from parkledger.dataio.labels import column_map, normalise_name
 from parkledger.dataio.mapping.convert import ConvertedRows, convert_rows
@@ -180,6 +180,15 @@ def mapped_import(
     park: str | None = None, dry_run: bool = False, user: Any = None, sheet: ReadSheet | None = None,
 ) -> tuple[ImportResult, Mapping | None]:
     """Import a non-template file (see the module docstring); `MappingNeeded` when the mapping is incomplete."""
+    with _fewer_collections():  # as the importer does while it reads and checks a template's rows
+        return _mapped_import(path, kind, month=month, mapping=mapping, park=park, dry_run=dry_run, user=user,
+                              sheet=sheet)
+
+
+def _mapped_import(
+    path: str | Path, kind: str | None, *, month: str | None, mapping: Mapping | None, park: str | None,
+    dry_run: bool, user: Any, sheet: ReadSheet | None,
+) -> tuple[ImportResult, Mapping | None]:
     sheet = sheet or read_source(path, kind or (mapping.kind if mapping else None),
                                  known_labels(kind or (mapping.kind if mapping else None), park, mapping))
     source = sheet.source
