@@ -118,6 +118,11 @@ def test_a_changed_dropdown_and_errors_in_source_coordinates(statistician, tmp_p
     forged = statistician.post("/import/mapping/", {**data, "field_3": "password", "unit_3": "x", "action": "preview"})
     assert forged.status_code == 200
     assert not EnterpriseMonth.objects.exists()
+    # a real unit of another family (亩 for an amount of money) is a mapping problem, not a server error
+    other_family = statistician.post("/import/mapping/", {**data, "unit_3": "亩", "action": "preview"})
+    assert other_family.status_code == 200
+    assert "不能换算" in other_family.content.decode()
+    assert not EnterpriseMonth.objects.exists()
 
 
 def test_unreadable_files_and_unknown_tokens_are_clear_answers(statistician, tmp_path):

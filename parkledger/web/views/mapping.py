@@ -94,7 +94,7 @@ def _samples(sheet: ReadSheet, mapping: Mapping, park: str | None) -> dict:
     used = list(mapping.used())
     try:
         converted = convert_rows(head, mapping, park=park)
-    except MappingNeeded:
+    except (MappingNeeded, ValueError):  # e.g. a unit of another family: listed among the mapping's problems
         converted = None
     by_row = {}
     if converted is not None:
