@@ -81,10 +81,10 @@ def _em_parts_by_park(contexts: Sequence[Context]) -> dict[str, dict[str, Any]]:
     enterprises = Enterprise.objects.filter(park__in=_codes(contexts)).values("uscc")
     cur = EnterpriseMonth.objects.filter(ref.in_months_w(), uscc__in=enterprises).values("uscc").annotate(
         park=F("uscc__park"), w_output=exact_sum("output_value"), w_above_output=exact_sum("output_value", above),
-        w_above_value_added=exact_sum("value_added", above), w_above_rows=Count("pk", filter=above),
+        w_above_value_added=exact_sum("value_added", above), w_above_rows=Count("month", filter=above),
     ).order_by()
     last = EnterpriseMonth.objects.filter(ref.in_months_w_prev(), uscc__in=enterprises).values("uscc").annotate(
-        w1_output=exact_sum("output_value"), w1_value_added=exact_sum("value_added"), w1_rows=Count("pk"),
+        w1_output=exact_sum("output_value"), w1_value_added=exact_sum("value_added"), w1_rows=Count("month"),
     ).order_by()
     cur_sql, cur_params = cur.query.sql_with_params()
     last_sql, last_params = last.query.sql_with_params()

@@ -73,10 +73,10 @@ def _em_parts(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
     above = Q(above_scale=True)
     cur = _em_cur_qs(ctx).values("uscc").annotate(
         w_output=_sum("output_value"), w_above_output=_sum("output_value", above),
-        w_above_value_added=_sum("value_added", above), w_above_rows=Count("pk", filter=above),
+        w_above_value_added=_sum("value_added", above), w_above_rows=Count("month", filter=above),
     ).order_by()
     last = ctx.records("enterprise_month").filter(ctx.in_months_w_prev()).values("uscc").annotate(
-        w1_output=_sum("output_value"), w1_value_added=_sum("value_added"), w1_rows=Count("pk"),
+        w1_output=_sum("output_value"), w1_value_added=_sum("value_added"), w1_rows=Count("month"),
     ).order_by()
     cur_sql, cur_params = cur.query.sql_with_params()
     last_sql, last_params = last.query.sql_with_params()
