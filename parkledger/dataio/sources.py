@@ -13,7 +13,10 @@ million empty rows cost nothing and every error names the row the user sees.
 
 Bounded: a file's rows are streamed, never held all at once (`SheetRows`: a CSV is read line by
 line, a workbook's sheet row by row through calamine's `iter_rows`), so the import can stop at its
-first errors without having read the rest. Before any row is read, the rows are counted cheaply
+first errors without having read the rest. Calamine holds a sheet's cells in memory (about 1.3
+bytes per byte of the sheet's XML), so a sheet whose XML passes `STREAMED_SHEET_BYTES` is read row by
+row by openpyxl's read-only parser instead: slower (about a third of calamine's speed), but its
+memory does not grow with the sheet. Before any row is read, the rows are counted cheaply
 (newlines of a CSV, `<row>` elements of a sheet's XML, both while streaming) and a file over
 `PARKLEDGER_MAX_IMPORT_ROWS` data rows (all its sheets together; default 500,000) is refused,
 naming the sheet where the limit was passed. A CSV line longer than `MAX_LINE_CHARS` is refused.
@@ -135,6 +138,10 @@ class RawSheet:
     name: str
     rows: list[tuple[int, list[Any]]] | SheetRows = field(default_factory=list)  # (row number, cells)
     source: str = ""  # the file it came from
+
+
+# A sheet whose uncompressed XML is bigger than this is streamed by openpyxl (see the module docstring).
+STREAMED_SHEET_BYTES = 64 << 20
 
 
 def _max_bytes() -> int:
@@ -385,9 +392,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[bool, list[str], int]:
-    """(has formulas, merged ranges, `<row>` elements) of a sheet, streaming; refuses an entry
-    bigger than it claims."""
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[bool, list[str], int, int]:
+    """(has formulas, merged ranges, `<row>` elements, uncompressed bytes) of a sheet, streaming;
+    refuses an entry bigger than it claims."""
     limit = _max_bytes()
     has_formula = False
     merges: list[str] = []
@@ -411,7 +418,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, name: str) -> tuple[b
             # a row tag is counted in the chunk it ends in (not again from the tail kept below)
             rows += sum(1 for m in _ROW_TAG_RE.finditer(window, max(len(tail) - 16, 0)) if m.end() > len(tail))
             tail = window[-200:]
-    return has_formula, sorted(set(merges)), rows
+    return has_formula, sorted(set(merges)), rows, seen
 
 
 def _formula_cells(path: Path, sheet_name: str) -> list[str]:
@@ -439,6 +446,23 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
             yield number, cells
 
 
+def _streamed_rows(path: Path, sheet_name: str) -> Iterator[tuple[int, list[Any]]]:
+    """A big sheet's non-blank rows read by openpyxl's read-only parser (memory independent of the
+    sheet's size); empty cells as calamine gives them (""), so the importer sees the same rows."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook[sheet_name]
+        sheet.reset_dimensions()  # the rows as stored, whatever the <dimension> tag claims
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if value is None else value for value in values]
+            if not _blank(cells):
+                yield number, cells
+    finally:
+        workbook.close()
+
+
 def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[list[RawSheet], list[SourceError]]:
     """The sheets of an .xlsx workbook; errors for formulas and merged cells (per sheet)."""
     from python_calamine import CalamineWorkbook
@@ -450,7 +474,7 @@ def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[
         _check_sizes(archive, name)
         try:
             parts = _sheet_parts(archive)
-            flagged: dict[str, tuple[bool, list[str], int]] = {}
+            flagged: dict[str, tuple[bool, list[str], int, int]] = {}
             for sheet_name, member in parts.items():
                 flagged[sheet_name] = _scan_sheet_xml(archive, member, name)
                 budget.take(sheet_name, flagged[sheet_name][2] - 1)  # before any cell is read
@@ -468,7 +492,7 @@ def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[
 
     sheets: list[RawSheet] = []
     for sheet_name in workbook.sheet_names:
-        has_formula, merges, count = flagged.get(sheet_name, (False, [], 0))
+        has_formula, merges, count, size = flagged.get(sheet_name, (False, [], 0, 0))
         if merges:
             for ref in merges[:20]:
                 first = ref.split(":")[0]
@@ -493,6 +517,10 @@ def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[
                 ))
             if cells:
                 continue
+        if size > STREAMED_SHEET_BYTES:
+            sheets.append(RawSheet(name=sheet_name, source=name, rows=SheetRows(
+                lambda sheet_name=sheet_name: _streamed_rows(path, sheet_name), count)))
+            continue
         try:
             data = workbook.get_sheet_by_name(sheet_name)  # the cells, held compactly by calamine
         except (KeyboardInterrupt, SystemExit):
