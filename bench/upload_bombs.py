@@ -162,7 +162,7 @@ def clean_xlsx(path: Path, rows: int) -> Path:
         parts = []
         for i, value in enumerate(cells):
             ref = f"{_column(i)}{number}"
-            if i in numeric:
+            if i in numeric and number > 1:  # the header row is text
                 parts.append(f'<c r="{ref}"><v>{value}</v></c>')
             else:
                 parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')

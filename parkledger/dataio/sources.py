@@ -455,7 +455,17 @@ def _streamed_rows(path: Path, sheet_name: str) -> Iterator[tuple[int, list[Any]
     try:
         sheet = workbook[sheet_name]
         sheet.reset_dimensions()  # the rows as stored, whatever the <dimension> tag claims
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as exc:  # a malformed cell (text stored as a number, …): name the row
+                raise SourceError(sheet_name, _("此行有无法读取的单元格（如文字存成了数字格式），请在Excel中另存后再导入"),
+                                  row=number + 1) from exc
+            if values is None:
+                return
+            number += 1
             cells = ["" if value is None else value for value in values]
             if not _blank(cells):
                 yield number, cells
@@ -518,8 +528,13 @@ def read_xlsx(path: Path, name: str, budget: _RowBudget | None = None) -> tuple[
             if cells:
                 continue
         if size > STREAMED_SHEET_BYTES:
-            sheets.append(RawSheet(name=sheet_name, source=name, rows=SheetRows(
-                lambda sheet_name=sheet_name: _streamed_rows(path, sheet_name), count)))
+            streamed = SheetRows(lambda sheet_name=sheet_name: _streamed_rows(path, sheet_name), count)
+            try:
+                streamed.read_ahead(1)  # the header: an unreadable one is the sheet's error, not a row's
+            except SourceError as exc:
+                errors.append(exc)
+                continue
+            sheets.append(RawSheet(name=sheet_name, source=name, rows=streamed))
             continue
         try:
             data = workbook.get_sheet_by_name(sheet_name)  # the cells, held compactly by calamine

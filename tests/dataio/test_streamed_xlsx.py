@@ -58,11 +58,15 @@ def test_the_streamed_reader_gives_the_rows_calamine_gives(tmp_path, monkeypatch
     assert _plain(streamed)[-1] == (9, ["", "", "", "", "", "", "", date(2022, 10, 31)])
 
 
-@pytest.mark.django_db
-def test_a_streamed_sheet_imports_the_same_values(tmp_path, monkeypatch):
+def _enterprises() -> None:
     Park.objects.create(code="ECO", name="经济开发区")
     for uscc in (U1, U2):
         Enterprise.objects.create(uscc=uscc, name=f"企业{uscc[-3:]}", park_id="ECO", registered_on=date(2015, 1, 1))
+
+
+@pytest.mark.django_db
+def test_a_streamed_sheet_imports_the_same_values(tmp_path, monkeypatch):
+    _enterprises()
     wb = Workbook()
     ws = wb.active
     ws.title = "enterprise_month"
@@ -80,3 +84,35 @@ def test_a_streamed_sheet_imports_the_same_values(tmp_path, monkeypatch):
         True, Decimal("1234.5"), Decimal("99"), 120)
     assert (second.above_scale, second.output_value, second.revenue, second.employees) == (
         False, Decimal("7"), None, 35)
+
+
+def _with_text_in_a_number_cell(path, cell: str) -> None:
+    """Rewrite one numeric cell of a saved workbook as a number cell holding text (as some tools write)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml, count = re.subn(rf'<c r="{cell}"[^>]*>(<v>[^<]*</v>|<is>.*?</is>)</c>'.encode(),
+                         f'<c r="{cell}"><v>output</v></c>'.encode(), parts[sheet])
+    assert count == 1
+    parts[sheet] = xml
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("cell", "row"), [("D1", 1), ("D6", 6)])
+def test_an_unreadable_cell_of_a_streamed_sheet_is_an_error_naming_its_row(tmp_path, monkeypatch, cell, row):
+    _enterprises()
+    path = tmp_path / "f.xlsx"
+    _workbook(path)
+    _with_text_in_a_number_cell(path, cell)
+    monkeypatch.setattr(sources, "STREAMED_SHEET_BYTES", -1)
+    result = import_path(path)
+    assert not result.ok
+    assert [(i.sheet, i.row) for i in result.issues] == [("enterprise_month", row)]
+    assert "无法读取" in result.issues[0].reason
+    assert not EnterpriseMonth.objects.exists()
