@@ -10,7 +10,7 @@ committed write batch (`parkledger.audit.anchors`), so cutting the newest entrie
   (the actor and address come from `parkledger.accounts.context`).
 - `append_entries(rows)` appends many entries at once (an import's rows): the chain's tail is
   read once under the chain's lock, the MACs are computed here and the entries inserted in
-  batches (COPY on PostgreSQL); one anchor per batch.
+  batches (one streamed COPY on PostgreSQL); one anchor per batch.
 - `verify_chain()` recomputes every MAC and reports edited, inserted or deleted entries, a cut
   tail (the last anchor is ahead of the database), forged checkpoints and a wrong key.
 - `export_csv(stream, entries)` writes entries as CSV; `purge_before(cutoff)` removes entries
@@ -34,6 +34,7 @@ import hashlib
 import json
 import operator
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -412,6 +413,14 @@ _canonical_order = operator.itemgetter(
 COPY_THRESHOLD = 200  # PostgreSQL: from this many entries on, COPY instead of INSERTs
 
 
+def _copy_sql() -> str:
+    """The COPY statement of entries (columns in `_INSERT_FIELDS` order, JSON fields as JSON text)."""
+    meta = AuditEntry._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERT_FIELDS)
+    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+
+
 def _insert_many(cursor: Any, entries: list[list[Any]]) -> None:
     """INSERT many entries (parameter lists in `_INSERT_FIELDS` order, JSON fields as JSON text);
     on PostgreSQL a large batch goes through COPY (one statement instead of one per entry)."""
@@ -420,7 +429,7 @@ def _insert_many(cursor: Any, entries: list[list[Any]]) -> None:
     fields = [meta.get_field(name) for name in _INSERT_FIELDS]
     columns = ", ".join(quote(f.column) for f in fields)
     if connection.vendor == "postgresql" and len(entries) >= COPY_THRESHOLD:
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(_copy_sql()) as copy:
             for entry in entries:
                 copy.write_row(entry)
         return
@@ -436,7 +445,9 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
 
     The MACs are computed here (the canonical JSON of each entry is assembled from its
     fields' JSON, which is also what the JSON columns store; the key's HMAC state is set up
-    once and copied per entry) and the entries inserted in batches of `APPEND_BATCH` rows.
+    once and copied per entry) and the entries inserted in batches of `APPEND_BATCH` rows;
+    on PostgreSQL, from `COPY_THRESHOLD` entries on, through one COPY that sends each entry as
+    soon as its MAC is known (the server stores entries while the next ones are computed).
     The chain's tail is read once and held until the surrounding transaction ends: on
     PostgreSQL by the chain's advisory lock, on SQLite by the write lock the transaction holds
     once it has written (an import has written its rows before it logs them). Should another
@@ -449,7 +460,7 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
     keyed_mac = key.mac_function()
     for attempt in range(5):
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor, ExitStack() as stack:
                 _lock_chain()
                 last = _checked_tail(cursor, key)
                 seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
@@ -458,6 +469,11 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 time_param = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)
                 batch: list[list[Any]] = []
                 shared: dict[int, str] = {}  # JSON of a value several rows share (the rows keep it alive)
+                stream = None
+                if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+                    # one COPY for all the entries, each sent as soon as its MAC is known: the
+                    # server stores the entries while the next ones are computed
+                    stream = stack.enter_context(cursor.cursor.copy(_copy_sql()))
                 for fields in rows:
                     seq += 1
                     get = fields.get
@@ -477,13 +493,18 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                     parts += ["null" if text is None else text for text in texts]
                     parts += [str(seq), time_json, _encode_text(prev_hash)]
                     entry_mac = keyed_mac((_CANONICAL % _canonical_order(parts)).encode("utf-8"))
-                    batch.append([seq, time_param, *scalars, *texts, prev_hash, entry_mac])
+                    entry = [seq, time_param, *scalars, *texts, prev_hash, entry_mac]
                     prev_hash = entry_mac
+                    if stream is not None:
+                        stream.write_row(entry)
+                        continue
+                    batch.append(entry)
                     if len(batch) >= APPEND_BATCH:
                         _insert_many(cursor, batch)
                         batch = []
                 if batch:
                     _insert_many(cursor, batch)
+                stack.close()  # the COPY ends here: a clash of numbers is raised inside the retry
                 _known_heads[connection.alias] = (seq, prev_hash)
                 _schedule_anchor()
                 return len(rows)
