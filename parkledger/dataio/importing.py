@@ -20,7 +20,8 @@ Rules (the same for all three):
 - Rows are upserted on the kind's natural key (`model.natural_key_fields`); a kind with a
   generated code gets `instance.content_code()` when the code cell is empty, so importing the
   same file twice updates instead of duplicating. Columns a file leaves out keep their stored
-  values on update and take their defaults on create.
+  values on update and take their defaults on create. A row equal to its stored record is
+  counted as updated but not written (its `last_updated` stays).
 - One transaction, under the per-park lock of imports and period closing (a second import of the
   same park waits and sees the first one's rows as updates; an import that waited for a close
   refuses the just-closed month): any issue, and nothing is written. Issues are `ImportIssue(sheet, row,
@@ -267,23 +268,38 @@ class ImportContext:
             self.issues.add(plan.name, None, "", _("写入数据库失败：%(e)s") % {"e": exc})
 
     def _upsert_by_copy(self, plan: KindImport, rows: list[Row]) -> None:
-        """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON CONFLICT."""
+        """PostgreSQL: the rows of records that were not stored when the batch was read are COPied
+        into the table itself; the others into a temporary table, then one INSERT … SELECT … ON
+        CONFLICT. (The import holds its parks' lock; should another writer still have stored one
+        of the new keys meanwhile, the COPY fails on the unique key and nothing is written.)"""
         table, columns, conflict, sets, attnames = plan.upsert_parts()
-        staging = connection.ops.quote_name(f"pl_import_{plan.kind}")
         column_list = ", ".join(columns)
+        new = [row for row in rows if row.existing is None and row.key and None not in row.key and "" not in row.key]
+        stored = [row for row in rows if row.existing is not None] if len(new) < len(rows) else []
+        if len(new) + len(stored) < len(rows):  # a row whose key was not looked up: upserted
+            new = []
+            stored = rows
         with transaction.atomic(), connection.cursor() as cursor:
+            if new:
+                self._copy(cursor, plan, new, attnames, f"COPY {table} ({column_list}) FROM STDIN")
+            if not stored:
+                return
+            staging = connection.ops.quote_name(f"pl_import_{plan.kind}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {column_list} FROM {table} WITH NO DATA")
-            with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
-                for count, params in enumerate(plan.params(rows, attnames), start=1):
-                    copy.write_row(params)
-                    if count % WRITE_BATCH == 0:
-                        self.tick(WRITE_BATCH)
-            self.tick(len(rows) % WRITE_BATCH)
+            self._copy(cursor, plan, stored, attnames, f"COPY {staging} ({column_list}) FROM STDIN")
             cursor.execute(
                 f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
             )
             cursor.execute(f"DROP TABLE {staging}")
+
+    def _copy(self, cursor: Any, plan: KindImport, rows: list[Row], attnames: list[str], sql: str) -> None:
+        with cursor.cursor.copy(sql) as copy:
+            for count, params in enumerate(plan.params(rows, attnames), start=1):
+                copy.write_row(params)
+                if count % WRITE_BATCH == 0:
+                    self.tick(WRITE_BATCH)
+        self.tick(len(rows) % WRITE_BATCH)
 
     def _upsert_by_statements(self, plan: KindImport, rows: list[Row]) -> None:
         """One INSERT … ON CONFLICT per row, sent in batches with executemany."""
@@ -355,7 +371,7 @@ def _run(
                 # first thing in the transaction: one import (or period close) of a park at a time,
                 # so the stored rows and closed months read below are final (parkledger.periods.parklock)
                 lock_parks([ctx.park] if ctx.park else None)
-                with hooks.importing_from(source), _fewer_collections():
+                with hooks.importing_from(source), _fewer_collections(), _larger_page_cache():
                     _validate_and_write(ctx, plans)
                 if ctx.issues or dry_run:
                     transaction.set_rollback(True)
@@ -401,6 +417,32 @@ def _fewer_collections() -> Iterator[None]:
             _gc_users -= 1
             if _gc_users == 0:
                 gc.set_threshold(*_gc_saved)
+
+
+IMPORT_SQLITE_CACHE_KIB = 64 << 10
+
+
+@contextmanager
+def _larger_page_cache() -> Iterator[None]:
+    """SQLite: a page cache of `IMPORT_SQLITE_CACHE_KIB` while an import runs (the default 2 MB
+    is smaller than the indexes an import inserts into at random places, the audit log's MACs
+    above all, so their pages were read again and again); the connection's own size is restored
+    after. PostgreSQL: nothing (its shared buffers are the server's)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        saved = int(cursor.fetchone()[0])
+        if saved >= 0 or -saved >= IMPORT_SQLITE_CACHE_KIB:  # pages, or already as large
+            yield
+            return
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {saved}")
 
 
 def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:

@@ -16,7 +16,9 @@ one query per kind, batch and step, never one per row:
    (`parkledger.dataio.checks`), then the hooks of other apps (`parkledger.dataio.hooks`).
 5. `write`: the model's own `clean()` where it reads the database (it then sees the rows of
    earlier kinds and batches), then one `INSERT … ON CONFLICT (natural key) DO UPDATE` per
-   row, batched with `executemany` (COPY on PostgreSQL), then the rows-written hooks.
+   row, batched with `executemany` (COPY on PostgreSQL), then the rows-written hooks. A row
+   whose every value equals its stored record's is not written (the record and its
+   `last_updated` stay as they are); it is still counted as updated, and the hooks see it.
 
 Between batches a kind keeps only what later batches and kinds need, compactly: the keys seen
 (duplicates), the values other kinds refer to (good and bad rows apart) with the park of each
@@ -158,6 +160,8 @@ class KindImport:
         self._changes: list[tuple[hooks.RowChange, Row]] | None = None
         self.cross_checks = [check() for check in ctx.cross_row_checks(kind)]
         self._make_instance = instance_maker(model)
+        self._stored_attnames: list[str] = []  # the data fields whose stored values `existing` holds
+        self._stored_positions: list[int] = []  # their positions in a row's values
 
     # -- helpers -----------------------------------------------------------
     def issue(self, row: int | None, column: str, reason: str, *, order: int = 0) -> None:
@@ -373,10 +377,9 @@ class KindImport:
         if not rows:
             return
         wants_before = hooks.batch_hooks_active()
-        absent = [
-            fld for fld in self.data_fields
-            if (wants_before or fld.name not in self.present) and fld.name not in self.model.natural_key_fields
-        ]
+        # every stored data value: those of absent columns fill the row, all of them tell whether
+        # the row changes anything (`write` leaves unchanged rows out of the upsert)
+        absent = [fld for fld in self.data_fields if fld.name not in self.model.natural_key_fields]
         nk_names = [fld.attname for fld in self.nk_fields]
         fetch = [*nk_names, "pk", *(fld.attname for fld in absent)]
         park_path = self.model.park_path
@@ -388,6 +391,8 @@ class KindImport:
             for record in self.model._default_manager.filter(**lookup).values_list(*fetch):
                 stored[tuple(record[:width])] = record[width:]
         absent_positions = [self.position[fld.name] for fld in absent]
+        self._stored_attnames = [fld.attname for fld in absent]
+        self._stored_positions = absent_positions
         for row in rows:
             record = stored.get(row.key)
             if record is None:
@@ -825,14 +830,31 @@ class KindImport:
         rows = [row for row in self.rows if row.ok]
         created = sum(1 for row in rows if row.existing is None)
         self.created += created
-        self.updated += len(rows) - created
+        self.updated += len(rows) - created  # a row of a stored record counts as updated, changed or not
         if not rows:
             return
-        self.ctx.upsert(self, rows)
+        written = [row for row in rows if row.existing is None or self.changes_stored(row)]
+        self.ctx.tick(len(rows) - len(written))  # progress: the rows left as they are are done
+        if written:
+            self.ctx.upsert(self, written)
         if hooks.rows_written_hooks() and not self.ctx.write_failed:
             changes = [change for change, _row in self.changes()]
             for hook in hooks.rows_written_hooks():
                 hook(self.model, changes)
+
+    def changes_stored(self, row: Row) -> bool:
+        """Whether upserting a row of a stored record would change a stored value: False when every
+        data value to be written equals the stored one (the record, its `last_updated` included,
+        is then left as it is)."""
+        stored = row.existing
+        if stored is None:
+            return True
+        if row.instance is not None:
+            get = row.instance.__dict__.get
+            values = [get(attname) for attname in self._stored_attnames]
+        else:
+            values = [row.values[pos] for pos in self._stored_positions]
+        return values != list(stored[1: 1 + len(values)])
 
     def upsert_parts(self) -> tuple[str, list[str], str, str, list[str]]:
         """(table, quoted columns, conflict columns, SET clause, attnames of the columns) of the upsert."""
