@@ -612,7 +612,17 @@ class KindImport:
         fld = self.model._meta.get_field(first)
         lookup = self.ctx.park_lookup(fld.related_model, fld.target_field.attname)
         pos = self.position[first]
-        return lambda row: lookup(row.values[pos])
+        found: dict[Any, Any] = {}  # the park of each referenced record, looked up once per getter
+
+        def park_of(row: Row) -> Any:
+            value = row.values[pos]
+            try:
+                return found[value]
+            except KeyError:
+                park = found[value] = lookup(value)
+                return park
+
+        return park_of
 
     def check_parks(self) -> None:
         """With `--park`: every row (and every record it would change) belongs to the park or a sub-park."""
