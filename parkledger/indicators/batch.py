@@ -21,11 +21,11 @@ the enterprises with a row this year) adds up the same way.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from parkledger.core.models.parks import descendants
 from parkledger.indicators.context import Context
 from parkledger.indicators.engine import _known, evaluate, expand_keys
 from parkledger.indicators.registry import resolve
@@ -60,16 +60,16 @@ def grouped(name: str, *, keys: Iterable[str]) -> Callable[[Fill], Fill]:
     return decorate
 
 
+# The chapter apps with a `grouped` module of providers.
+GROUPED_APPS = ("core", "economy", "investment", "plans")
+
+
 def providers() -> list[Provider]:
     """Every declared provider (each chapter app's `grouped` module imported once)."""
     global _loaded
     if not _loaded:
-        from parkledger.indicators.apps import CHAPTER_APPS
-
-        for app in CHAPTER_APPS:
-            module = f"parkledger.{app}.grouped"
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)
+        for app in GROUPED_APPS:
+            importlib.import_module(f"parkledger.{app}.grouped")
         _loaded = True
     return list(_providers.values())
 
@@ -126,21 +126,8 @@ def _contexts(codes: Sequence[str], period: Period, *, live: bool) -> dict[str, 
     frozen: dict[str, dict] = {}
     if not live:
         frozen = _frozen_figures(codes, period.key)
-    return {code: Context(code, tuple(_descendants(children, code)), period, frozen=frozen.get(code))
+    return {code: Context(code, tuple(descendants(children, code)), period, frozen=frozen.get(code))
             for code in codes}
-
-
-def _descendants(children: Mapping[str | None, list[str]], code: str) -> list[str]:
-    """`code` and every park below it, in the order of `Park.objects.descendant_codes`."""
-    result: list[str] = []
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        if current in result:
-            continue
-        result.append(current)
-        stack.extend(children.get(current, []))
-    return result
 
 
 def _frozen_figures(codes: Sequence[str], month: str) -> dict[str, dict]:

@@ -195,3 +195,12 @@ def test_support_figures_of_a_park_with_its_sub_park(hand):
             compute_many(parks, data.PERIOD, SUPPORT_KEYS)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_every_grouped_module_of_the_chapters_is_loaded():
+    from pathlib import Path
+
+    from parkledger.indicators.batch import GROUPED_APPS
+
+    root = Path(__file__).resolve().parents[2] / "parkledger"
+    assert sorted(GROUPED_APPS) == sorted(p.parent.name for p in root.glob("*/grouped.py"))

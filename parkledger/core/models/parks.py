@@ -1,6 +1,8 @@
 """Parks (many per deployment; sub-parks roll up into their parent) and their enterprises."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,20 @@ from parkledger.core import fields as f
 from parkledger.core.models.base import LedgerModel
 from parkledger.core.validators import validate_uscc
 
-__all__ = ["Park", "Enterprise", "EnterpriseMonth", "ParkMonth"]
+__all__ = ["Park", "Enterprise", "EnterpriseMonth", "ParkMonth", "descendants"]
+
+
+def descendants(children: Mapping[str | None, list[str]], code: str) -> list[str]:
+    """`code` and every park below it, given each park's children (a cycle is walked once)."""
+    result: list[str] = []
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current in result:
+            continue
+        result.append(current)
+        stack.extend(children.get(current, []))
+    return result
 
 
 class ParkQuerySet(models.QuerySet):
@@ -17,14 +32,7 @@ class ParkQuerySet(models.QuerySet):
         children: dict[str | None, list[str]] = {}
         for park_code, parent in self.values_list("code", "parent_id"):
             children.setdefault(parent, []).append(park_code)
-        result, stack = [], [code]
-        while stack:
-            current = stack.pop()
-            if current in result:
-                continue
-            result.append(current)
-            stack.extend(children.get(current, []))
-        return result
+        return descendants(children, code)
 
 
 class Park(LedgerModel):
