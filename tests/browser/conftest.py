@@ -57,9 +57,10 @@ def page(browser, site):
     context.close()
 
 
-def login(page, site: str, next_path: str = "/") -> None:
+def login(page, site: str, next_path: str = "/", *, username: str = USERNAME) -> None:
+    """Sign in on the login page (the test password) and land on `next_path`."""
     page.goto(f"{site}/accounts/login/?{urlencode({'next': next_path})}")
-    page.fill("input[name=username]", USERNAME)
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -1,15 +1,13 @@
 """The city pages in the browser: the comparison with its charts, the city dashboard, at both widths."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 
 from parkledger.accounts.models import Membership
 from parkledger.core.models import Park
-from tests.browser.conftest import CANVAS_INK_JS, shot
+from tests.browser.conftest import CANVAS_INK_JS, login, shot
 from tests.web import data
-from tests.web.conftest import PASSWORD, make_user
+from tests.web.conftest import make_user
 
 
 @pytest.fixture
@@ -28,11 +26,7 @@ def test_compare_and_city_dashboard(browser, city_site, width, height):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{city_site}/accounts/login/?{urlencode({'next': '/city/?period=2022-09&park=ECO'})}")
-    page.fill("input[name=username]", "city-leader")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    login(page, city_site, "/city/?period=2022-09&park=ECO", username="city-leader")
     assert "全市园区概况" in page.inner_text("h1")
     page.wait_for_function("document.querySelector('[data-testid=city-trend] canvas') !== null")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 
 from parkledger.accounts.models import Membership
-from tests.browser.conftest import shot
+from tests.browser.conftest import login, shot
 from tests.city.test_city_alarms import _world
-from tests.web.conftest import PASSWORD, make_user
+from tests.web.conftest import make_user
 
 
 @pytest.fixture
@@ -27,11 +26,7 @@ def test_city_alarm_table(browser, alarm_site, width, height):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{alarm_site}/accounts/login/?{urlencode({'next': '/city/?period=2022-09'})}")
-    page.fill("input[name=username]", "shiji-browser")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    login(page, alarm_site, "/city/?period=2022-09", username="shiji-browser")
     table = page.locator("[data-testid=city-alarms]")
     table.scroll_into_view_if_needed()
     text = table.inner_text()

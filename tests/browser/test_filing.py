@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -10,9 +9,8 @@ from django.core import mail
 from parkledger.core.models import EnterpriseMonth
 from parkledger.filing.models import Submission, SubmissionState
 from parkledger.filing.services import open_round
-from tests.browser.conftest import CHROMIUM_ARGS, shot  # noqa: F401  (the browser fixture's flags)
+from tests.browser.conftest import CHROMIUM_ARGS, login, shot  # noqa: F401  (the browser fixture's flags)
 from tests.filing.conftest import build_world
-from tests.web.conftest import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1400, "height": 900}
@@ -33,11 +31,7 @@ def _page(browser, viewport):
 
 
 def _login(page, site: str, username: str, next_path: str = "/") -> None:
-    page.goto(f"{site}/accounts/login/?{urlencode({'next': next_path})}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    login(page, site, next_path, username=username)
 
 
 def _no_overflow(page) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import io
 import re
-from urllib.parse import urlencode
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import login as sign_in
 from tests.browser.conftest import shot
 from tests.web import data
-from tests.web.conftest import PASSWORD, make_user
+from tests.web.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,11 +51,7 @@ def person(browser, site, size):
 
 
 def login(page, username: str, next_path: str = "/") -> None:
-    page.goto(f"{page.site}/accounts/login/?{urlencode({'next': next_path})}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, page.site, next_path, username=username)
 
 
 def go(page, path: str) -> None:

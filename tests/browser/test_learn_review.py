@@ -4,14 +4,12 @@ regenerated from the template, and find the choices taught to the park's synonym
 upload; at 1400 px and 390 px wide without horizontal overflow."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 from playwright.sync_api import expect
 
 from parkledger.reports.models import ParkSynonym, ReportTemplate
-from tests.browser.conftest import shot
-from tests.web.conftest import PASSWORD, make_user
+from tests.browser.conftest import login, shot
+from tests.web.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,11 +40,7 @@ def upload(page, site: str, tmp_path) -> None:
 def test_review_confirm_repick_no_indicator_save_regenerate(page, site, tmp_path):
     make_user("learner", "leader")
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.goto(f"{site}/accounts/login/?{urlencode({'next': '/'})}")
-    page.fill("input[name=username]", "learner")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    login(page, site, "/", username="learner")
 
     upload(page, site, tmp_path)
     fai = item(page, "41.65亿元")
