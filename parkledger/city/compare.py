@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parkledger.core.models import Park
-from parkledger.indicators.batch import compute_many
+from parkledger.indicators.batch import compute_many, seed
 from parkledger.indicators.context import Context
 from parkledger.indicators.engine import evaluate
 from parkledger.indicators.registry import resolve
@@ -111,7 +111,9 @@ def city_context(parks: list[Park], period: str, *, label: str = "") -> Context:
 
 
 def city_figures(parks: list[Park], period: str, keys: Iterable[str]) -> FigureSet:
-    """The figures of several parks as one (the city)."""
+    """The figures of several parks as one (the city), the grouped aggregates summed over its parks
+    (`seed`: the same values as querying the combined records, in one query per aggregate)."""
     ctx = city_context(parks, period)
     wanted = _keys(keys)
+    seed([ctx], wanted)
     return FigureSet(ctx.park, ctx.period.key, {key: evaluate(ctx, key) for key in wanted})

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("园区与企业")
 
     def ready(self) -> None:
+        from parkledger.core import rollup
         from parkledger.core.admin import register_ledgers
 
         register_ledgers()
+        rollup.connect()

@@ -1,6 +1,7 @@
 """Grouped providers of the `econ.*` aggregates (see `parkledger.indicators.batch`): enterprise-month
-sums of W and of the comparable basis in W′, park-month sums of W and W′, projects registered for
-fixed-asset investment and the official 规上增加值 rate, each one query grouped by park for all parks.
+sums of W and of the comparable basis in W′ (from the stored per-park sums of `parkledger.core.rollup`),
+park-month sums of W and W′, projects registered for fixed-asset investment and the official 规上增加值
+rate, each one query grouped by park for all parks.
 
 Each value is the one the memo of `parkledger.core.indicators` computes for a park alone.
 """
@@ -10,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections
-from django.db.models import Count, F, Q
+from django.db.models import Count
 
 from parkledger.construction.models import GovProject
+from parkledger.core import rollup
 from parkledger.core.indicators import PARK_MONTH_FIELDS
-from parkledger.core.models import Enterprise, EnterpriseMonth, ParkMonth
+from parkledger.core.models import ParkMonth
 from parkledger.indicators.batch import group_rows, grouped, roll_up
 from parkledger.indicators.context import Context
 from parkledger.indicators.helpers import amount, exact_sum
@@ -45,11 +46,6 @@ def _amounts(row: Mapping[str, Any]) -> dict[str, Decimal | int]:
     return {k: v if k.endswith("_rows") else amount(v) for k, v in row.items()}
 
 
-def _em_cur(contexts: Sequence[Context]):
-    ref = contexts[0]
-    return EnterpriseMonth.objects.filter(ref.in_months_w(), uscc__park__in=_codes(contexts))
-
-
 EM_FIELDS = {
     "econ.em.cur": ("output", "above_output", "above_value_added"),
     "econ.em.last_all": ("last_output", "last_output_rows"),
@@ -59,59 +55,13 @@ EM_FIELDS = {
 
 @grouped("econ.em", keys=EM_KEYS + EM_LAST_ALL_KEYS + EM_LAST_ABOVE_KEYS)
 def enterprise_month(contexts: Sequence[Context], keys: frozenset[str]) -> Seeds:
-    """This year's sums and, when a growth is asked, both comparable bases of last year (W′ rows of
-    the enterprises with a row in W, an above-scale one for 规上), per park."""
-    if keys & set(EM_LAST_ALL_KEYS + EM_LAST_ABOVE_KEYS):
-        groups = _em_parts_by_park(contexts)
-        names = list(EM_FIELDS)
-    else:
-        above = Q(above_scale=True)
-        groups = group_rows(_em_cur(contexts), "uscc__park", output=exact_sum("output_value"),
-                            above_output=exact_sum("output_value", above),
-                            above_value_added=exact_sum("value_added", above))
-        names = ["econ.em.cur"]
-    return {name: {ctx.park: _amounts(roll_up(groups, ctx.parks, EM_FIELDS[name])) for ctx in contexts}
-            for name in names}
-
-
-def _em_parts_by_park(contexts: Sequence[Context]) -> dict[str, dict[str, Any]]:
-    """Every part of the enterprise-month sums per park in one query: W rows summed per enterprise
-    (with its park), W′ rows per enterprise, joined on the enterprise; each W and W′ row read once."""
-    ref, above = contexts[0], Q(above_scale=True)
-    enterprises = Enterprise.objects.filter(park__in=_codes(contexts)).values("uscc")
-    cur = EnterpriseMonth.objects.filter(ref.in_months_w(), uscc__in=enterprises).values("uscc").annotate(
-        park=F("uscc__park"), w_output=exact_sum("output_value"), w_above_output=exact_sum("output_value", above),
-        w_above_value_added=exact_sum("value_added", above), w_above_rows=Count("month", filter=above),
-    ).order_by()
-    last = EnterpriseMonth.objects.filter(ref.in_months_w_prev(), uscc__in=enterprises).values("uscc").annotate(
-        w1_output=exact_sum("output_value"), w1_value_added=exact_sum("value_added"), w1_rows=Count("month"),
-    ).order_by()
-    cur_sql, cur_params = cur.query.sql_with_params()
-    last_sql, last_params = last.query.sql_with_params()
-    above_only = "CASE WHEN cur.above_rows > 0 THEN last.{} END"
-    sql = (
-        f"WITH cur (uscc, park, output, above_output, above_value_added, above_rows) AS ({cur_sql}), "
-        f"last (uscc, output, value_added, n) AS ({last_sql}), "
-        "c (park, output, above_output, above_value_added) AS (SELECT park, SUM(output), SUM(above_output), "
-        "SUM(above_value_added) FROM cur GROUP BY park), "
-        "l (park, output, n, above_output, above_value_added, above_n) AS (SELECT cur.park, SUM(last.output), "
-        f"SUM(last.n), SUM({above_only.format('output')}), SUM({above_only.format('value_added')}), "
-        f"SUM({above_only.format('n')}) FROM last INNER JOIN cur ON cur.uscc = last.uscc GROUP BY cur.park) "
-        "SELECT c.park, c.output, c.above_output, c.above_value_added, l.output, l.n, l.above_output, "
-        "l.above_value_added, l.above_n FROM c LEFT JOIN l ON l.park = c.park"
-    )
-    with connections[cur.db].cursor() as cursor:
-        cursor.execute(sql, (*cur_params, *last_params))
-        rows = cursor.fetchall()
-    fields = (*EM_FIELDS["econ.em.cur"], "last_output", "last_output_rows", "last_above_output",
-              "last_above_value_added", "last_above_rows")
-    groups = {}
-    for park, *values in rows:
-        row = dict(zip(fields, values, strict=True))
-        for field in ("last_output_rows", "last_above_rows"):
-            row[field] = int(row[field] or 0)
-        groups[park] = row
-    return groups
+    """This year's sums and both comparable bases of last year (W′ rows of the enterprises with a row
+    in W, an above-scale one for 规上), per park, from the stored per-park sums (`core.rollup`): one
+    query when they are current, whatever the number of parks and of returns."""
+    period = contexts[0].period
+    groups = rollup.period_sums(_codes(contexts), period.year, period.month)
+    return {name: {ctx.park: _amounts(roll_up(groups, ctx.parks, fields)) for ctx in contexts}
+            for name, fields in EM_FIELDS.items()}
 
 
 def _park_month(contexts: Sequence[Context], *, prev: bool) -> dict[str, dict[str, Decimal]]:

@@ -32,7 +32,7 @@ from parkledger.indicators.registry import resolve
 from parkledger.indicators.types import FigureSet
 from parkledger.lib.periods import Period
 
-__all__ = ["compute_many", "seeded_contexts", "grouped", "Provider", "providers", "providers_for", "roll_up", "group_rows"]
+__all__ = ["compute_many", "seeded_contexts", "seed", "grouped", "Provider", "providers", "providers_for", "roll_up", "group_rows"]
 
 Fill = Callable[[Sequence[Context], frozenset[str]], Mapping[str, Mapping[str, Any]]]
 
@@ -168,15 +168,23 @@ def seeded_contexts(parks: Sequence[str], period: str | Period, keys: Iterable[s
     computing = [(ctx, wanted) for ctx, wanted in out.values()
                  if ctx.frozen is None or any(k not in ctx.frozen for k in wanted)]
     if computing:
-        contexts = [ctx for ctx, _wanted in computing]
-        all_keys = list(dict.fromkeys(k for _ctx, wanted in computing for k in wanted))
-        bases = _base_keys(all_keys)
-        for provider in providers_for(all_keys):
-            for name, values in provider.fill(contexts, bases).items():
-                for ctx in contexts:
-                    if ctx.park in values:
-                        ctx.memo(name, lambda v=values[ctx.park]: v)
+        seed([ctx for ctx, _wanted in computing], [k for _ctx, wanted in computing for k in wanted])
     return out
+
+
+def seed(contexts: Sequence[Context], keys: Iterable[str]) -> None:
+    """Fill the memos of these contexts (all of one period) with the grouped aggregates of `keys`:
+    one query per aggregate for all of them. A context may be any set of parks (`ctx.parks`), e.g. a
+    city's parks as one (`parkledger.city.compare.city_context`); contexts must differ in `ctx.park`."""
+    if not contexts:
+        return
+    all_keys = list(dict.fromkeys(keys))
+    bases = _base_keys(all_keys)
+    for provider in providers_for(all_keys):
+        for name, values in provider.fill(contexts, bases).items():
+            for ctx in contexts:
+                if ctx.park in values:
+                    ctx.memo(name, lambda v=values[ctx.park]: v)
 
 
 def compute_many(parks: Sequence[str], period: str | Period, keys: Iterable[str] | None = None, *,

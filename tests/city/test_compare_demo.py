@@ -108,3 +108,16 @@ def test_the_compare_page_asks_as_many_queries_for_two_parks_as_for_three(parks,
         assert ('data-park="NB02"' in body) is not bool(moved) and 'data-park="NB01"' in body
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_city_figures_through_the_grouped_aggregates_are_those_of_the_combined_records(parks):
+    """Every key of the city as one park: seeded by the grouped providers (what `city_figures` does)
+    and evaluated on the combined records alone (no provider), the same figures."""
+    from parkledger.city.compare import city_context, city_figures
+    from parkledger.indicators.engine import evaluate
+
+    keys = _every_key(parks)
+    seeded = city_figures(parks, PERIOD, keys)
+    plain = city_context(parks, PERIOD)
+    for key in keys:
+        assert seeded[key] == evaluate(plain, key), key
