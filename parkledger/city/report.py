@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from parkledger.city.compare import city_context
 from parkledger.core.models import Park
+from parkledger.indicators.batch import seed
+from parkledger.indicators.context import Context
 from parkledger.indicators.engine import evaluate, make_context
 from parkledger.indicators.types import Figure
 from parkledger.lib.periods import Period
@@ -43,18 +44,21 @@ class CityFigures:
         self.period = Period.parse(period).key
         self.parks = {p.code: p for p in parks}
         self.city_ctx = city_context(parks, self.period, label=city)
-        self._contexts: dict[str, Any] = {}
+        self._contexts: dict[str, Context] | None = None
+
+    def _context(self, code: str) -> Context:
+        """The city's (code "") or a park's context; on first use every grouped aggregate is computed
+        for the city and all its parks at once (the template's keys are not known in advance)."""
+        if self._contexts is None:
+            self._contexts = {c: make_context(c, self.period) for c in self.parks}
+            seed([self.city_ctx, *self._contexts.values()])
+        return self._contexts[code] if code else self.city_ctx
 
     def get(self, key: str) -> Figure:
         base, _, code = key.partition("@")
         if not known_key(base) or (code and code not in self.parks):
             raise UnknownFigure(key)
-        if not code:
-            return evaluate(self.city_ctx, base)
-        ctx = self._contexts.get(code)
-        if ctx is None:
-            ctx = self._contexts[code] = make_context(code, self.period)
-        return evaluate(ctx, base)
+        return evaluate(self._context(code), base)
 
     def rank(self, key: str) -> list[dict[str, str]]:
         valued = []

@@ -172,15 +172,20 @@ def seeded_contexts(parks: Sequence[str], period: str | Period, keys: Iterable[s
     return out
 
 
-def seed(contexts: Sequence[Context], keys: Iterable[str]) -> None:
-    """Fill the memos of these contexts (all of one period) with the grouped aggregates of `keys`:
-    one query per aggregate for all of them. A context may be any set of parks (`ctx.parks`), e.g. a
-    city's parks as one (`parkledger.city.compare.city_context`); contexts must differ in `ctx.park`."""
+def seed(contexts: Sequence[Context], keys: Iterable[str] | None = None) -> None:
+    """Fill the memos of these contexts (all of one period) with the grouped aggregates of `keys`
+    (None: every provider's, for keys not known in advance): one query per aggregate for all of them.
+    A context may be any set of parks (`ctx.parks`), e.g. a city's parks as one
+    (`parkledger.city.compare.city_context`); contexts must differ in `ctx.park`."""
     if not contexts:
         return
-    all_keys = list(dict.fromkeys(keys))
-    bases = _base_keys(all_keys)
-    for provider in providers_for(all_keys):
+    if keys is None:
+        chosen = providers()
+        bases = frozenset(k for p in chosen for k in p.keys)
+    else:
+        all_keys = list(dict.fromkeys(keys))
+        chosen, bases = providers_for(all_keys), _base_keys(all_keys)
+    for provider in chosen:
         for name, values in provider.fill(contexts, bases).items():
             for ctx in contexts:
                 if ctx.park in values:

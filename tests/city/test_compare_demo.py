@@ -121,3 +121,20 @@ def test_the_city_figures_through_the_grouped_aggregates_are_those_of_the_combin
     plain = city_context(parks, PERIOD)
     for key in keys:
         assert seeded[key] == evaluate(plain, key), key
+
+
+def test_the_city_reports_figures_are_each_parks_own_and_the_citys(parks):
+    """The city report's `KEY@PARK` and `KEY`, all seeded at once, for every key of the dictionary."""
+    from parkledger.city.compare import city_context
+    from parkledger.city.report import CityFigures
+    from parkledger.indicators.engine import evaluate
+
+    keys = _every_key(parks)
+    figures = CityFigures("宁波", parks, PERIOD)
+    for park in parks:
+        alone = compute_figures(park.code, PERIOD, keys)
+        for key in keys:
+            assert figures.get(f"{key}@{park.code}") == alone[key], (park.code, key)
+    plain = city_context(parks, PERIOD, label="宁波")
+    for key in keys:
+        assert figures.get(key) == evaluate(plain, key), key
