@@ -10,14 +10,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parkledger.core import rollup
 from parkledger.core.kinds import kind_models
-from parkledger.core.models import EnterpriseMonth, Park
+from parkledger.core.models import Park
 from parkledger.economy.models import PermuEvaluation
 from parkledger.governance.models import Hazard
-from parkledger.lib.periods import Period, month_key
+from parkledger.lib.periods import Period
 from parkledger.web.selectors import missed_return_q, not_started_q, overdue_q, petitions_over_60_q
 
 __all__ = ["top_park_of", "monthly_output", "permu_grades", "top_enterprises", "ALARM_TYPES", "AlarmType",
@@ -44,16 +45,15 @@ def top_park_of(parks: list[Park]) -> dict[str, str]:
 def monthly_output(parks: list[Park], period: Period) -> dict[str, Any]:
     """工业总产值 (亿元) month by month of the period's year, one line per park (a `line` chart's data)."""
     top = top_park_of(parks)
-    months = [month_key(period.year, m) for m in range(1, period.month + 1)]
-    rows = (EnterpriseMonth.objects.filter(uscc__park_id__in=list(top), month__in=months)
-            .values_list("uscc__park_id", "month").annotate(total=Sum("output_value")).order_by())
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for park_code, month, total in rows:
-        sums[top[park_code]][month] += total or Decimal(0)
+    months = range(1, period.month + 1)
+    sums: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for park_code, by_month in rollup.monthly_output(list(top), period.year).items():
+        for m, total in by_month.items():
+            sums[top[park_code]][m] += total
     series = [{"name": p.short_name or p.name,
                "values": [str((sums[p.code].get(m, Decimal(0)) / 10000).quantize(Decimal("0.01"))) for m in months]}
               for p in parks]
-    return {"months": [m[5:] + "月" for m in months], "unit": "亿元", "series": series}
+    return {"months": [f"{m:02d}月" for m in months], "unit": "亿元", "series": series}
 
 
 def permu_grades(parks: list[Park], year: int) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ from django.db.models import Case, Count, F, JSONField, Min, Q, Value, When
 from parkledger.core.models import Enterprise, EnterpriseMonth, EnterpriseMonthRollup
 from parkledger.indicators.helpers import amount, exact_sum
 
-__all__ = ["period_sums", "touch", "touch_enterprises", "connect"]
+__all__ = ["period_sums", "monthly_output", "touch", "touch_enterprises", "connect"]
 
 NO_MONTH = 13  # "no above-scale row this year"
 SUM_FIELDS = ("output", "above_output", "above_value_added", "last_output", "last_output_rows",
@@ -61,6 +61,12 @@ def period_sums(codes: Sequence[str], year: int, month: int) -> dict[str, dict[s
     `last_above_output`, `last_above_value_added`, `last_above_rows`. One query when the stored rows
     are current; stale ones are rebuilt first (two more queries for all of them, one write each)."""
     return {code: _sums(data, month) for code, data in _current(list(dict.fromkeys(codes)), year).items()}
+
+
+def monthly_output(codes: Sequence[str], year: int) -> dict[str, dict[int, Decimal]]:
+    """Park code (own rows only) → month number → Σ 工业总产值 (万元) of its returns of that month."""
+    return {code: {int(m): Decimal(values[0]) for m, values in data["cur"].items()}
+            for code, data in _current(list(dict.fromkeys(codes)), year).items()}
 
 
 def _sums(data: dict[str, Any], month: int) -> dict[str, Decimal | int]:

@@ -138,3 +138,19 @@ def test_the_city_reports_figures_are_each_parks_own_and_the_citys(parks):
     plain = city_context(parks, PERIOD, label="宁波")
     for key in keys:
         assert figures.get(key) == evaluate(plain, key), key
+
+
+def test_the_monthly_output_by_park_is_the_sum_of_its_returns(parks):
+    from django.db.models import Sum
+
+    from parkledger.city.selectors import monthly_output
+    from parkledger.core.models import EnterpriseMonth
+    from parkledger.lib.periods import Period
+
+    got = monthly_output(parks, Period.parse(PERIOD))
+    assert got["months"] == [f"{m:02d}月" for m in range(1, 10)]
+    for park, series in zip(parks, got["series"], strict=True):
+        for m, text in enumerate(series["values"], start=1):
+            total = EnterpriseMonth.objects.filter(uscc__park__in=[park.code, *park.children.values_list(
+                "code", flat=True)], month=f"2022-{m:02d}").aggregate(t=Sum("output_value"))["t"] or 0
+            assert Decimal(text) == (Decimal(str(total)) / 10000).quantize(Decimal("0.01")), (park.code, m)
