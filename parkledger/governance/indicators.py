@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from parkledger.governance.choices import DisputeOutcome, EnvAction, OutreachKind
+from parkledger.governance.models import HazardDeadline
 from parkledger.indicators.context import Context
 from parkledger.indicators.helpers import amount, count_distinct, count_result, exact_sum, ratio_pct
 from parkledger.indicators.registry import indicator
@@ -100,7 +101,11 @@ def safety_ordered(ctx: Context) -> Result:
 @indicator("safety.hazards_overdue", name="逾期未整改隐患", unit="处", chapter=CHAPTER, sources=("hazard",),
            definition="整改期限早于D（`deadline` < D）且截至D未整改（`rectified_on` 为空或晚于D）的隐患数")
 def safety_hazards_overdue(ctx: Context) -> Result:
-    return count_result(ctx.records("hazard").filter(ctx.not_by_d("rectified_on"), deadline__lt=ctx.d))
+    # counted on the park's rows of `governance_hazard_deadline` (the same hazards, kept with their
+    # park by the database), not through every inspection the park ever had
+    n = HazardDeadline.objects.filter(park__in=ctx.parks, deadline__lt=ctx.d).filter(ctx.not_by_d("rectified_on"))
+    return Result(value=Decimal(n.count()),
+                  records=lambda: ctx.records("hazard").filter(ctx.not_by_d("rectified_on"), deadline__lt=ctx.d))
 
 
 def _outreach(ctx: Context):

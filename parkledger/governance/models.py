@@ -19,7 +19,7 @@ from parkledger.governance.choices import (
 )
 
 __all__ = [
-    "SafetyLetter", "SafetyInsurance", "Inspection", "Hazard", "SafetyOutreach", "OdourCase",
+    "SafetyLetter", "SafetyInsurance", "Inspection", "Hazard", "HazardDeadline", "SafetyOutreach", "OdourCase",
     "AirSample", "WaterSample", "EnvCase", "GovernanceIssue", "Petition", "Dispute",
     "PETITION_NOTIFY_DAYS", "PETITION_CONCLUDE_DAYS", "PETITION_MAX_EXTENSION_DAYS",
 ]
@@ -135,6 +135,27 @@ class Hazard(CaseMixin, LedgerModel):
             found = Inspection.objects.filter(code=self.inspection_id).values_list("inspected_on", flat=True).first()
             if found and self.rectified_on < found:
                 raise ValidationError({"rectified_on": _("整改完成日期不能早于检查日期（%(d)s）") % {"d": found}})
+
+
+class HazardDeadline(models.Model):
+    """A hazard with a deadline and the park of its inspection's enterprise, for the overdue count.
+
+    Derived rows written only by database triggers on hazards, inspections and enterprises (see
+    `parkledger.governance.hazard_deadlines`); unmanaged, so neither migrations' model state nor
+    backups hold them.
+    """
+
+    hazard_id = models.BigIntegerField(primary_key=True)
+    park = models.CharField(max_length=64, db_column="park_id")
+    deadline = models.DateField()
+    rectified_on = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "governance_hazard_deadline"
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.park}"
 
 
 class SafetyOutreach(LedgerModel):

@@ -114,3 +114,14 @@ def test_the_check_flags_a_scan_and_a_search_by_date(sqlite_only):
         sql, params = qs.query.sql_with_params()
         plan = explain(sql, params)
         assert bool(not_park_led(sql, plan)) is flagged, plan
+
+
+def test_overdue_hazards_are_counted_from_the_parks_own_rows(deployment):
+    """`safety.hazards_overdue` reads the park's rows of `governance_hazard_deadline` (each hazard
+    with a deadline and its park, kept by triggers) through the index led by the park, instead of
+    probing every inspection the park ever had for its hazards."""
+    queries = [(sql, params) for sql, params in figure_queries("P02") if '"governance_hazard_deadline"' in sql]
+    assert len(queries) == 1
+    plan = explain(*queries[0])
+    assert any("gov_hzdl_park_deadline" in line and "park_id" in line for line in plan), plan
+    assert not not_park_led(queries[0][0], plan), plan
