@@ -17,7 +17,8 @@ that the log holds an entry per row and that its chain verifies. The hooks of th
 (closed periods, the write gate, filing rounds, the web preview) are suspended, so that the
 importer and its audit are measured; `--hooks` keeps them all, `--no-audit` suspends the audit
 too (the importer alone). `--repeat N` runs each import N times (a fresh database each time)
-and prints the best and the median. `--profile FILE` writes a cProfile of the child's imports.
+and prints the best and the median. `--profile FILE` writes a cProfile of each of the child's
+imports to FILE.<format>.<run> (run: create, update).
 Each child gets a temporary var directory (its own audit key and anchors).
 """
 from __future__ import annotations
@@ -128,12 +129,12 @@ def child(path: str, mode: str, profile: str | None) -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     results = []
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
     for attempt in ("create", "update"):
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
         entries_before = _audit_entries()
         started = time.perf_counter()
         cpu = time.process_time()
@@ -148,6 +149,8 @@ def child(path: str, mode: str, profile: str | None) -> None:
         if not result.ok:
             print(json.dumps({"error": result.issue_lines()[:10]}))
             return
+        if profiler is not None:
+            profiler.dump_stats(f"{profile}.{Path(path).suffix.lstrip('.') or 'csv'}.{attempt}")
         results.append({"run": attempt, "seconds": elapsed, "cpu": cpu, "rows": result.rows,
                         "created": result.created, "updated": result.updated,
                         "audit_entries": _audit_entries() - entries_before})
@@ -158,8 +161,6 @@ def child(path: str, mode: str, profile: str | None) -> None:
         if not report.ok:
             print(json.dumps({"error": ["audit chain: " + "; ".join(report.problems[:5])]}))
             return
-    if profiler is not None:
-        profiler.dump_stats(f"{profile}.{Path(path).suffix.lstrip('.') or 'csv'}")
     print(json.dumps(results))
 
 
@@ -210,7 +211,7 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--hooks", action="store_true", help="keep every hook other apps register")
     group.add_argument("--no-audit", action="store_true", help="suspend the audit log's hooks too")
-    parser.add_argument("--profile", help="write a cProfile of each child's imports to FILE.<format>")
+    parser.add_argument("--profile", help="write a cProfile of each import to FILE.<format>.<run>")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="audit", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -19,11 +19,13 @@ from parkledger.accounts.context import current_actor, current_request
 from parkledger.audit.log import (
     append_entries,
     audit_log,
+    canonical_json,
     instance_values,
     jsonable,
     natural_key_getter,
     object_kind,
     record_snapshot,
+    record_snapshot_json,
     snapshot_values,
     stored_values_getter,
 )
@@ -36,9 +38,8 @@ __all__ = ["audit_import_rows", "audit_import", "audit_export"]
 def audit_import_rows(model: type[models.Model], changes: list) -> None:
     """The audit entries of a kind's imported rows (nothing for a row that changes nothing)."""
     actor = current_actor()
-    kind = object_kind(model)
-    base = {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
-            "result": str(AuditResult.SUCCESS), "object_kind": kind}
+    common = {"user_id": actor.user_id, "username": actor.username[:150], "ip": actor.ip,
+              "result": str(AuditResult.SUCCESS), "object_kind": object_kind(model)}
     request = current_request()
     via = "api" if request is not None and str(getattr(request, "path", "")).startswith("/api/") else "import"
     plain_detail: dict[str, Any] = {"via": via}  # one object for every row without a correction
@@ -51,26 +52,28 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
     stored_values = stored_values_getter(model)
     for change in changes:
         instance = change.instance
-        before = None
-        if change.before is not None:
+        if change.before is None:
+            before = None
+            after = record_snapshot_json(instance)  # the snapshot's canonical JSON, made directly
+        else:
             if stored_values(change.before) == instance_values(model, instance):
                 continue  # the row repeats the stored values (compared as Python values: 10 == 10.0000)
-            before = snapshot_values(model, change.before)
-        after = record_snapshot(instance)
-        if before == after:
-            continue
+            before_values = snapshot_values(model, change.before)
+            after_values = record_snapshot(instance)
+            if before_values == after_values:
+                continue
+            before, after = canonical_json(before_values), canonical_json(after_values)
         detail = plain_detail
         corrections = getattr(instance, "_pl_corrections", None)
         if corrections:
             detail = {**plain_detail, "correction": jsonable(corrections)}
         entries.append({
-            **base,
             "action": create if before is None else change_,
             "object_pk": "" if instance.pk is None else str(instance.pk),
             "natural_key": natural_key(instance),
             "before": before, "after": after, "detail": detail,
         })
-    append_entries(entries)
+    append_entries(entries, common=common, encoded=("before", "after"))
 
 
 def audit_import(result: Any, user: Any) -> None:

@@ -52,7 +52,8 @@ from parkledger.audit.keys import AuditKey, load_key
 from parkledger.audit.models import AuditAction, AuditEntry, AuditResult
 
 __all__ = [
-    "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot", "object_kind", "object_natural_key",
+    "GENESIS_HASH", "audit_log", "append_entries", "snapshot_values", "jsonable", "record_snapshot",
+    "record_snapshot_json", "object_kind", "object_natural_key",
     "entry_payload", "entry_hash", "legacy_hash", "seal_legacy_chain", "reanchor_after_restore", "RetentionError", "PurgeUnavailable", "natural_key_getter", "instance_values", "stored_values_getter", "canonical_json", "verify_chain", "VerifyReport", "export_csv", "purge_before",
     "record_history", "entry_changes", "AUDIT_CSV_COLUMNS",
 ]
@@ -80,6 +81,17 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(jsonable(v) for v in value)
     return str(value)
+
+
+_encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
+
+
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the MAC reads it."""
+    return _CANONICAL_ENCODER.encode(value)
 
 
 def object_kind(model: type[models.Model]) -> str:
@@ -120,6 +132,16 @@ class _SnapshotPlan:
     attnames: tuple[str, ...]
     getter: Any  # obj → tuple of the attnames' values
     decimals: tuple[tuple[int, Decimal, int], ...]  # (position, quantum, places) of each decimal field
+    # the snapshot as canonical JSON (`record_snapshot_json`): the fields in the JSON's (sorted) order
+    sorted_getter: Any  # obj → tuple of the values in sorted-name order
+    json_template: str  # '{"name":%s,…}' in sorted-name order
+    sorted_decimals: tuple[tuple[Decimal, int] | None, ...]  # (quantum, places) per sorted position
+
+
+def _attrs_getter(attnames: tuple[str, ...]) -> Any:
+    if len(attnames) > 1:
+        return operator.attrgetter(*attnames)
+    return lambda obj: (getattr(obj, attnames[0]),)
 
 
 @cache
@@ -129,11 +151,15 @@ def _snapshot_plan(model: type[models.Model]) -> _SnapshotPlan:
 
     fields = data_fields(model)
     attnames = tuple(f.attname for f in fields)
-    getter = operator.attrgetter(*attnames) if len(attnames) > 1 else (lambda obj: (getattr(obj, attnames[0]),))
+    ordered = sorted(fields, key=lambda f: f.name)
     return _SnapshotPlan(
-        names=tuple(f.name for f in fields), attnames=attnames, getter=getter,
+        names=tuple(f.name for f in fields), attnames=attnames, getter=_attrs_getter(attnames),
         decimals=tuple((i, Decimal(1).scaleb(-f.decimal_places), f.decimal_places) for i, f in enumerate(fields)
                        if isinstance(f, models.DecimalField)),
+        sorted_getter=_attrs_getter(tuple(f.attname for f in ordered)),
+        json_template="{" + ",".join(f"{_encode_text(f.name).replace('%', '%%')}:%s" for f in ordered) + "}",
+        sorted_decimals=tuple((Decimal(1).scaleb(-f.decimal_places), f.decimal_places)
+                              if isinstance(f, models.DecimalField) else None for f in ordered),
     )
 
 
@@ -176,6 +202,54 @@ def record_snapshot(obj: models.Model) -> dict[str, Any]:
     places), JSON-ready."""
     plan = _snapshot_plan(type(obj))
     return _snapshot(plan, plan.getter(obj))
+
+
+_BOOL_JSON = {True: "true", False: "false"}
+
+
+def record_snapshot_json(obj: models.Model) -> str:
+    """`canonical_json(record_snapshot(obj))`, made without the dict: the text an entry stores
+    and MACs (`append_entries(…, encoded=…)`)."""
+    plan = _snapshot_plan(type(obj))
+    texts = []
+    append = texts.append
+    for value, decimal in zip(plan.sorted_getter(obj), plan.sorted_decimals, strict=True):
+        cls = value.__class__
+        if cls is str:
+            append(_encode_text(value))
+        elif decimal is not None and cls is Decimal and decimal[1] > 0:
+            # as the database stores it (see `_snapshot`): str() is plain notation unless it
+            # writes an exponent ("E"), a value with more places than the field's is rounded
+            text = str(value)
+            dot = text.find(".")
+            if dot >= 0:
+                missing = decimal[1] - (len(text) - dot - 1)
+                plain = missing >= 0 and "E" not in text
+            else:
+                missing = -1
+                plain = "E" not in text and value.is_finite()
+            if not plain:
+                append(_snapshot_value_json(value, decimal))
+            elif dot < 0:
+                append(f'"{text}.{"0" * decimal[1]}"')
+            else:
+                append(f'"{text}{"0" * missing}"' if missing else f'"{text}"')
+        elif value is None:
+            append("null")
+        elif cls is bool:
+            append(_BOOL_JSON[value])
+        elif cls is int:
+            append(int.__repr__(value))
+        else:
+            append(_snapshot_value_json(value, decimal))
+    return plan.json_template % tuple(texts)
+
+
+def _snapshot_value_json(value: Any, decimal: tuple[Decimal, int] | None) -> str:
+    """The canonical JSON of one value of a snapshot, as `_snapshot` makes it (the general way)."""
+    if decimal is not None and isinstance(value, Decimal) and value.is_finite():
+        return _encode_text(_decimal_text(value, *decimal))
+    return canonical_json(value if type(value) in _PLAIN else jsonable(value))
 
 
 def instance_values(model: type[models.Model], obj: models.Model) -> tuple:
@@ -378,15 +452,6 @@ def _append(**fields: Any) -> AuditEntry:
 
 APPEND_BATCH = 2000
 _JSON_FIELDS = ("before", "after", "detail")
-_encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
-
-
-_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def canonical_json(value: Any) -> str:
-    """The canonical JSON of a value (sorted keys, no spaces, UTF-8 text), as the MAC reads it."""
-    return _CANONICAL_ENCODER.encode(value)
 
 
 def _scalar_json(value: Any) -> str:
@@ -402,12 +467,6 @@ def _scalar_json(value: Any) -> str:
 _SCALAR_FIELDS = tuple(name for name in _PAYLOAD_FIELDS if name not in _JSON_FIELDS)
 #: every MAC'd field, in the canonical JSON's (sorted) order
 _HASHED_KEYS = tuple(sorted((*_PAYLOAD_FIELDS, "seq", "time", "prev_hash")))
-assert _INSERT_FIELDS == ("seq", "time", *_SCALAR_FIELDS, *_JSON_FIELDS, "prev_hash", "hash")  # append_entries' rows
-#: the canonical JSON of an entry, its fields' JSON texts filled in (in `_HASHED_KEYS` order)
-_CANONICAL = "{" + ",".join(f'"{key}":%s' for key in _HASHED_KEYS) + "}"
-#: append_entries' JSON texts (scalar fields, JSON fields, seq, time, prev_hash) → `_HASHED_KEYS` order
-_canonical_order = operator.itemgetter(
-    *((*_SCALAR_FIELDS, *_JSON_FIELDS, "seq", "time", "prev_hash").index(key) for key in _HASHED_KEYS))
 
 
 COPY_THRESHOLD = 200  # PostgreSQL: from this many entries on, COPY instead of INSERTs
@@ -421,7 +480,7 @@ def _copy_sql() -> str:
     return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
 
 
-def _insert_many(cursor: Any, entries: list[list[Any]]) -> None:
+def _insert_many(cursor: Any, entries: list[tuple[Any, ...]]) -> None:
     """INSERT many entries (parameter lists in `_INSERT_FIELDS` order, JSON fields as JSON text);
     on PostgreSQL a large batch goes through COPY (one statement instead of one per entry)."""
     meta = AuditEntry._meta
@@ -438,14 +497,19 @@ def _insert_many(cursor: Any, entries: list[list[Any]]) -> None:
     cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", entries)
 
 
-def append_entries(rows: list[dict[str, Any]]) -> int:
+def append_entries(rows: list[dict[str, Any]], *, common: dict[str, Any] | None = None,
+                   encoded: Iterable[str] = ()) -> int:
     """Append one entry per dict of field values (user_id, username, ip, action, result,
     object_kind, object_pk, natural_key, before, after, detail: JSON-ready), in order; returns
-    the count.
+    the count. `common`: the values of fields every entry shares, given once instead of in each
+    row (an import's actor, kind and result); `encoded`: the JSON fields (before, after, detail)
+    whose values the rows give as their canonical JSON text already (`record_snapshot_json`,
+    `canonical_json`; None for null).
 
     The MACs are computed here (the canonical JSON of each entry is assembled from its
-    fields' JSON, which is also what the JSON columns store; the key's HMAC state is set up
-    once and copied per entry) and the entries inserted in batches of `APPEND_BATCH` rows;
+    fields' JSON, which is also what the JSON columns store, the shared fields' JSON filled in
+    once; the key's HMAC state is set up once and copied per entry) and the entries inserted in
+    batches of `APPEND_BATCH` rows;
     on PostgreSQL, from `COPY_THRESHOLD` entries on, through one COPY that sends each entry as
     soon as its MAC is known (the server stores entries while the next ones are computed).
     The chain's tail is read once and held until the surrounding transaction ends: on
@@ -456,8 +520,30 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
     """
     if not rows:
         return 0
+    common = dict(common or {})
+    ready = frozenset(encoded)
+    if unknown := (set(common) | ready) - set(_PAYLOAD_FIELDS):
+        raise ValueError(f"not fields of an audit entry: {sorted(unknown)}")
     key = load_key()
     keyed_mac = key.mac_function()
+    # the fields each row gives (with their defaults), and the JSON text and value of the common ones
+    scalar_fields = [(name, None if name == "user_id" else "") for name in _SCALAR_FIELDS if name not in common]
+    json_fields = [(name, name in ready) for name in _JSON_FIELDS if name not in common]
+    fixed_texts: dict[str, str] = {}
+    fixed_values: list[Any] = []
+    for name, value in common.items():
+        if name in _JSON_FIELDS:
+            text = value if value is None or name in ready else canonical_json(value)
+            fixed_texts[name], value = ("null" if text is None else text), text
+        else:
+            fixed_texts[name] = _encode_text(value) if value.__class__ is str else _scalar_json(value)
+        fixed_values.append(value)
+    # a row's values: its scalars, its JSON texts, seq, prev_hash, hash, then time and the common ones
+    row_names = (*(name for name, _d in scalar_fields), *(name for name, _r in json_fields))
+    in_columns = operator.itemgetter(
+        *((*row_names, "seq", "prev_hash", "hash", "time", *common).index(name) for name in _INSERT_FIELDS))
+    in_slots = operator.itemgetter(
+        *((*row_names, "seq", "prev_hash").index(name) for name in _HASHED_KEYS if name not in (*common, "time")))
     for attempt in range(5):
         try:
             with transaction.atomic(), connection.cursor() as cursor, ExitStack() as stack:
@@ -465,9 +551,13 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 last = _checked_tail(cursor, key)
                 seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
                 now = _now_ms()
-                time_json = _encode_text(_utc_text(now))
-                time_param = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)
-                batch: list[list[Any]] = []
+                texts_of = {**fixed_texts, "time": _encode_text(_utc_text(now))}
+                # the canonical JSON of an entry, what the entries share filled in: a slot per row field
+                template = "{" + ",".join(
+                    f'"{name}":' + (texts_of[name].replace("%", "%%") if name in texts_of else "%s")
+                    for name in _HASHED_KEYS) + "}"
+                tail = (AuditEntry._meta.get_field("time").get_db_prep_save(now, connection), *fixed_values)
+                batch: list[tuple[Any, ...]] = []
                 shared: dict[int, str] = {}  # JSON of a value several rows share (the rows keep it alive)
                 stream = None
                 if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
@@ -477,23 +567,23 @@ def append_entries(rows: list[dict[str, Any]]) -> int:
                 for fields in rows:
                     seq += 1
                     get = fields.get
-                    scalars = [get(name, "") for name in _SCALAR_FIELDS]
-                    scalars[0] = get("user_id")
-                    texts = []
-                    for name in _JSON_FIELDS:
+                    values = [get(name, default) for name, default in scalar_fields]
+                    texts = [_encode_text(value) if value.__class__ is str else _scalar_json(value) for value in values]
+                    for name, is_text in json_fields:
                         value = get(name)
-                        if value is None:
-                            texts.append(None)
-                            continue
-                        text = shared.get(id(value))
-                        if text is None:
-                            text = shared[id(value)] = canonical_json(value)
-                        texts.append(text)
-                    parts = [_encode_text(value) if value.__class__ is str else _scalar_json(value) for value in scalars]
-                    parts += ["null" if text is None else text for text in texts]
-                    parts += [str(seq), time_json, _encode_text(prev_hash)]
-                    entry_mac = keyed_mac((_CANONICAL % _canonical_order(parts)).encode("utf-8"))
-                    entry = [seq, time_param, *scalars, *texts, prev_hash, entry_mac]
+                        if value is None or is_text:
+                            text = value
+                        else:
+                            text = shared.get(id(value))
+                            if text is None:
+                                text = shared[id(value)] = canonical_json(value)
+                        values.append(text)
+                        texts.append("null" if text is None else text)
+                    texts.append(str(seq))
+                    texts.append(_encode_text(prev_hash))
+                    entry_mac = keyed_mac((template % in_slots(texts)).encode("utf-8"))
+                    values += (seq, prev_hash, entry_mac, *tail)
+                    entry = in_columns(values)
                     prev_hash = entry_mac
                     if stream is not None:
                         stream.write_row(entry)
