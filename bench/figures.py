@@ -114,7 +114,7 @@ def summary(results: list[dict]) -> None:
             ratio = best[backend, "province"] / best[backend, "city"]
             print(f"one park's figures on {backend}: province {best[backend, 'province']:.3f} s ÷ city "
                   f"{best[backend, 'city']:.3f} s = {ratio:.2f} (goal ≤ {SCALE_RATIO_GOAL}: "
-                  f"{'ok' if ratio <= SCALE_RATIO_GOAL else 'MISS'})")
+                  f"{'ok' if ratio <= SCALE_RATIO_GOAL else 'MISS'}; load average now {load_average()})")
 
 
 # -- the worker: one backend and scale, DATABASE_URL already set ------------------------------------
@@ -157,7 +157,8 @@ def worker(backend: str, scale: str, *, runs: int, rebuild: bool, plans: bool = 
     with CaptureQueriesContext(connection) as queries:
         figs = compute_figures(park, PERIOD)
     print(f"all figures of {park} {PERIOD}: best {min(all_times):.3f} s, median {statistics.median(all_times):.3f} s, "
-          f"CPU best {min(all_cpu):.3f} s, {len(queries)} queries (goal ≤ {GOALS[scale]} s)")
+          f"CPU best {min(all_cpu):.3f} s, {len(queries)} queries (goal ≤ {GOALS[scale]} s); "
+          f"load average {load_average()}")
     if plans:
         print_plans(park)
     for key, reason in figs.undefined().items():
@@ -202,6 +203,11 @@ def prepare_database(backend: str, scale: str, rebuild: bool) -> None:
             exists = None
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages (the times are comparable only under a like load)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def timed(fn, runs: int, *, cpu: bool = False):
