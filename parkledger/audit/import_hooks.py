@@ -53,8 +53,7 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
     for change in changes:
         instance = change.instance
         if change.before is None:
-            before = None
-            after = record_snapshot_json(instance)  # the snapshot's canonical JSON, made directly
+            before, after = None, instance  # snapshot while the entries are written (`_after_json`)
         else:
             if stored_values(change.before) == instance_values(model, instance):
                 continue  # the row repeats the stored values (compared as Python values: 10 == 10.0000)
@@ -73,7 +72,13 @@ def audit_import_rows(model: type[models.Model], changes: list) -> None:
             "natural_key": natural_key(instance),
             "before": before, "after": after, "detail": detail,
         })
-    append_entries(entries, common=common, encoded=("before", "after"))
+    append_entries(entries, common=common, encode={"before": str, "after": _after_json})
+
+
+def _after_json(after: Any) -> str:
+    """An entry's `after` as canonical JSON: a created record's snapshot, made as the entries are
+    written (PostgreSQL stores the entries before it meanwhile); a changed one's, made already."""
+    return after if after.__class__ is str else record_snapshot_json(after)
 
 
 def audit_import(result: Any, user: Any) -> None:

@@ -33,7 +33,7 @@ import csv
 import hashlib
 import json
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -209,7 +209,7 @@ _BOOL_JSON = {True: "true", False: "false"}
 
 def record_snapshot_json(obj: models.Model) -> str:
     """`canonical_json(record_snapshot(obj))`, made without the dict: the text an entry stores
-    and MACs (`append_entries(…, encoded=…)`)."""
+    and MACs (`append_entries(…, encode=…)`)."""
     plan = _snapshot_plan(type(obj))
     texts = []
     append = texts.append
@@ -498,13 +498,14 @@ def _insert_many(cursor: Any, entries: list[tuple[Any, ...]]) -> None:
 
 
 def append_entries(rows: list[dict[str, Any]], *, common: dict[str, Any] | None = None,
-                   encoded: Iterable[str] = ()) -> int:
+                   encode: Mapping[str, Callable[[Any], str]] | None = None) -> int:
     """Append one entry per dict of field values (user_id, username, ip, action, result,
     object_kind, object_pk, natural_key, before, after, detail: JSON-ready), in order; returns
     the count. `common`: the values of fields every entry shares, given once instead of in each
-    row (an import's actor, kind and result); `encoded`: the JSON fields (before, after, detail)
-    whose values the rows give as their canonical JSON text already (`record_snapshot_json`,
-    `canonical_json`; None for null).
+    row (an import's actor, kind and result); `encode`: for JSON fields (before, after, detail)
+    whose row values are not JSON-ready, the function that turns a value into its canonical JSON
+    text (`str` for a text made already, `record_snapshot_json` for a record), called while
+    the entries are written (on PostgreSQL the server stores entries meanwhile); None stays null.
 
     The MACs are computed here (the canonical JSON of each entry is assembled from its
     fields' JSON, which is also what the JSON columns store, the shared fields' JSON filled in
@@ -521,19 +522,19 @@ def append_entries(rows: list[dict[str, Any]], *, common: dict[str, Any] | None 
     if not rows:
         return 0
     common = dict(common or {})
-    ready = frozenset(encoded)
-    if unknown := (set(common) | ready) - set(_PAYLOAD_FIELDS):
+    encode = dict(encode or {})
+    if unknown := (set(common) | set(encode)) - set(_PAYLOAD_FIELDS):
         raise ValueError(f"not fields of an audit entry: {sorted(unknown)}")
     key = load_key()
     keyed_mac = key.mac_function()
     # the fields each row gives (with their defaults), and the JSON text and value of the common ones
     scalar_fields = [(name, None if name == "user_id" else "") for name in _SCALAR_FIELDS if name not in common]
-    json_fields = [(name, name in ready) for name in _JSON_FIELDS if name not in common]
+    json_fields = [(name, encode.get(name)) for name in _JSON_FIELDS if name not in common]
     fixed_texts: dict[str, str] = {}
     fixed_values: list[Any] = []
     for name, value in common.items():
         if name in _JSON_FIELDS:
-            text = value if value is None or name in ready else canonical_json(value)
+            text = None if value is None else encode[name](value) if name in encode else canonical_json(value)
             fixed_texts[name], value = ("null" if text is None else text), text
         else:
             fixed_texts[name] = _encode_text(value) if value.__class__ is str else _scalar_json(value)
@@ -569,10 +570,12 @@ def append_entries(rows: list[dict[str, Any]], *, common: dict[str, Any] | None 
                     get = fields.get
                     values = [get(name, default) for name, default in scalar_fields]
                     texts = [_encode_text(value) if value.__class__ is str else _scalar_json(value) for value in values]
-                    for name, is_text in json_fields:
+                    for name, to_text in json_fields:
                         value = get(name)
-                        if value is None or is_text:
-                            text = value
+                        if value is None:
+                            text = None
+                        elif to_text is not None:
+                            text = to_text(value)
                         else:
                             text = shared.get(id(value))
                             if text is None:

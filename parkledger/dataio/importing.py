@@ -52,7 +52,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -77,6 +77,10 @@ WRITE_BATCH = 5000
 COPY_THRESHOLD = 2000  # PostgreSQL: from this many rows of a kind on, write through COPY
 
 
+class ImportAbandoned(Exception):
+    """Aborts a write left open when the import fails before it is ended (`ImportContext.abandon_write`)."""
+
+
 class ImportContext:
     """What the kinds of one import share: issues, the park scope, lookups across kinds."""
 
@@ -92,6 +96,7 @@ class ImportContext:
         self.needs_db_clean = False  # a kind's clean() reads the database: write even after an issue
         self.chunk_size = 900 if connection.vendor == "sqlite" else 10_000
         self.scope = hooks.import_scope()  # what the acting user may import (None: anything)
+        self._open_write: tuple[KindImport, ExitStack] | None = None  # a COPY `upsert` left open
 
     # -- small services ---------------------------------------------------
     def tick(self, n: int) -> None:
@@ -254,24 +259,55 @@ class ImportContext:
         self.preload_parks(fld.related_model, fld.target_field.attname, values)
 
     # -- writing ------------------------------------------------------------
-    def upsert(self, plan: KindImport, rows: list[Row]) -> None:
-        """Write the rows of a kind (insert or update on the natural key) in a savepoint."""
+    def upsert(self, plan: KindImport, rows: list[Row], *, leave_open: bool = False) -> None:
+        """Write the rows of a kind (insert or update on the natural key) in a savepoint.
+
+        `leave_open`: on PostgreSQL a COPY of new rows may be left for the server to store while
+        the caller reads on (no query before `end_write`, which ends it: `write_pending` says so)."""
         if self.write_failed:
             return
         try:
             if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
-                self._upsert_by_copy(plan, rows)
+                self._upsert_by_copy(plan, rows, leave_open)
             else:
                 self._upsert_by_statements(plan, rows)
         except DatabaseError as exc:
-            self.write_failed = True
-            self.issues.add(plan.name, None, "", _("写入数据库失败：%(e)s") % {"e": exc})
+            self._write_error(plan, exc)
 
-    def _upsert_by_copy(self, plan: KindImport, rows: list[Row]) -> None:
+    def _write_error(self, plan: KindImport, exc: DatabaseError) -> None:
+        self.write_failed = True
+        self.issues.add(plan.name, None, "", _("写入数据库失败：%(e)s") % {"e": exc})
+
+    @property
+    def write_pending(self) -> bool:
+        """Whether a COPY `upsert` left open is still to be ended (`end_write`)."""
+        return self._open_write is not None
+
+    def end_write(self) -> None:
+        """End the COPY `upsert` left open: wait for the server to have stored its rows (a failure
+        is the kind's write error, as in `upsert`)."""
+        if self._open_write is None:
+            return
+        (plan, stack), self._open_write = self._open_write, None
+        try:
+            stack.close()
+        except DatabaseError as exc:
+            self._write_error(plan, exc)
+
+    def abandon_write(self) -> None:
+        """Abort a COPY `upsert` left open (the import failed meanwhile): its savepoint is rolled back."""
+        if self._open_write is None:
+            return
+        (_plan, stack), self._open_write = self._open_write, None
+        failure = ImportAbandoned("the import failed while its rows were written")
+        stack.__exit__(ImportAbandoned, failure, None)
+
+    def _upsert_by_copy(self, plan: KindImport, rows: list[Row], leave_open: bool = False) -> None:
         """PostgreSQL: the rows of records that were not stored when the batch was read are COPied
         into the table itself; the others into a temporary table, then one INSERT … SELECT … ON
         CONFLICT. (The import holds its parks' lock; should another writer still have stored one
-        of the new keys meanwhile, the COPY fails on the unique key and nothing is written.)"""
+        of the new keys meanwhile, the COPY fails on the unique key and nothing is written.)
+        With `leave_open` a batch of new rows only has its COPY left open (see `upsert`)."""
         table, columns, conflict, sets, attnames = plan.upsert_parts()
         column_list = ", ".join(columns)
         new = [row for row in rows if row.existing is None and row.key and None not in row.key and "" not in row.key]
@@ -279,26 +315,35 @@ class ImportContext:
         if len(new) + len(stored) < len(rows):  # a row whose key was not looked up: upserted
             new = []
             stored = rows
-        with transaction.atomic(), connection.cursor() as cursor:
+        with ExitStack() as stack:
+            stack.enter_context(transaction.atomic())
+            cursor = stack.enter_context(connection.cursor())
             if new:
-                self._copy(cursor, plan, new, attnames, f"COPY {table} ({column_list}) FROM STDIN")
+                sql = f"COPY {table} ({column_list}) FROM STDIN"
+                if leave_open and not stored:
+                    # the server stores the rows while the caller reads on; ended by end_write
+                    self._copy_rows(stack.enter_context(cursor.cursor.copy(sql)), plan, new, attnames)
+                    self._open_write = (plan, stack.pop_all())
+                    return
+                with cursor.cursor.copy(sql) as copy:
+                    self._copy_rows(copy, plan, new, attnames)
             if not stored:
                 return
             staging = connection.ops.quote_name(f"pl_import_{plan.kind}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {column_list} FROM {table} WITH NO DATA")
-            self._copy(cursor, plan, stored, attnames, f"COPY {staging} ({column_list}) FROM STDIN")
+            with cursor.cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
+                self._copy_rows(copy, plan, stored, attnames)
             cursor.execute(
                 f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} "
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
             )
             cursor.execute(f"DROP TABLE {staging}")
 
-    def _copy(self, cursor: Any, plan: KindImport, rows: list[Row], attnames: list[str], sql: str) -> None:
-        with cursor.cursor.copy(sql) as copy:
-            for count, params in enumerate(plan.params(rows, attnames), start=1):
-                copy.write_row(params)
-                if count % WRITE_BATCH == 0:
-                    self.tick(WRITE_BATCH)
+    def _copy_rows(self, copy: Any, plan: KindImport, rows: list[Row], attnames: list[str]) -> None:
+        for count, params in enumerate(plan.params(rows, attnames), start=1):
+            copy.write_row(params)
+            if count % WRITE_BATCH == 0:
+                self.tick(WRITE_BATCH)
         self.tick(len(rows) % WRITE_BATCH)
 
     def _upsert_by_statements(self, plan: KindImport, rows: list[Row]) -> None:
@@ -467,22 +512,25 @@ def _validate_and_write(ctx: ImportContext, plans: list[KindImport]) -> None:
         if not ctx.scope_parks():
             ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
             return
-    for plan in plans:
-        for _batch in plan.batches():
-            if not scoped:
-                scoped = True
-                if not ctx.scope_parks():
-                    ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
-                    return
-            plan.validate_fields()
-            plan.check_unique()
-            plan.check_references()
-            ctx.prepare_park_lookups(plan)
-            plan.check_parks()
-            plan.validate()
-            if not ctx.issues or ctx.needs_db_clean:
-                plan.write()
-        plan.finish()
+    try:
+        for plan in plans:
+            for _batch in plan.batches():  # a batch's write is ended once the next one is read
+                if not scoped:
+                    scoped = True
+                    if not ctx.scope_parks():
+                        ctx.issues.add("", None, "", _("园区“%(p)s”不存在") % {"p": ctx.park})
+                        return
+                plan.validate_fields()
+                plan.check_unique()
+                plan.check_references()
+                ctx.prepare_park_lookups(plan)
+                plan.check_parks()
+                plan.validate()
+                if not ctx.issues or ctx.needs_db_clean:
+                    plan.write()
+            plan.finish()
+    finally:
+        ctx.abandon_write()  # left open by a failure (an exception) only
 
 
 @contextmanager

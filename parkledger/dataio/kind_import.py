@@ -19,6 +19,8 @@ one query per kind, batch and step, never one per row:
    row, batched with `executemany` (COPY on PostgreSQL), then the rows-written hooks. A row
    whose every value equals its stored record's is not written (the record and its
    `last_updated` stay as they are); it is still counted as updated, and the hooks see it.
+   On PostgreSQL a COPY of new rows is ended, and the hooks called, once the next batch has
+   been read (`end_write`): the server stores the rows while the file is read on.
 
 Between batches a kind keeps only what later batches and kinds need, compactly: the keys seen
 (duplicates), the values other kinds refer to (good and bad rows apart) with the park of each
@@ -158,6 +160,7 @@ class KindImport:
         self._exhausted = False
         self._stopped = False
         self._changes: list[tuple[hooks.RowChange, Row]] | None = None
+        self._written: list[hooks.RowChange] | None = None  # a written batch's changes, for the hooks (end_write)
         self.cross_checks = [check() for check in ctx.cross_row_checks(kind)]
         self._make_instance = instance_maker(model)
         self._stored_attnames: list[str] = []  # the data fields whose stored values `existing` holds
@@ -275,11 +278,11 @@ class KindImport:
         """Whether the sheet has a data row (reads one row ahead)."""
         return bool(self.sheet.rows)
 
-    def parse(self, limit: int | None = None) -> bool:
-        """Read the next `limit` rows (all when None) into `self.rows`; False when none was left."""
+    def read(self, limit: int | None = None) -> list[Row]:
+        """The next `limit` rows (all when None), their cells read by their fields' types; [] when
+        none was left."""
         if self._exhausted:
-            self.rows = []
-            return False
+            return []
         if self._source is None:
             template = [None] * len(self.concrete)
             for i, fld in enumerate(self.concrete):
@@ -290,25 +293,26 @@ class KindImport:
             self._plan = [(col.index, col.position, col.convert, col.header) for col in self.columns]
             self._source = iter(self.sheet.rows)
         source = self._source if limit is None else islice(self._source, limit)
-        self.rows = []
+        rows: list[Row] = []
         ended = False
         try:
-            count = self._parse_rows(source, self._template, self._plan, self.header_width, self.issue,
+            count = self._parse_rows(rows, source, self._template, self._plan, self.header_width, self.issue,
                                      self.ctx.tick, self.ctx.issues)
         except SourceError as exc:  # the file turned out unreadable further down (streamed rows)
             self.issue(exc.row, exc.column, exc.reason)
             count, ended = 0, True
-        self.row_count += len(self.rows)
+        self.row_count += len(rows)
         if ended or self._stopped or limit is None or count < limit:
             self._exhausted = True
             self._source = None
             self.sheet.rows = []  # the cells are no longer needed
-        return bool(self.rows)
+        return rows
 
-    def _parse_rows(self, source: Iterable[tuple[int, list[Any]]], template: list, plan: list, width: int,
-                    issue: Callable, progress: Callable, issues: Any) -> int:
+    def _parse_rows(self, rows: list[Row], source: Iterable[tuple[int, list[Any]]], template: list, plan: list,
+                    width: int, issue: Callable, progress: Callable, issues: Any) -> int:
+        """Convert the source's rows into `rows`; returns how many were read."""
         count = 0
-        append = self.rows.append
+        append = rows.append
         for count, (number, cells) in enumerate(source, start=1):  # noqa: B007
             values = template.copy()
             row = Row(number, values)
@@ -339,13 +343,21 @@ class KindImport:
         return count
 
     def batches(self) -> Iterator[list[Row]]:
-        """Read the rows batch by batch (parse, the kind's refusal, complete); `self.rows` is the batch."""
+        """Read the rows batch by batch (read, the kind's refusal, complete); `self.rows` is the batch.
+
+        The next batch is read before the last one's write is ended (`end_write`: on PostgreSQL the
+        server stores a COPY of new rows meanwhile) and before it is remembered and dropped."""
         limit = None if self.whole_sheet else BATCH_ROWS
-        while self.parse(limit):
+        while True:
+            rows = self.read(limit)
+            self.end_write()
+            self.remember()
+            if not rows:
+                break
+            self.rows = rows
             self.refuse_kind(self.refusal)
             self.complete()
             yield self.rows
-            self.remember()
         self.rows = []
 
     # -- 3. keys, stored records, defaults -----------------------------------
@@ -846,9 +858,18 @@ class KindImport:
         written = [row for row in rows if row.existing is None or self.changes_stored(row)]
         self.ctx.tick(len(rows) - len(written))  # progress: the rows left as they are are done
         if written:
-            self.ctx.upsert(self, written)
-        if hooks.rows_written_hooks() and not self.ctx.write_failed:
-            changes = [change for change, _row in self.changes()]
+            self.ctx.upsert(self, written, leave_open=True)
+        if hooks.rows_written_hooks():
+            self._written = [change for change, _row in self.changes()]
+        if not self.ctx.write_pending:
+            self.end_write()
+
+    def end_write(self) -> None:
+        """The end of the batch's write (`write`; a COPY the server was still storing, see
+        `batches`), then the rows-written hooks."""
+        changes, self._written = self._written, None
+        self.ctx.end_write()
+        if changes is not None and not self.ctx.write_failed:
             for hook in hooks.rows_written_hooks():
                 hook(self.model, changes)
 

@@ -1,7 +1,7 @@
 """The audit log's fast paths for imported rows give the entries the general paths give.
 
 `record_snapshot_json` is `canonical_json(record_snapshot(…))` made without the dict, and
-`append_entries(rows, common=…, encoded=…)` stores and MACs what it stores and MACs without them.
+`append_entries(rows, common=…, encode=…)` stores and MACs what it stores and MACs without them.
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_entries_with_common_fields_and_encoded_json_equal_the_plain_ones():
              "after": canonical_json(after), "detail": {"via": "import", "source": "a%s.csv"}} for i in range(3)]
     common = {"user_id": None, "username": "cli:root", "ip": "", "result": "success",
               "object_kind": "enterprise_month"}
-    append_entries(rows, common=common, encoded=("before", "after"))
+    append_entries(rows, common=common, encode={"before": str, "after": str})
     append_entries([{**common, **row, "after": after} for row in rows])
     entries = list(AuditEntry.objects.order_by("seq"))
     assert len(entries) == 6
