@@ -46,6 +46,9 @@ class SafetyLetter(LedgerModel):
         verbose_name_plural = _("安全生产责任书")
         ordering = ["year", "uscc_id"]
         constraints = [models.UniqueConstraint(fields=["uscc", "year"], name="governance_safetyletter_unique")]
+        # with the signing date: the letter rate finds each of the park's enterprises' letter of the
+        # year from the index alone
+        indexes = [models.Index(fields=["uscc", "year", "signed_on"], name="gov_letter_uscc_year_signed")]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.year}"
