@@ -375,8 +375,9 @@ class KindImport:
                 if not row.values[pos] and not row.bad:
                     row.values[pos] = self.model(*row.values).content_code()
         nk = self.nk_positions
+        key_of = itemgetter(*nk) if len(nk) > 1 else (lambda values, p=nk[0]: (values[p],))
         for row in self.rows:
-            row.key = tuple(row.values[i] for i in nk)
+            row.key = key_of(row.values)
         self._load_existing()
         if self.kind == "park" and ctx.park:  # a park without a parent goes under the import's park
             pos_parent, pos_code = self.position["parent"], self.position["code"]
@@ -385,7 +386,7 @@ class KindImport:
                     row.values[pos_parent] = ctx.park
 
     def _load_existing(self) -> None:
-        rows = [row for row in self.rows if not row.bad and all(v not in (None, "") for v in row.key)]
+        rows = [row for row in self.rows if not row.bad and None not in row.key and "" not in row.key]
         if not rows:
             return
         wants_before = hooks.batch_hooks_active()
@@ -729,20 +730,22 @@ class KindImport:
             if required or runner:
                 checks.append((fld.name, pos, required, runner))
         rows = self.rows
-        if not any(row.bad for row in rows):
+        if rows and not any(row.bad for row in rows):
             # the usual batch, no error yet: a column whose values are all there and all pass
             # its quick check needs nothing more; the others are checked row by row below
+            columns = list(zip(*[row.values for row in rows], strict=True))
             slow = []
             for check in checks:
                 _name, pos, required, runner = check
-                column = [row.values[pos] for row in rows]
-                if required and (None in column or "" in column):
+                column = columns[pos]
+                empty = None in column or "" in column
+                if required and empty:
                     slow.append(check)
                     continue
                 if runner is not None:
                     quick = runner[0]
                     try:
-                        passed = all(map(quick, [v for v in column if v is not None and v != ""]))
+                        passed = all(map(quick, [v for v in column if v is not None and v != ""] if empty else column))
                     except TypeError:
                         passed = False
                     if not passed:
