@@ -57,10 +57,14 @@ EM_FIELDS = {
 def enterprise_month(contexts: Sequence[Context], keys: frozenset[str]) -> Seeds:
     """This year's sums and both comparable bases of last year (W′ rows of the enterprises with a row
     in W, an above-scale one for 规上), per park, from the stored per-park sums (`core.rollup`): one
-    query when they are current, whatever the number of parks and of returns."""
-    period = contexts[0].period
-    groups = rollup.period_sums(_codes(contexts), period.year, period.month)
-    return {name: {ctx.park: _amounts(roll_up(groups, ctx.parks, fields)) for ctx in contexts}
+    query when they are current, whatever the number of parks and of returns. Contexts computing from
+    the ledgers (live) are left to their own query of the returns."""
+    stored = [ctx for ctx in contexts if not ctx.from_ledgers]
+    if not stored:
+        return {}
+    period = stored[0].period
+    groups = rollup.period_sums(_codes(stored), period.year, period.month)
+    return {name: {ctx.park: _amounts(roll_up(groups, ctx.parks, fields)) for ctx in stored}
             for name, fields in EM_FIELDS.items()}
 
 

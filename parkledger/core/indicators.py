@@ -50,12 +50,13 @@ def enterprise_month_totals(ctx: Context, *, last: str = "") -> dict[str, Decima
     `last_above_output`, `last_above_value_added`, `last_above_rows`.
 
     The contributors are the enterprises with a row in W (for 规上 figures: an above-scale row in W);
-    last sums all their W′ rows whatever their flag was then. The three parts are read in one query
-    (`_em_parts`), unless given already (seeded by a grouped provider for many parks).
+    last sums all their W′ rows whatever their flag was then. The three parts are read from the
+    park's stored sums (`parkledger.core.rollup`, one query while they are current; the same values
+    as `em_parts_from_returns`), unless given already (seeded by a grouped provider for many parks).
     """
 
     def part(name: str):
-        return lambda: ctx.memo("econ.em.parts", lambda: _em_parts(ctx))[name]
+        return lambda: ctx.memo("econ.em.parts", lambda: _em_parts_stored(ctx))[name]
 
     totals = dict(ctx.memo("econ.em.cur", part("econ.em.cur")))
     if last == "all":
@@ -65,11 +66,33 @@ def enterprise_month_totals(ctx: Context, *, last: str = "") -> dict[str, Decima
     return totals
 
 
-def _em_parts(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
-    """The three parts of `enterprise_month_totals` in one query: the park's W rows summed per
-    enterprise (`cur`: whoever has one is a contributor, an above-scale one for 规上), its W′ rows per
-    enterprise (`last`), and the W′ sums over the contributors (`last` joined to `cur`). Each W and W′
-    row is read once (three aggregates would read W three times and W′ twice)."""
+def _em_parts_stored(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
+    """The three parts of `enterprise_month_totals` from the stored sums of the park's codes (from
+    the returns themselves for a context computing from the ledgers)."""
+    from parkledger.core import rollup
+
+    if ctx.from_ledgers:
+        return em_parts_from_returns(ctx)
+
+    groups = rollup.period_sums(ctx.parks, ctx.period.year, ctx.period.month)
+    total: dict[str, Decimal | int] = {}
+    for code in dict.fromkeys(ctx.parks):
+        for field, value in groups[code].items():
+            total[field] = total.get(field, 0) + value
+    return {
+        "econ.em.cur": {f: total[f] for f in ("output", "above_output", "above_value_added")},
+        "econ.em.last_all": {f: total[f] for f in ("last_output", "last_output_rows")},
+        "econ.em.last_above": {f: total[f] for f in ("last_above_output", "last_above_value_added",
+                                                     "last_above_rows")},
+    }
+
+
+def em_parts_from_returns(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
+    """The three parts of `enterprise_month_totals` computed from the returns themselves, in one query
+    (the reference the stored sums are checked against): the park's W rows summed per enterprise
+    (`cur`: whoever has one is a contributor, an above-scale one for 规上), its W′ rows per enterprise
+    (`last`), and the W′ sums over the contributors (`last` joined to `cur`). Each W and W′ row is
+    read once (three aggregates would read W three times and W′ twice)."""
     above = Q(above_scale=True)
     cur = _em_cur_qs(ctx).values("uscc").annotate(
         w_output=_sum("output_value"), w_above_output=_sum("output_value", above),

@@ -16,7 +16,7 @@ year) holds every month's figures:
 For month M: cur = Σ cur[m ≤ M]; the comparable basis = Σ last over first month ≤ M and m ≤ M.
 Rows are grouped by the enterprise's current park (its own code: a parent park adds up its
 sub-parks' rows, as the grouped figures do), and the values are exactly the sums the per-park query
-gives (`parkledger.core.indicators._em_parts`).
+gives (`parkledger.core.indicators.em_parts_from_returns`).
 
 Kept in step: every write of a return bumps the `token` of its (park, year) and (park, year + 1)
 — model saves and deletes through signals, imports through the importer's written-rows hook — and
@@ -38,7 +38,7 @@ from django.db.models import Case, Count, F, JSONField, Min, Q, Value, When
 from parkledger.core.models import Enterprise, EnterpriseMonth, EnterpriseMonthRollup
 from parkledger.indicators.helpers import amount, exact_sum
 
-__all__ = ["period_sums", "monthly_output", "touch", "touch_enterprises", "connect"]
+__all__ = ["period_sums", "monthly_output", "verify", "touch", "touch_enterprises", "connect"]
 
 NO_MONTH = 13  # "no above-scale row this year"
 SUM_FIELDS = ("output", "above_output", "above_value_added", "last_output", "last_output_rows",
@@ -151,6 +151,34 @@ def _build(codes: list[str], year: int) -> dict[str, dict[str, Any]]:
             data[park]["last"].append([_month_no(first), _month_no(first_above), _month_no(month),
                                        str(amount(output)), str(amount(value_added)), int(n)])
     return data
+
+
+def verify(codes: Sequence[str] | None = None) -> list[tuple[str, int]]:
+    """The current stored rows (of these parks, or all) whose data differs from the returns now — a
+    change made behind the application's back (raw SQL, a restore of one table) —, each marked stale
+    so that the next reader rebuilds it. Two queries per year for all the parks."""
+    rows = EnterpriseMonthRollup.objects.exclude(built_token="").filter(built_token=F("token"))
+    if codes is not None:
+        rows = rows.filter(park_id__in=list(codes))
+    by_year: dict[int, list[EnterpriseMonthRollup]] = {}
+    for row in rows.order_by("year", "park_id"):
+        by_year.setdefault(row.year, []).append(row)
+    differing = []
+    for year, stored in by_year.items():
+        built = _build([r.park_id for r in stored], year)
+        differing += [(r.park_id, year) for r in stored if _canonical(r.data) != _canonical(built[r.park_id])]
+    if differing:
+        EnterpriseMonthRollup.objects.filter(
+            Q.create([Q(park_id=p, year=y) for p, y in differing], connector=Q.OR)).update(built_token="")
+    return differing
+
+
+def _canonical(data: dict[str, Any] | None) -> Any:
+    if data is None:
+        return None
+    cur = {m: [Decimal(v) for v in values] for m, values in data["cur"].items()}
+    last = sorted((*row[:3], Decimal(row[3]), Decimal(row[4]), row[5]) for row in data["last"])
+    return cur, last
 
 
 # -- keeping in step -------------------------------------------------------------------------------

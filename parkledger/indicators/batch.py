@@ -126,7 +126,8 @@ def _contexts(codes: Sequence[str], period: Period, *, live: bool) -> dict[str, 
     frozen: dict[str, dict] = {}
     if not live:
         frozen = _frozen_figures(codes, period.key)
-    return {code: Context(code, tuple(descendants(children, code)), period, frozen=frozen.get(code))
+    return {code: Context(code, tuple(descendants(children, code)), period, frozen=frozen.get(code),
+                          from_ledgers=live)
             for code in codes}
 
 

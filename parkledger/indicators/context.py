@@ -30,11 +30,15 @@ class Context:
     - Figures asked through `figure()` are computed once and cached for the whole run.
     - `frozen`: for a closed month of the park, the figures frozen at the close (key → Figure);
       the engine hands them out instead of computing (None: the month is open, or live asked).
+    - `from_ledgers`: compute from the ledger rows themselves, never from stored sums
+      (`parkledger.core.rollup`): a live recomputation (closing a month, `period verify`) makes
+      or checks a record of the figures, so it reads the rows as they are.
     """
 
     def __init__(self, park: str, parks: tuple[str, ...], period: Period, *,
-                 frozen: dict[str, Figure] | None = None) -> None:
+                 frozen: dict[str, Figure] | None = None, from_ledgers: bool = False) -> None:
         self.park = park
+        self.from_ledgers = from_ledgers
         self.parks = parks
         self.period = period
         self.frozen = frozen

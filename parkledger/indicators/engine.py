@@ -50,7 +50,7 @@ def make_context(park: str, period: str | Period, *, live: bool = False) -> Cont
 
         snapshot = stored_snapshot(code, per.key)
         frozen = snapshot.figures if snapshot is not None else None
-    return Context(code, tuple(Park.objects.descendant_codes(code)), per, frozen=frozen)
+    return Context(code, tuple(Park.objects.descendant_codes(code)), per, frozen=frozen, from_ledgers=live)
 
 
 def expand_keys(ctx: Context) -> list[str]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from parkledger.core import rollup
-from parkledger.core.indicators import _em_parts
+from parkledger.core.indicators import em_parts_from_returns
 from parkledger.core.models import Enterprise, EnterpriseMonth, EnterpriseMonthRollup, Park
 from parkledger.dataio.importing import import_path
 from parkledger.indicators.context import Context
@@ -45,7 +45,7 @@ def _sums(park: str, month: str) -> dict:
 
 def _by_query(park: str, month: str) -> dict:
     """The same sums by the per-park query of the indicators (a second method)."""
-    parts = _em_parts(Context(park, (park,), Period.parse(month)))
+    parts = em_parts_from_returns(Context(park, (park,), Period.parse(month)))
     return {k: v for part in parts.values() for k, v in part.items()}
 
 
@@ -172,3 +172,26 @@ def test_a_write_while_building_leaves_the_row_stale(parks, monkeypatch):
     assert _sums("PA", "2022-01")["output"] == Decimal(50)  # the next reader builds it again
     row = _built("PA", 2022)
     assert row.built_token == row.token
+
+
+def test_period_verify_finds_stored_sums_changed_behind_the_applications_back(parks):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    a = _enterprise(1, "PA")
+    _return(a, "2022-01", "20")
+    assert _sums("PA", "2022-01")["output"] == Decimal(20)
+    call_command("period", "verify", stdout=StringIO())  # all equal: no error
+    with connection.cursor() as cursor:  # raw SQL: no signal, no hook
+        cursor.execute("UPDATE core_enterprisemonth SET output_value = 35 WHERE uscc_id = %s", [a.uscc])
+    assert _sums("PA", "2022-01")["output"] == Decimal(20)  # stale until checked
+    out = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("period", "verify", stdout=out)
+    assert info.value.returncode == 1
+    assert out.getvalue().splitlines() == [
+        "PA 2022: stored enterprise-month sums differed from the returns (marked to be rebuilt from them)"]
+    assert _sums("PA", "2022-01")["output"] == Decimal(35)
+    call_command("period", "verify", stdout=StringIO())

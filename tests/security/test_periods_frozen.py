@@ -243,7 +243,8 @@ def test_a_month_closed_before_figures_were_frozen_is_listed_and_frozen_by_closi
     assert again.close_result.outcome == "frozen" and compute_figures("OTH", MONTH).closed
     out = StringIO()
     call_command("period", "verify", "--park", "OTH", stdout=out)
-    assert out.getvalue().strip() == "OK: 1 frozen park month(s) recompute to their frozen figures"
+    assert out.getvalue().strip() == ("OK: 1 frozen park month(s) recompute to their frozen figures; "
+                                      "the stored enterprise-month sums equal the returns")
 
 
 def test_the_records_behind_a_frozen_figure_are_the_current_ones(closed_parks):

@@ -3,7 +3,8 @@ corrections (更正) from the shell.
 
 `verify` recomputes every frozen park month (or those of `--park` and its sub-parks) and lists each
 figure whose recomputed value differs from the frozen one; exit status 1 when any differs (a closed
-month that lost its frozen figures is listed too).
+month that lost its frozen figures is listed too). It also checks the stored enterprise-month sums
+(`parkledger.core.rollup`) against the returns and marks those that differ to be rebuilt.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from parkledger.accounts import services
+from parkledger.core import rollup
 from parkledger.core.models import Park
 from parkledger.periods.frozen import differences
 from parkledger.periods.models import ClosedPeriod, FrozenFigures, PeriodUnlock
@@ -95,6 +97,12 @@ class Command(BaseCommand):
                 problems += 1
                 frozen, live = diff.shown()
                 self.stdout.write(f"{park} {month} {diff.key} {diff.name}: frozen {frozen}, now {live}")
+        for park, year in rollup.verify(parks if options.get("park") else None):
+            problems += 1
+            self.stdout.write(f"{park} {year}: stored enterprise-month sums differed from the returns "
+                              "(marked to be rebuilt from them)")
         if problems:
-            raise CommandError(f"{problems} difference(s) in {checked} frozen park month(s)", returncode=1)
-        self.stdout.write(f"OK: {checked} frozen park month(s) recompute to their frozen figures")
+            raise CommandError(f"{problems} difference(s) in {checked} frozen park month(s) and the stored sums",
+                               returncode=1)
+        self.stdout.write(f"OK: {checked} frozen park month(s) recompute to their frozen figures; "
+                          "the stored enterprise-month sums equal the returns")
