@@ -28,11 +28,11 @@ bypass `save()` (the demo loader's `bulk_create` into new parks aside) must call
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Case, Count, F, JSONField, Min, Q, Value, When
 
 from parkledger.core.models import Enterprise, EnterpriseMonth, EnterpriseMonthRollup
@@ -90,20 +90,58 @@ def _sums(data: dict[str, Any], month: int) -> dict[str, Decimal | int]:
 
 
 def _current(codes: list[str], year: int) -> dict[str, dict[str, Any]]:
-    """Park code → its current stored data of `year`, built where missing or stale."""
+    """Park code → its current stored data of `year`, built where missing or stale (and stored when
+    the database lets this reader write at once: see `_without_waiting`)."""
     rows = {r.park_id: r for r in EnterpriseMonthRollup.objects.filter(park_id__in=codes, year=year)}
     missing = [code for code in codes if code not in rows]
     if missing:
-        EnterpriseMonthRollup.objects.bulk_create(
-            [EnterpriseMonthRollup(park_id=code, year=year, token=_token()) for code in missing], ignore_conflicts=True)
+        _without_waiting(lambda: EnterpriseMonthRollup.objects.bulk_create(
+            [EnterpriseMonthRollup(park_id=code, year=year, token=_token()) for code in missing],
+            ignore_conflicts=True))
         rows.update((r.park_id, r) for r in EnterpriseMonthRollup.objects.filter(park_id__in=missing, year=year))
     stale = [r for r in rows.values() if r.data is None or r.built_token != r.token]
-    if stale:
-        built = _build([r.park_id for r in stale], year)
+    unstored = [code for code in codes if code not in rows]
+    built: dict[str, dict[str, Any]] = {}
+    if stale or unstored:
+        built = _build([r.park_id for r in stale] + unstored, year)
         for r in stale:
             r.data = built[r.park_id]
-        _store(stale)
-    return {code: rows[code].data for code in codes}
+        if stale:
+            _without_waiting(lambda: _store(stale))
+    return {code: rows[code].data if code in rows else built[code] for code in codes}
+
+
+LOCK_WAIT_MS = 200
+
+
+def _without_waiting(write: Callable[[], Any]) -> None:
+    """Run a reader's write of stored sums if the database lets it within `LOCK_WAIT_MS`, else skip it.
+
+    A reader (a page, a figure) must not wait behind a long import that holds the rows (PostgreSQL)
+    or the database's write lock (SQLite): the sums it built are its answer either way, and the
+    next reader stores them."""
+    connection = connections[EnterpriseMonthRollup.objects.db]
+    vendor = connection.vendor
+    try:
+        with connection.cursor() as cursor:
+            if vendor == "sqlite":
+                cursor.execute("PRAGMA busy_timeout")
+                before = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+            try:
+                with transaction.atomic(using=connection.alias):
+                    if vendor == "postgresql":  # back to what it was after: within an outer transaction
+                        cursor.execute("SHOW lock_timeout")  # SET LOCAL would outlive the savepoint
+                        before = cursor.fetchone()[0]
+                        cursor.execute(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}")
+                    write()
+                    if vendor == "postgresql":
+                        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+            finally:
+                if vendor == "sqlite":
+                    cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+    except OperationalError:
+        return
 
 
 def _store(rows: list[EnterpriseMonthRollup]) -> None:

@@ -195,3 +195,70 @@ def test_period_verify_finds_stored_sums_changed_behind_the_applications_back(pa
         "PA 2022: stored enterprise-month sums differed from the returns (marked to be rebuilt from them)"]
     assert _sums("PA", "2022-01")["output"] == Decimal(35)
     call_command("period", "verify", stdout=StringIO())
+
+
+def test_a_reader_that_cannot_write_at_once_still_answers(parks, monkeypatch):
+    """A write of the reader refused by the database (another writer holds the lock past the short
+    wait) is skipped: the answer is built from the returns all the same, and stored by a later reader."""
+    from django.db import OperationalError
+
+    a = _enterprise(1, "PA")
+    _return(a, "2022-01", "20")
+
+    def locked(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(rollup, "_store", locked)
+    assert _sums("PA", "2022-01")["output"] == Decimal(20)
+    row = _built("PA", 2022)
+    assert row.built_token != row.token
+    monkeypatch.undo()
+    assert _sums("PA", "2022-01")["output"] == Decimal(20)
+    row = _built("PA", 2022)
+    assert row.built_token == row.token
+
+
+def test_a_postgresql_readers_short_lock_wait_ends_with_its_write(parks):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock_timeout")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        before = cursor.fetchone()[0]
+        _enterprise(1, "PA")
+        _sums("PA", "2022-01")  # builds and stores within the test's transaction
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_does_not_wait_behind_a_writer_holding_the_stored_row():
+    """PostgreSQL: another transaction (an import) holds the park's stored row; the reader answers
+    from the returns after the short lock wait instead of waiting for that transaction to end."""
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks of PostgreSQL")
+    Park.objects.create(code="PA", name="甲园区")
+    _return(_enterprise(1, "PA"), "2022-01", "20")
+    rollup.touch([("PA", 2022)])
+    settings = connection.settings_dict
+    other = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                            password=settings["PASSWORD"] or None, dbname=settings["NAME"])
+    try:
+        other.execute("SELECT 1 FROM core_enterprisemonthrollup WHERE park_id = 'PA' AND year = 2022 FOR UPDATE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 10000")  # a regression fails here, not hangs
+        started = time.perf_counter()
+        assert _sums("PA", "2022-01")["output"] == Decimal(20)
+        assert time.perf_counter() - started < 5
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+    assert _built("PA", 2022).built_token != _built("PA", 2022).token  # not stored: the next reader will
