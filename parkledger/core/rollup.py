@@ -157,11 +157,11 @@ def _store(rows: list[EnterpriseMonthRollup]) -> None:
 
 def _build(codes: list[str], year: int) -> dict[str, dict[str, Any]]:
     """The data of these parks' rows of `year` from the returns: two grouped queries for all of them."""
-    enterprises = Enterprise.objects.filter(park__in=codes).values("uscc")
+    # one join to the park's enterprises (by their park index), then their returns by `uscc` and month
     this_year = EnterpriseMonth.objects.filter(month__gte=f"{year:04d}-01", month__lte=f"{year:04d}-12",
-                                               uscc__in=enterprises)
+                                               uscc__park__in=codes)
     last_year = EnterpriseMonth.objects.filter(month__gte=f"{year - 1:04d}-01", month__lte=f"{year - 1:04d}-12",
-                                               uscc__in=enterprises)
+                                               uscc__park__in=codes)
     above = Q(above_scale=True)
     data: dict[str, dict[str, Any]] = {code: {"cur": {}, "last": []} for code in codes}
     cur = this_year.values(park_code=F("uscc__park"), m=F("month")).annotate(

