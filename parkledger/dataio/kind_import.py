@@ -738,7 +738,10 @@ class KindImport:
             for check in checks:
                 _name, pos, required, runner = check
                 column = columns[pos]
-                empty = None in column or "" in column
+                # `None in` / `"" in` a column of decimals compares each with an ABC check: the
+                # values' types first (a text or a None is what can be empty)
+                types = set(map(type, column))
+                empty = type(None) in types or (any(issubclass(t, str) for t in types) and "" in column)
                 if required and empty:
                     slow.append(check)
                     continue
