@@ -85,9 +85,6 @@ class PermuEvaluation(LedgerModel):
         constraints = [
             models.UniqueConstraint(fields=["uscc", "year"], name="economy_permuevaluation_unique_uscc_year")
         ]
-        # the imported rows (公布结果) only: "has this park an imported round?" probes a tiny index
-        indexes = [models.Index(fields=["year", "uscc"], condition=models.Q(computed=False),
-                                name="eco_permu_imported")]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.year} {self.grade}"

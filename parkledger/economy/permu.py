@@ -399,11 +399,7 @@ class RoundSummary:
 
 
 def _imported_rows(parks: list[str], year: int):
-    """The imported (公布结果) rows of the year of these parks' enterprises: read from the year's
-    entries of the small index of imported rows, not by probing it once per enterprise."""
-    imported = PermuEvaluation.objects.filter(year=year, computed=False)
-    return imported.filter(uscc__in=Enterprise.objects.filter(
-        park__in=parks, uscc__in=imported.values("uscc")).values("uscc"))
+    return PermuEvaluation.objects.filter(year=year, computed=False, uscc__park__in=parks)
 
 
 class PermuRoundClosed(ValueError):
