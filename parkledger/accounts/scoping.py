@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
-from parkledger.core.models import Park
+from parkledger.core.models import Park, descendants
 
 __all__ = ["record_park_code", "park_parents", "park_ancestors", "park_descendants", "park_filter"]
 
@@ -69,15 +69,7 @@ def park_descendants(codes: list[str], parents: dict[str, str | None] | None = N
     children: dict[str | None, list[str]] = {}
     for child, parent in parents.items():
         children.setdefault(parent, []).append(child)
-    seen: set[str] = set()
-    stack = [c for c in codes if c in parents]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        stack.extend(children.get(current, []))
-    return sorted(seen)
+    return sorted({below for code in codes if code in parents for below in descendants(children, code)})
 
 
 def _path_filter(model: type[models.Model], path: str, codes: list[str]) -> Q:

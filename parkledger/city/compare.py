@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from parkledger.core.models import Park
+from parkledger.core.models import Park, descendants
 from parkledger.indicators.batch import compute_many, seed
 from parkledger.indicators.context import Context
 from parkledger.indicators.engine import evaluate
@@ -98,14 +98,7 @@ def city_context(parks: list[Park], period: str, *, label: str = "") -> Context:
     children: dict[str | None, list[str]] = {}
     for code, parent in Park.objects.values_list("code", "parent_id"):
         children.setdefault(parent, []).append(code)
-    codes: list[str] = []
-    for park in parks:
-        stack = [park.code]
-        while stack:
-            current = stack.pop()
-            if current not in codes:
-                codes.append(current)
-                stack.extend(children.get(current, []))
+    codes = [code for park in parks for code in descendants(children, park.code)]
     label = label or (parks[0].city if parks and parks[0].city else "city")
     return Context(label, tuple(dict.fromkeys(codes)), Period.parse(period))
 

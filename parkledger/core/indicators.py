@@ -74,11 +74,10 @@ def _em_parts_stored(ctx: Context) -> dict[str, dict[str, Decimal | int]]:
     if ctx.from_ledgers:
         return em_parts_from_returns(ctx)
 
+    from parkledger.indicators.batch import roll_up
+
     groups = rollup.period_sums(ctx.parks, ctx.period.year, ctx.period.month)
-    total: dict[str, Decimal | int] = {}
-    for code in dict.fromkeys(ctx.parks):
-        for field, value in groups[code].items():
-            total[field] = total.get(field, 0) + value
+    total = _amounts(roll_up(groups, ctx.parks, rollup.SUM_FIELDS))
     return {
         "econ.em.cur": {f: total[f] for f in ("output", "above_output", "above_value_added")},
         "econ.em.last_all": {f: total[f] for f in ("last_output", "last_output_rows")},

@@ -14,7 +14,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value, Window
 from django.utils.translation import gettext_lazy as _
 
 from parkledger.core.kinds import kind_models
-from parkledger.core.models import CaseMixin, Enterprise, EnterpriseMonth, LedgerModel, Park, ParkMonth
+from parkledger.core.models import (
+    CaseMixin,
+    Enterprise,
+    EnterpriseMonth,
+    LedgerModel,
+    Park,
+    ParkMonth,
+    descendants,
+)
 from parkledger.dataio.cells import format_decimal
 from parkledger.governance.models import PETITION_CONCLUDE_DAYS, Hazard, Petition
 from parkledger.indicators.helpers import amount, exact_sum
@@ -54,14 +62,7 @@ def park_codes(code: str) -> ParkScope:
     every = list(Park.objects.values_list("code", "parent_id"))
     for park_code, parent in every:
         children.setdefault(parent, []).append(park_code)
-    found: list[str] = []
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.append(current)
-        stack.extend(children.get(current, []))
+    found = descendants(children, code)
     return ParkScope(tuple(found), whole=len(found) == len(every))
 
 
