@@ -32,9 +32,9 @@ def day(label: str, *, required: bool = False) -> models.DateField:
     return models.DateField(label, null=not required, blank=not required)
 
 
-def month(label: str = _("月份")) -> models.CharField:
-    """A month as `YYYY-MM`."""
-    return models.CharField(label, max_length=7, validators=[validate_month], db_index=True, help_text="YYYY-MM")
+def month(label: str = _("月份"), *, db_index: bool = True) -> models.CharField:
+    """A month as `YYYY-MM`; `db_index=False` where a composite index led by the month serves already."""
+    return models.CharField(label, max_length=7, validators=[validate_month], db_index=db_index, help_text="YYYY-MM")
 
 
 def code(label: str = _("编号"), *, generated: bool = False) -> models.CharField:
@@ -48,10 +48,13 @@ def park_ref() -> models.ForeignKey:
     )
 
 
-def enterprise_ref(*, optional: bool = False, label: str = _("统一社会信用代码")) -> models.ForeignKey:
+def enterprise_ref(*, optional: bool = False, label: str = _("统一社会信用代码"),
+                   db_index: bool = True) -> models.ForeignKey:
+    """A reference to an enterprise by its 统一社会信用代码; `db_index=False` where a composite
+    index led by the enterprise serves already (a ledger unique per enterprise and month)."""
     return models.ForeignKey(
         "core.Enterprise", to_field="uscc", on_delete=models.PROTECT, related_name="+",
-        null=optional, blank=optional, verbose_name=label, validators=[validate_uscc],
+        null=optional, blank=optional, verbose_name=label, validators=[validate_uscc], db_index=db_index,
     )
 
 
