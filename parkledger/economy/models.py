@@ -22,7 +22,7 @@ class Qualification(LedgerModel):
     date_order = (("applied_on", "granted_on"),)
 
     code = f.code(generated=True)
-    uscc = f.enterprise_ref()
+    uscc = f.enterprise_ref(db_index=False)  # the (uscc, kind, dates) index serves
     kind = f.choice(_("资质类型"), QualificationKind)
     applied_on = f.day(_("申报日期"))
     granted_on = f.day(_("认定日期"))
@@ -34,8 +34,9 @@ class Qualification(LedgerModel):
         indexes = [
             models.Index(fields=["kind", "granted_on"], name="eco_qual_kind_granted"),
             models.Index(fields=["kind", "applied_on"], name="eco_qual_kind_applied"),
-            models.Index(fields=["uscc", "kind", "granted_on"], name="eco_qual_uscc_kind_granted"),
-            models.Index(fields=["uscc", "kind", "applied_on"], name="eco_qual_uscc_kind_applied"),
+            # one index for an enterprise's qualifications of a kind, by either date: it covers the
+            # park's counts (an index-only read per enterprise)
+            models.Index(fields=["uscc", "kind", "granted_on", "applied_on"], name="eco_qual_uscc_kind_dates"),
         ]
 
     def __str__(self) -> str:
@@ -49,7 +50,7 @@ class Patent(LedgerModel):
     natural_key_fields = ("number",)
     park_path = "uscc__park"
 
-    uscc = f.enterprise_ref()
+    uscc = f.enterprise_ref(db_index=False)  # the (uscc, granted_on, kind) index serves
     number = models.CharField(_("专利号"), max_length=40, unique=True)
     kind = f.choice(_("专利类型"), PatentKind)
     granted_on = f.day(_("授权日期"))
@@ -59,7 +60,8 @@ class Patent(LedgerModel):
         verbose_name_plural = _("专利")
         ordering = ["number"]
         indexes = [models.Index(fields=["granted_on"], name="eco_patent_granted"),
-                   models.Index(fields=["uscc", "granted_on"], name="eco_patent_uscc_granted")]
+                   # covers the park's patent counts (an index-only read per enterprise)
+                   models.Index(fields=["uscc", "granted_on", "kind"], name="eco_patent_uscc_granted_kind")]
 
     def __str__(self) -> str:
         return self.number
@@ -72,7 +74,7 @@ class PermuEvaluation(LedgerModel):
     natural_key_fields = ("uscc", "year")
     park_path = "uscc__park"
 
-    uscc = f.enterprise_ref()
+    uscc = f.enterprise_ref(db_index=False)  # the (uscc, year, computed, grade) index serves
     year = models.PositiveSmallIntegerField(_("评价年度"))
     score = models.DecimalField(_("得分"), max_digits=12, decimal_places=2, null=True, blank=True)
     grade = f.choice(_("等级"), Grade)
@@ -85,6 +87,8 @@ class PermuEvaluation(LedgerModel):
         constraints = [
             models.UniqueConstraint(fields=["uscc", "year"], name="economy_permuevaluation_unique_uscc_year")
         ]
+        # covers the round's checks and grade counts of a park (an index-only read per enterprise)
+        indexes = [models.Index(fields=["uscc", "year", "computed", "grade"], name="eco_permu_uscc_year_grade")]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.year} {self.grade}"

@@ -62,7 +62,7 @@ class SafetyInsurance(LedgerModel):
     date_order = (("insured_from", "insured_to"),)
 
     code = f.code(generated=True)
-    uscc = f.enterprise_ref()
+    uscc = f.enterprise_ref(db_index=False)  # the (uscc, insured_from, insured_to) index serves
     insured_from = f.day(_("起保日期"))
     insured_to = f.day(_("终保日期"))
 
@@ -70,6 +70,8 @@ class SafetyInsurance(LedgerModel):
         verbose_name = _("安全生产责任险")
         verbose_name_plural = _("安全生产责任险")
         ordering = ["uscc_id", "insured_from"]
+        # covers the park's insured count (an index-only read per enterprise)
+        indexes = [models.Index(fields=["uscc", "insured_from", "insured_to"], name="gov_insurance_uscc_dates")]
 
     def __str__(self) -> str:
         return f"{self.uscc_id} {self.insured_from}"
