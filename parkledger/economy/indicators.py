@@ -107,7 +107,9 @@ def support_permu_grade_a(ctx: Context) -> Result:
     if not state.exists:
         return Result(value=None, reason=state.missing_reason())
     qs = round_rows(ctx.records("permu_evaluation"), state).filter(grade=Grade.A)
-    return Result(value=Decimal(count_distinct(qs, "uscc")), records=qs,
+    # the top-level park's count came with the round's state; a sub-park counts its own rows
+    value = state.graded(Grade.A) if state.park == ctx.park else count_distinct(qs, "uscc")
+    return Result(value=Decimal(value), records=qs,
                   extra={"note": state.stale_note()} if state.stale else {})
 
 

@@ -490,10 +490,18 @@ class RoundState:
     source: str
     computed_at: datetime | None = None
     changed_at: datetime | None = None  # the newest change of an input row after computed_at
+    # rows of the year for the park's enterprises (its sub-parks included) by (computed, grade)
+    counts: Mapping[tuple[bool, str], int] = field(default_factory=dict, compare=False)
 
     @property
     def exists(self) -> bool:
         return self.source != self.MISSING
+
+    def graded(self, grade: str) -> int:
+        """Enterprises of the round (the whole top-level park) graded `grade`: one row per
+        enterprise and year, so rows; an imported round counts its own rows only (`round_rows`)."""
+        return sum(n for (computed, g), n in self.counts.items()
+                   if g == grade and not (computed and self.source == self.IMPORTED))
 
     @property
     def stale(self) -> bool:
@@ -519,12 +527,16 @@ def permu_round_state(park_code: str, year: int) -> RoundState:
     """The round the figures of `park_code` read for evaluation year `year` (a few queries, no writes)."""
     root = root_park(park_code)
     parks = Park.objects.descendant_codes(root)
-    if _imported_rows(parks, year).exists():
-        return RoundState(root, year, RoundState.IMPORTED)
+    # one read of the year's rows by (computed, grade): whether the round was imported or stored,
+    # and the grade counts a figure of the top-level park reads (`RoundState.graded`)
+    counts = {(computed, grade): n for computed, grade, n in (
+        PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).order_by()
+        .values_list("computed", "grade").annotate(n=Count("*")).values_list("computed", "grade", "n"))}
+    if any(not computed for computed, _grade in counts):
+        return RoundState(root, year, RoundState.IMPORTED, counts=counts)
     computed_at = PermuRound.objects.filter(park_id=root, year=year).values_list("created", flat=True).first()
     if computed_at is None:
-        stored = PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).exists()
-        return RoundState(root, year, RoundState.STORED if stored else RoundState.MISSING)
+        return RoundState(root, year, RoundState.STORED if counts else RoundState.MISSING, counts=counts)
     months = EnterpriseMonth.objects.filter(
         uscc__park__in=parks, month__gte=f"{year - 1:04d}-01", month__lte=f"{year - 1:04d}-12")
     newest = [
@@ -532,7 +544,7 @@ def permu_round_state(park_code: str, year: int) -> RoundState:
         Enterprise.objects.filter(park__in=parks).aggregate(at=Max("last_updated"))["at"],
     ]
     changed = max((at for at in newest if at is not None and at > computed_at), default=None)
-    return RoundState(root, year, RoundState.COMPUTED, computed_at=computed_at, changed_at=changed)
+    return RoundState(root, year, RoundState.COMPUTED, computed_at=computed_at, changed_at=changed, counts=counts)
 
 
 def round_rows(rows: QuerySet, state: RoundState) -> QuerySet:

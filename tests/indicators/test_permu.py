@@ -257,6 +257,8 @@ def test_the_imported_round_wins(round_data):
     # computed leftovers are ignored by the figures and removed by the next `permu`
     figure = compute_figures("ECO", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"]
     assert figure.value == 1
+    # the sub-park's only A is L1's computed leftover, which the imported round ignores
+    assert compute_figures("ECO-CEE", "2022-09", ["support.permu_grade_a"])["support.permu_grade_a"].value == 0
     assert PermuEvaluation.objects.filter(year=2022, computed=True).count() == 5
     summary = permu_round_compute("ECO", 2022)
     assert summary.imported and summary.total == 1
