@@ -530,7 +530,8 @@ def permu_round_state(park_code: str, year: int) -> RoundState:
     # one read of the year's rows by (computed, grade): whether the round was imported or stored,
     # and the grade counts a figure of the top-level park reads (`RoundState.graded`)
     counts = {(computed, grade): n for computed, grade, n in (
-        PermuEvaluation.objects.filter(year=year, uscc__park__in=parks).order_by()
+        PermuEvaluation.objects.filter(
+            year=year, uscc__in=Enterprise.objects.filter(park__in=parks).values("uscc")).order_by()
         .values_list("computed", "grade").annotate(n=Count("*")).values_list("computed", "grade", "n"))}
     if any(not computed for computed, _grade in counts):
         return RoundState(root, year, RoundState.IMPORTED, counts=counts)

@@ -5,6 +5,7 @@ Flow counts (signed, started, production, reviewed in W) include projects termin
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -229,25 +230,31 @@ def _honours(ctx: Context) -> QuerySet:
     return ctx.records("talent_honour").filter(ctx.in_w("awarded_on"))
 
 
+def _honour_pairs(ctx: Context) -> dict[tuple[str, str], bool]:
+    """(title, talent) → honoured in W, for every title awarded to the park's talents by D: one
+    grouped query gives the titles, the talents honoured and the count per title."""
+    return ctx.memo("talent.honour_pairs", lambda: {
+        (row["title"], row["talent"]): row["in_w"] > 0
+        for row in ctx.records("talent_honour").filter(ctx.by_d("awarded_on")).values("title", "talent")
+        .annotate(in_w=Count("pk", filter=ctx.in_w("awarded_on"))).order_by()
+    })
+
+
 def _titles(ctx: Context) -> list[str]:
     """Titles awarded to the park's talents by D (each is listed, with 0 when none in W)."""
-    return list(ctx.records("talent_honour").filter(ctx.by_d("awarded_on"))
-                .values_list("title", flat=True).order_by().distinct())
+    return sorted({title for title, _talent in _honour_pairs(ctx)})
 
 
 @indicator("talent.honours", name="获评人才荣誉", unit="人", chapter=CHAPTER, sources=("talent_honour",),
            definition="W内获评人才荣誉的不同人才数（一人多项只计一次）")
 def talent_honours(ctx: Context) -> Result:
-    qs = _honours(ctx)
-    return Result(value=Decimal(qs.aggregate(n=Count("talent", distinct=True))["n"]), records=qs)
+    talents = {talent for (_title, talent), in_w in _honour_pairs(ctx).items() if in_w}
+    return Result(value=Decimal(len(talents)), records=lambda: _honours(ctx))
 
 
-def _honour_counts(ctx: Context) -> dict[str, int]:
-    """Distinct talents honoured in W per title, one grouped query."""
-    return ctx.memo("talent.honours", lambda: {
-        row["title"]: row["n"]
-        for row in _honours(ctx).values("title").annotate(n=Count("talent", distinct=True)).order_by()
-    })
+def _honour_counts(ctx: Context) -> Counter[str]:
+    """Distinct talents honoured in W per title."""
+    return Counter(title for (title, _talent), in_w in _honour_pairs(ctx).items() if in_w)
 
 
 @indicator("talent.honours[TITLE]", name="获评人才荣誉（分称号）", unit="人", chapter=CHAPTER,
