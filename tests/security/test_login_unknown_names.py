@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from parkledger.accounts import throttle
 from parkledger.accounts.models import LoginThrottle
 from parkledger.audit.models import AuditEntry
 from tests.security.admins_world import PASSWORD, make_account
@@ -28,6 +30,15 @@ RULES = {"LOGIN_DELAY_AFTER": 2, "LOGIN_DELAY_SECONDS": 2, "LOCKOUT_THRESHOLD": 
 @pytest.fixture(autouse=True)
 def rules(settings):
     settings.PARKLEDGER_SECURITY = dict(RULES)
+
+
+@pytest.fixture(autouse=True)
+def still_clock(monkeypatch):
+    """The throttle's clock stands still during a test, so the wait it announces ("请 2 秒后再试")
+    does not depend on how long a password check took on a busy machine."""
+    moment = timezone.now()
+    monkeypatch.setattr(throttle, "timezone", SimpleNamespace(now=lambda: moment))
+    return moment
 
 
 def _login(client, username: str, password: str = WRONG, ip: str = ADDRESS):
@@ -47,7 +58,7 @@ def _address_row(ip: str = ADDRESS) -> LoginThrottle:
 
 def _wait_over(ip: str) -> None:
     """Let every current delay at the address pass (the clock is not slept on)."""
-    LoginThrottle.objects.filter(ip=ip).update(retry_at=timezone.now() - timedelta(seconds=1))
+    LoginThrottle.objects.filter(ip=ip).update(retry_at=throttle.timezone.now() - timedelta(seconds=1))
 
 
 def _script(client, name, ip: str) -> list[str]:
