@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
-from parkledger.core.models import Park, descendants
+from parkledger.core.models import Park, descendants, park_children
 
 __all__ = ["record_park_code", "park_parents", "park_ancestors", "park_descendants", "park_filter"]
 
@@ -66,9 +66,7 @@ def park_ancestors(code: str, parents: dict[str, str | None] | None = None) -> l
 def park_descendants(codes: list[str], parents: dict[str, str | None] | None = None) -> list[str]:
     """The given parks and every park below them, in code order."""
     parents = parents if parents is not None else park_parents()
-    children: dict[str | None, list[str]] = {}
-    for child, parent in parents.items():
-        children.setdefault(parent, []).append(child)
+    children = park_children(parents.items())
     return sorted({below for code in codes if code in parents for below in descendants(children, code)})
 
 

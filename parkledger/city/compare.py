@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from parkledger.core.models import Park, descendants
+from parkledger.core.models import Park, descendants, park_children
 from parkledger.indicators.batch import compute_many, seed
 from parkledger.indicators.context import Context
 from parkledger.indicators.engine import evaluate
@@ -95,9 +95,7 @@ def ranks(result: dict[str, Any], key: str) -> dict[str, int]:
 
 def city_context(parks: list[Park], period: str, *, label: str = "") -> Context:
     """One context over every park of the list and their sub-parks (the city as one park)."""
-    children: dict[str | None, list[str]] = {}
-    for code, parent in Park.objects.values_list("code", "parent_id"):
-        children.setdefault(parent, []).append(code)
+    children = park_children(Park.objects.values_list("code", "parent_id"))
     codes = [code for park in parks for code in descendants(children, park.code)]
     label = label or (parks[0].city if parks and parks[0].city else "city")
     return Context(label, tuple(dict.fromkeys(codes)), Period.parse(period))

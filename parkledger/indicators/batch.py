@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parkledger.core.models.parks import descendants
+from parkledger.core.models.parks import descendants, park_children
 from parkledger.indicators.context import Context
 from parkledger.indicators.engine import _known, evaluate, expand_keys
 from parkledger.indicators.registry import resolve
@@ -115,11 +115,9 @@ def _contexts(codes: Sequence[str], period: Period, *, live: bool) -> dict[str, 
     """A context per park code, from one read of the park tree and one of the frozen figures."""
     from parkledger.core.models import Park
 
-    children: dict[str | None, list[str]] = {}
-    known: set[str] = set()
-    for code, parent in Park.objects.values_list("code", "parent_id"):
-        children.setdefault(parent, []).append(code)
-        known.add(code)
+    tree = list(Park.objects.values_list("code", "parent_id"))
+    children = park_children(tree)
+    known = {code for code, _parent in tree}
     for code in codes:
         if code not in known:
             raise ValueError(f"园区“{code}”不存在")

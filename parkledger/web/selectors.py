@@ -22,6 +22,7 @@ from parkledger.core.models import (
     Park,
     ParkMonth,
     descendants,
+    park_children,
 )
 from parkledger.dataio.cells import format_decimal
 from parkledger.governance.models import PETITION_CONCLUDE_DAYS, Hazard, Petition
@@ -58,11 +59,8 @@ def park_codes(code: str) -> ParkScope:
     """A park and all parks below it (transitively), in one query."""
     if not code:
         return ParkScope((), False)
-    children: dict[str | None, list[str]] = {}
     every = list(Park.objects.values_list("code", "parent_id"))
-    for park_code, parent in every:
-        children.setdefault(parent, []).append(park_code)
-    found = descendants(children, code)
+    found = descendants(park_children(every), code)
     return ParkScope(tuple(found), whole=len(found) == len(every))
 
 

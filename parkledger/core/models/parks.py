@@ -1,7 +1,7 @@
 """Parks (many per deployment; sub-parks roll up into their parent) and their enterprises."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,15 @@ from parkledger.core import fields as f
 from parkledger.core.models.base import LedgerModel
 from parkledger.core.validators import validate_uscc
 
-__all__ = ["Park", "Enterprise", "EnterpriseMonth", "ParkMonth", "descendants"]
+__all__ = ["Park", "Enterprise", "EnterpriseMonth", "ParkMonth", "descendants", "park_children"]
+
+
+def park_children(pairs: Iterable[tuple[str, str | None]]) -> dict[str | None, list[str]]:
+    """Each park's children (under None: the top-level parks), from (code, parent) pairs."""
+    children: dict[str | None, list[str]] = {}
+    for code, parent in pairs:
+        children.setdefault(parent, []).append(code)
+    return children
 
 
 def descendants(children: Mapping[str | None, list[str]], code: str) -> list[str]:
@@ -29,10 +37,7 @@ def descendants(children: Mapping[str | None, list[str]], code: str) -> list[str
 class ParkQuerySet(models.QuerySet):
     def descendant_codes(self, code: str) -> list[str]:
         """`code` and every park below it (transitively), in one query."""
-        children: dict[str | None, list[str]] = {}
-        for park_code, parent in self.values_list("code", "parent_id"):
-            children.setdefault(parent, []).append(park_code)
-        return descendants(children, code)
+        return descendants(park_children(self.values_list("code", "parent_id")), code)
 
 
 class Park(LedgerModel):
